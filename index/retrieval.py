@@ -1,0 +1,221 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25, accented and folded) + exact document-number path,
+fused by weighted reciprocal rank. Filters fail closed: a filter that matches nothing returns nothing."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, StoredPassage
+from .embedders import Embedder
+from .lexical import LexicalIndex
+from .vectorstore import ChromaStore
+from .vntext import fold, has_diacritics
+
+# Fusion weights and depth. RRF constant 60 is the usual default; the number path weighs double because a
+# question naming a document number is about that document (measured on dev: see bench/RESULTS.md).
+RRF_K = 60
+W_DENSE = 1.0
+W_LEXICAL = 1.0
+W_NUMBER = 2.0
+DEPTH = 60
+
+FILTER_KEYS = ("type", "source", "doc_id", "kind", "date_from", "date_to", "number")
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def type_key(value: str) -> str:
+    return fold(value or "").lower().strip()
+
+
+def effective_type(md: dict[str, Any]) -> str:
+    return str(md.get("directive_type") or md.get("doc_type") or "")
+
+
+@dataclass
+class QueryPlan:
+    text: str
+    k: int = 10
+    filters: dict[str, Any] = field(default_factory=dict)
+    number_keys: list[str] = field(default_factory=list)
+    bare_numbers: list[tuple[str, str]] = field(default_factory=list)  # (number, folded type code or "")
+    dense_text: str | None = None
+
+
+@dataclass
+class Hit:
+    passage: StoredPassage
+    score: float
+    ranks: dict[str, int]
+
+
+def _date_int(value: str, end: bool) -> int:
+    m = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$", str(value).strip())
+    if not m:
+        m2 = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", str(value).strip())
+        if not m2:
+            raise BadFilter(f"bad date '{value}' (use YYYY-MM-DD)")
+        return int(m2.group(3)) * 10000 + int(m2.group(2)) * 100 + int(m2.group(1))
+    y, mo, d = int(m.group(1)), int(m.group(2) or (12 if end else 0)), int(m.group(3) or (31 if end else 0))
+    return y * 10000 + mo * 100 + d
+
+
+def compile_filters(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise BadFilter(f"unknown filter(s): {', '.join(sorted(unknown))} (known: {', '.join(FILTER_KEYS)})")
+    active = {k: v for k, v in filters.items() if v not in (None, "", [])}
+    if not active:
+        return None
+    checks: list[Callable[[dict[str, Any]], bool]] = []
+    if "type" in active:
+        want = type_key(str(active["type"]))
+        checks.append(lambda md: type_key(effective_type(md)) == want or type_key(str(md.get("doc_type"))) == want)
+    if "source" in active:
+        src = type_key(str(active["source"]))
+        checks.append(lambda md: src in type_key(str(md.get("source"))))
+    if "doc_id" in active:
+        ids = set(active["doc_id"] if isinstance(active["doc_id"], list) else [active["doc_id"]])
+        checks.append(lambda md: md.get("doc_id") in ids)
+    if "kind" in active:
+        kinds = set(active["kind"] if isinstance(active["kind"], list) else [active["kind"]])
+        checks.append(lambda md: md.get("kind") in kinds)
+    if "date_from" in active:
+        lo = _date_int(active["date_from"], end=False)
+        checks.append(lambda md: int(md.get("date_int") or 0) >= lo)
+    if "date_to" in active:
+        hi = _date_int(active["date_to"], end=True)
+        checks.append(lambda md: 0 < int(md.get("date_int") or 0) <= hi)
+    if "number" in active:
+        from .vntext import fold as _f
+
+        key = _f(re.sub(r"\s+", "", str(active["number"]))).upper().lstrip("0")
+        checks.append(lambda md: key in (md.get("doc_numbers") or []) or md.get("directive_key") == key)
+    return lambda md: all(c(md) for c in checks)
+
+
+class PassageCache:
+    """All passages' metadata in memory (refreshed when the catalog's generation moves)."""
+
+    def __init__(self, catalog: Catalog, lexical: LexicalIndex) -> None:
+        self.catalog = catalog
+        self.lexical = lexical
+        self.by_id: dict[str, StoredPassage] = {}
+        self.by_number: dict[str, list[str]] = {}
+        self.own_number: dict[str, list[str]] = {}
+        self.generation = -1
+        self._lock = threading.Lock()
+
+    def refresh(self, force: bool = False) -> None:
+        gen = self.catalog.generation()
+        if gen == self.generation and not force:
+            return
+        with self._lock:
+            if gen == self.generation and not force:
+                return
+            passages = self.catalog.passages()
+            self.by_id = {p.id: p for p in passages}
+            docs = {d["doc_id"]: d for d in self.catalog.documents()}
+            by_number: dict[str, list[str]] = {}
+            own: dict[str, list[str]] = {}
+            for p in passages:
+                for key in p.metadata.get("doc_numbers") or []:
+                    by_number.setdefault(key, []).append(p.id)
+                doc = docs.get(p.doc_id, {})
+                for key in {p.metadata.get("directive_key"), _key(doc.get("number")), _key(doc.get("attached_to"))}:
+                    if key:
+                        own.setdefault(key, []).append(p.id)
+            self.by_number, self.own_number = by_number, own
+            self.lexical.clear()
+            self.lexical.add((p.id, p.embed_text) for p in passages)
+            self.lexical.generation = gen
+            self.generation = gen
+
+    def known_numbers(self) -> set[str]:
+        return set(self.by_number) | set(self.own_number)
+
+
+def _key(text: Any) -> str:
+    if not text:
+        return ""
+    return fold(re.sub(r"\s+", "", str(text))).upper().lstrip("0")
+
+
+class HybridRetriever:
+    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, lexical: LexicalIndex) -> None:
+        self.catalog, self.store, self.embedder, self.lexical = catalog, store, embedder, lexical
+        self.cache = PassageCache(catalog, lexical)
+
+    def resolve_numbers(self, plan: QueryPlan) -> list[str]:
+        keys = [k for k in plan.number_keys if k in self.cache.known_numbers()] or list(plan.number_keys)
+        known = self.cache.known_numbers()
+        for num, tcode in plan.bare_numbers:
+            cands = [k for k in known if k.split("/")[0].split("-")[0].lstrip("0") == num.lstrip("0")]
+            if tcode:
+                typed = [k for k in cands if _type_code(k) == tcode]
+                cands = typed or cands
+            if len(cands) == 1:
+                keys.append(cands[0])
+            elif cands and len({_type_code(k) for k in cands}) == 1 and len(cands) <= 2:
+                keys.extend(cands)
+        return list(dict.fromkeys(keys))
+
+    def search(self, plan: QueryPlan) -> list[Hit]:
+        self.cache.refresh()
+        pred = compile_filters(plan.filters)
+        by_id = self.cache.by_id
+        allowed: Callable[[str], bool] | None = None
+        if pred is not None:
+            ok = {pid for pid, p in by_id.items() if pred(p.metadata)}
+            if not ok:
+                return []
+            allowed = ok.__contains__
+        rankings: list[tuple[float, list[str], str]] = []
+
+        vec = self.embedder.embed_query(plan.dense_text or plan.text)
+        where = None
+        if allowed is not None:
+            ok_docs = sorted({by_id[pid].doc_id for pid in by_id if allowed(pid)})
+            where = {"doc_id": {"$in": ok_docs}}
+        dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
+                 if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
+        rankings.append((W_DENSE, dense, "dense"))
+
+        lex = [pid for pid, _ in self.lexical.search(plan.text, DEPTH, diacritics=has_diacritics(plan.text),
+                                                      allowed=allowed)]
+        rankings.append((W_LEXICAL, lex, "lexical"))
+
+        keys = self.resolve_numbers(plan)
+        if keys:
+            base = {pid: i for i, pid in enumerate(dense + [x for x in lex if x not in set(dense)])}
+            own = [pid for k in keys for pid in self.cache.own_number.get(k, [])]
+            cite = [pid for k in keys for pid in self.cache.by_number.get(k, []) if pid not in set(own)]
+            ordered = sorted(dict.fromkeys(own), key=lambda p: base.get(p, 10**6)) + \
+                sorted(dict.fromkeys(cite), key=lambda p: base.get(p, 10**6))
+            ordered = [p for p in ordered if allowed is None or allowed(p)]
+            rankings.append((W_NUMBER, ordered[:DEPTH], "number"))
+
+        scores: dict[str, float] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for weight, ranked, name in rankings:
+            for r, pid in enumerate(ranked):
+                scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + r + 1)
+                ranks.setdefault(pid, {})[name] = r + 1
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
+        return [Hit(by_id[pid], s, ranks[pid]) for pid, s in best]
+
+
+def _type_code(key: str) -> str:
+    tail = key.split("/", 1)[1] if "/" in key else ""
+    if re.match(r"^\d{4}/", tail):
+        tail = tail.split("/", 1)[1]
+    if "-" in key.split("/")[0]:  # party style 135-NQ/TU
+        return key.split("/")[0].split("-")[1]
+    first = tail.split("-")[0]
+    return first if first in {"QD", "KH", "CT", "BC", "TB", "NQ", "ND", "TT", "CD", "CTR", "HD", "TTR", "KL"} else ""

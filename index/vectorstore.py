@@ -1,0 +1,105 @@
+"""Chroma as the vector index. We always pass vectors (Chroma's own embedder would try to download a model),
+and the collection records the embedding model and dimension so a mismatch is refused."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+
+class ModelMismatch(RuntimeError):
+    """The collection was built with another embedding model."""
+
+
+def chroma_metadata(md: dict[str, Any]) -> dict[str, Any]:
+    """Chroma takes flat scalars: lists become `|a|b|` strings (so `$contains`-style checks stay exact)."""
+    out: dict[str, Any] = {}
+    for key in ("doc_id", "source", "kind", "doc_type", "section", "date_int", "page", "doc_number",
+                "directive_key"):
+        v = md.get(key)
+        if v is None or v == "":
+            continue
+        out[key] = v if isinstance(v, (int, float, bool)) else str(v)
+    keys = md.get("doc_numbers") or []
+    if keys:
+        out["doc_numbers"] = "|" + "|".join(keys) + "|"
+    return out
+
+
+class ChromaStore:
+    def __init__(self, *, path: str | None = None, host: str | None = None, port: int = 8000,
+                 collection: str = "chidao", model: str, dim: int | None = None) -> None:
+        self.path, self.host, self.port = path, host, port
+        self.collection_name = collection
+        self.model = model
+        self.dim = dim
+        self._col: Any = None
+        self._lock = threading.Lock()
+
+    def _collection(self) -> Any:
+        with self._lock:
+            if self._col is None:
+                import chromadb
+                from chromadb.config import Settings
+
+                settings = Settings(anonymized_telemetry=False, allow_reset=False)
+                if self.host:
+                    client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
+                else:
+                    client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                col = client.get_or_create_collection(
+                    self.collection_name,
+                    embedding_function=None,
+                    metadata={"embedding_model": self.model, "dim": int(self.dim or 0), "hnsw:space": "cosine"},
+                )
+                found = (col.metadata or {}).get("embedding_model")
+                if found and found != self.model:
+                    raise ModelMismatch(
+                        f"index '{self.collection_name}' was built with embedding model '{found}', "
+                        f"not '{self.model}': use the same CHIDAO_EMBEDDER or rebuild with `chidao repair`"
+                    )
+                self._col = col
+        return self._col
+
+    def check_model(self) -> None:
+        self._collection()
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]], documents: list[str]) -> None:
+        col = self._collection()
+        for i in range(0, len(ids), 1000):
+            col.upsert(ids=ids[i : i + 1000], embeddings=vectors[i : i + 1000].tolist(),
+                       metadatas=[chroma_metadata(m) for m in metadatas[i : i + 1000]],
+                       documents=documents[i : i + 1000])
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            col = self._collection()
+            for i in range(0, len(ids), 1000):
+                col.delete(ids=ids[i : i + 1000])
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        col = self._collection()
+        n = col.count()
+        if n == 0:
+            return []
+        res = col.query(query_embeddings=[vector.tolist()], n_results=min(k, n), where=where or None,
+                        include=["distances"])
+        ids = res["ids"][0] if res["ids"] else []
+        dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
+
+    def count(self) -> int:
+        return int(self._collection().count())
+
+    def all_ids(self) -> list[str]:
+        col = self._collection()
+        out: list[str] = []
+        offset = 0
+        while True:
+            got = col.get(limit=5000, offset=offset, include=[])
+            out += got["ids"]
+            if len(got["ids"]) < 5000:
+                return out
+            offset += 5000

@@ -1,0 +1,96 @@
+"""Vietnamese tokens for lexical search: syllables and bigrams, diacritic folding, tone-placement
+normalisation (hoà/hòa), stop words, and number-aware tokens (`6.137,6` also matches `6137,6`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_TOKEN = re.compile(
+    r"(?P<docnum>\d{1,6}\s?/\s?(?:\d{4}/)?[A-ZĐa-zđ][\wĐđ&]*(?:-[\wĐđ&]+)*|\d{1,5}-[A-Za-zĐđ]+/[A-Za-zĐđ]+)"
+    r"|(?P<num>\d+(?:[.,/]\d+)*%?)"
+    r"|(?P<word>[^\W\d_]+)",
+)
+
+STOPWORDS = frozenset(
+    """và của các những là có được cho với trong theo đã để này đó tại về từ một thì mà nào bao nhiêu gì không
+    ra lại vậy sao nhé ạ ơi hỏi biết cho_tôi tôi bạn như thế nên cũng đến khi nếu hay hoặc bị vào lên ấy kia
+    the of and or a an to in on for is are was were be by with what which who how many much when where does do
+    did that this it as at from""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Diacritics off: NFD, drop combining marks, đ→d (what users type without a Vietnamese keyboard)."""
+    s = unicodedata.normalize("NFD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text
+
+
+def normalize_tone(word: str) -> str:
+    """Old-style tone placement to new style on open syllables: hoà→hòa, thuỷ→thủy, khoẻ→khỏe."""
+    d = unicodedata.normalize("NFD", word)
+    m = re.search(r"([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])$", d)
+    if m and not (m.group(1) in "uU" and m.group(2) in "aAeE"):
+        d = d[: m.start()] + m.group(1) + m.group(3) + m.group(2)
+    return unicodedata.normalize("NFC", d)
+
+
+def _number_variants(tok: str) -> list[str]:
+    out = [tok]
+    bare = tok.rstrip("%")
+    if bare != tok:
+        out.append(bare)
+    if "." in bare and "," in bare or re.fullmatch(r"\d{1,3}(\.\d{3})+", bare):
+        out.append(bare.replace(".", ""))
+    if "/" in bare:
+        out.append("/".join(p.lstrip("0") or "0" for p in bare.split("/")))
+    if re.fullmatch(r"0\d+", bare):
+        out.append(bare.lstrip("0"))
+    return out
+
+
+def syllables(text: str) -> list[tuple[str, str]]:
+    """(kind, token) in order: kind is docnum | num | word. Words are lowercased and tone-normalised."""
+    text = _SUPERSCRIPTS.sub(" ", unicodedata.normalize("NFC", text))
+    out: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "word"
+        tok = m.group(0)
+        if kind == "docnum":
+            out.append(("docnum", fold(re.sub(r"\s+", "", tok)).upper()))
+        elif kind == "num":
+            out.append(("num", tok))
+        else:
+            out.append(("word", normalize_tone(tok.lower())))
+    return out
+
+
+def tokens(text: str, folded: bool = False) -> list[str]:
+    """Unigrams (stop words out), bigrams of adjacent syllables, numbers with their variants, doc numbers whole."""
+    seq = syllables(text)
+    out: list[str] = []
+    prev: str | None = None
+    for kind, tok in seq:
+        if kind == "word":
+            w = fold(tok) if folded else tok
+            if w not in STOPWORDS:
+                out.append(w)
+            if prev is not None and not (prev in STOPWORDS and w in STOPWORDS):
+                out.append(prev + "_" + w)
+            prev = w
+        elif kind == "num":
+            out.extend(_number_variants(tok))
+            prev = None
+        else:
+            out.append(tok)
+            num = tok.split("/")[0].split("-")[0]
+            out.append(num)
+            prev = None
+    return out

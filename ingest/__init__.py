@@ -1,0 +1,1 @@
+"""Ingestion: read files, clean Vietnamese text, recover document structure, cut citable passages."""

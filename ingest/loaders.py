@@ -1,0 +1,164 @@
+"""File parsers: bytes in, lines with page numbers out. One class per format, chosen by suffix and content."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+from .textnorm import nfc
+from .types import Line, Parser, RawDocument
+
+
+class UnsupportedFormat(ValueError):
+    """The file's type is not one chidao reads."""
+
+
+class CorruptFile(ValueError):
+    """The file claims a type but cannot be read as it."""
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text bytes: BOMs and UTF-16 first, then UTF-8, then Windows-1258 (legacy Vietnamese)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if data[:200].count(b"\x00") > 20:  # UTF-16 without a BOM
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1258", errors="replace"), "cp1258"
+
+
+def _lines(text: str, page: int | None = None) -> list[Line]:
+    return [Line(t, page) for t in nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+class TextParser:
+    suffixes = (".txt", ".md", ".text")
+
+    def read(self, path: str, data: bytes) -> RawDocument:
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[:200].count(b"\x00") <= 20:
+            raise CorruptFile("binary content in a text file")
+        text, enc = decode_text(data)
+        doc = RawDocument(path, _lines(text), "txt")
+        if enc not in ("utf-8", "utf-8-sig"):
+            doc.warnings.append(f"decoded as {enc}")
+        return doc
+
+
+class PdfParser:
+    suffixes = (".pdf",)
+
+    def read(self, path: str, data: bytes) -> RawDocument:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        if not data.lstrip()[:5].startswith(b"%PDF"):
+            raise CorruptFile("not a PDF (no %PDF header)")
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except Exception as exc:  # noqa: BLE001 - any failure means we cannot read it
+                    raise CorruptFile("encrypted PDF") from exc
+                if not ok:
+                    raise CorruptFile("encrypted PDF (password required)")
+            lines: list[Line] = []
+            for i, page in enumerate(reader.pages, start=1):
+                lines.extend(_lines(page.extract_text() or "", i))
+                lines.append(Line("", i))
+        except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
+            if isinstance(exc, CorruptFile):
+                raise
+            raise CorruptFile(f"unreadable PDF: {exc}") from exc
+        doc = RawDocument(path, lines, "pdf")
+        if not any(ln.text.strip() for ln in lines):
+            doc.warnings.append("no text layer (scanned PDF?)")
+        return doc
+
+
+class HtmlParser:
+    suffixes = (".html", ".htm")
+    _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article",
+              "table", "ul", "ol", "header", "footer", "title"}
+
+    def read(self, path: str, data: bytes) -> RawDocument:
+        from bs4 import BeautifulSoup
+
+        text, _ = decode_text(data)
+        soup = BeautifulSoup(text, "html.parser")
+        for tag in soup(["script", "style", "noscript", "nav", "iframe", "svg", "form", "button"]):
+            tag.decompose()
+        for row in soup.find_all("tr"):
+            cells = [c.get_text(" ", strip=True) for c in row.find_all(["td", "th"])]
+            row.replace_with(soup.new_string("\n" + "\t".join(cells) + "\n"))
+        for tag in soup.find_all(self._BLOCK):
+            tag.insert_before("\n\n")
+            tag.insert_after("\n\n")
+        body = soup.body or soup
+        return RawDocument(path, _lines(body.get_text("")), "html")
+
+
+class DocxParser:
+    suffixes = (".docx",)
+
+    def read(self, path: str, data: bytes) -> RawDocument:
+        import docx
+
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            total = sum(i.file_size for i in zf.infolist())
+            if total > 200 * 1024 * 1024:
+                raise CorruptFile("DOCX expands to more than 200 MB (zip bomb?)")
+            document = docx.Document(io.BytesIO(data))
+        except CorruptFile:
+            raise
+        except Exception as exc:  # noqa: BLE001 - python-docx raises many types for bad files
+            raise CorruptFile(f"unreadable DOCX: {exc}") from exc
+        lines: list[Line] = []
+        body = document.element.body
+        for child in body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+                lines += [Line(text), Line("")]
+            elif tag == "tbl":
+                for tr in child.iter():
+                    if not tr.tag.endswith("}tr"):
+                        continue
+                    cells = []
+                    for tc in tr:
+                        if tc.tag.endswith("}tc"):
+                            cells.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                                                  for p in tc if p.tag.endswith("}p")).strip())
+                    lines.append(Line("\t".join(cells)))
+                lines.append(Line(""))
+        return RawDocument(path, [Line(nfc(ln.text)) for ln in lines], "docx")
+
+
+PARSERS: tuple[Parser, ...] = (TextParser(), PdfParser(), HtmlParser(), DocxParser())
+SUPPORTED_SUFFIXES = tuple(s for p in PARSERS for s in p.suffixes)
+
+
+def sniff_format(name: str, data: bytes) -> Parser:
+    """Choose the parser by content first (a PDF is a PDF whatever its name), then by suffix."""
+    suffix = os.path.splitext(name)[1].lower()
+    head = data[:8].lstrip()
+    if head.startswith(b"%PDF"):
+        return PARSERS[1]
+    if suffix == ".docx" or (head.startswith(b"PK") and suffix in (".docx", "")):
+        if not head.startswith(b"PK"):
+            raise CorruptFile("not a DOCX (not a zip archive)")
+        return PARSERS[3]
+    if suffix == ".pdf":
+        raise CorruptFile("not a PDF (no %PDF header)")
+    if suffix == ".doc":
+        raise UnsupportedFormat(".doc (Word 97) is not supported; convert it to .docx")
+    for parser in PARSERS:
+        if suffix in parser.suffixes:
+            return parser
+    raise UnsupportedFormat(f"unsupported file type '{suffix or name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})")

@@ -1,0 +1,155 @@
+"""Document-level metadata from the header block: type, number, date, issuer, title, period, signer."""
+
+from __future__ import annotations
+
+import re
+
+from .docnumbers import find_dates, find_numbers, iso_date
+from .types import Block, DocumentMeta
+
+TYPE_TITLES = {
+    "BÁO CÁO": "Báo cáo", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "CHỈ THỊ": "Chỉ thị",
+    "CÔNG ĐIỆN": "Công điện", "THÔNG BÁO": "Thông báo", "NGHỊ QUYẾT": "Nghị quyết", "PHỤ LỤC": "Phụ lục",
+    "TỜ TRÌNH": "Tờ trình", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình", "CÔNG VĂN": "Công văn",
+    "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ": "Thông tư", "KẾT LUẬN": "Kết luận",
+}
+_TYPE_LINE = re.compile(r"^(" + "|".join(TYPE_TITLES) + r")\b\s*(.*)$")
+_META_FIELD = re.compile(r"^(Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành)\s*:?\s*(.*)$")
+_ISSUER_HEAD = re.compile(
+    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BỘ [A-ZÀ-Ỹ ]+|VĂN PHÒNG CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|"
+    r"CHÍNH PHỦ|SỞ [A-ZÀ-Ỹ ]+|BAN [A-ZÀ-Ỹ ]+)(.*)$")
+_PLACE_DATE = re.compile(r"^([A-ZĐÀ-Ỹ][\wÀ-ỹ.\s]{1,40}),\s*ngày\b")
+_PERIOD = re.compile(r"(tháng\s+\d{1,2}(?:\s+và\s+\d{1,2}\s+tháng\s+đầu\s+năm)?|quý\s+[IV]+|\d{1,2}\s+tháng\s+đầu\s+năm|"
+                     r"năm)\s+((?:19|20)\d\d)|từ ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s+đến ngày\s+\d{1,2}/\d{1,2}/\d{4}", re.I)
+_SIGN_ROLE = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC)")
+_BULLETIN_TITLE = re.compile(r"(chỉ đạo,? điều hành|bản tin|tin tức|điểm tin)", re.I)
+
+
+def _field_pairs(blocks: list[Block]) -> dict[str, str]:
+    """Crawled pages put metadata in `Label:` / value pairs; read them before the official text."""
+    out: dict[str, str] = {}
+    for i, b in enumerate(blocks[:80]):
+        m = _META_FIELD.match(b.text)
+        if m:
+            value = m.group(2).strip() or (blocks[i + 1].text if i + 1 < len(blocks) else "")
+            out.setdefault(m.group(1), value.strip())
+    return out
+
+
+def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> DocumentMeta:
+    meta = DocumentMeta(doc_id=doc_id, source=source)
+    head = [b for b in blocks[:60] if b.kind in ("para", "heading")]
+    fields = _field_pairs(blocks)
+    head_text = "\n".join(b.text for b in head[:25])
+
+    number_line = next((b.text for b in head if re.match(r"^Số\s*:", b.text)), "")
+    nums = find_numbers(number_line) if number_line else []
+    if fields.get("Số hiệu"):
+        nums = nums or find_numbers(fields["Số hiệu"])
+    if nums:
+        meta.number = nums[0][0].text
+    elif number_line:
+        m = re.search(r"/\s*([A-ZĐ][\w-]*)", number_line)
+        if m:
+            meta.extra["number_code"] = m.group(1)
+
+    for i, b in enumerate(head):
+        m = _TYPE_LINE.match(b.text)
+        if m:
+            meta.doc_type = TYPE_TITLES[m.group(1)]
+            rest = m.group(2).strip()
+            title_parts = [rest] if rest else []
+            for nxt in head[i + 1 : i + 3]:
+                if _TYPE_LINE.match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
+                    break
+                title_parts.append(nxt.text)
+                if not nxt.text.isupper():
+                    break
+            meta.title = " ".join(title_parts).strip()
+            break
+    if not meta.doc_type and fields.get("Loại văn bản"):
+        meta.doc_type = fields["Loại văn bản"]
+    if not meta.doc_type and nums:
+        meta.doc_type = nums[0][0].doc_type
+    if not meta.doc_type and re.search(r"\bV/v\b", head_text):
+        meta.doc_type = "Công văn"
+    if not meta.doc_type and meta.extra.get("number_code"):
+        code = str(meta.extra["number_code"]).replace("Đ", "D").upper().split("-")[0]
+        from .docnumbers import TYPE_CODES
+
+        meta.doc_type = TYPE_CODES.get(code, "")
+    if genre == "bulletin" and (not meta.doc_type or _BULLETIN_TITLE.search(head_text[:300])):
+        meta.doc_type = "Bản tin"
+    if not meta.title:
+        vv = re.search(r"V/v\s+(.+)", head_text)
+        first = next((b.text for b in head if len(b.text) > 15 and not b.text.startswith(("Số", "|"))), "")
+        meta.title = (vv.group(1).split("\n")[0] if vv else first)[:300]
+
+    # Date: the "Place, ngày … tháng … năm …" line, then crawl metadata, then the first date of the header.
+    for b in head[:30]:
+        if _PLACE_DATE.match(b.text) or b.text.lower().startswith("ngày"):
+            m = re.search(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*((?:19|20)\d\d)", b.text, re.I)
+            if m:
+                meta.date = iso_date(m.group(1), m.group(2), m.group(3))
+                place = _PLACE_DATE.match(b.text)
+                if place:
+                    meta.extra["place"] = place.group(1).strip()
+                break
+    if not meta.date and fields.get("Ngày ban hành"):
+        d = find_dates(fields["Ngày ban hành"])
+        meta.date = d[0][0] if d else ""
+    if not meta.date and nums:
+        from .docnumbers import numbers_with_dates
+
+        meta.date = next((d for _, d in numbers_with_dates(number_line) if d), "")
+
+    issuer = fields.get("Nơi ban hành") or fields.get("Cơ quan ban hành") or ""
+    if not issuer:
+        for b in head[:12]:
+            m = _ISSUER_HEAD.match(b.text)
+            if m:
+                issuer = (m.group(1) + m.group(2)).strip().title().replace("Ủy Ban Nhân Dân", "UBND").replace(
+                    "Uỷ Ban Nhân Dân", "UBND")
+                break
+    if not issuer and meta.number:
+        issuer = nums[0][0].issuer_code if nums else ""
+    if not issuer and meta.extra.get("number_code"):
+        code = str(meta.extra["number_code"])
+        issuer = code.split("-", 1)[1] if "-" in code else code
+        if meta.extra.get("place"):
+            issuer = f"{issuer} {meta.extra['place']}"
+    meta.issuer = issuer
+
+    pm = _PERIOD.search(meta.title) or _PERIOD.search(head_text[:600])
+    if pm:
+        meta.period = pm.group(0)
+    if genre == "table":
+        att = next((n for b in head for n, _, _ in find_numbers(b.text) if "Kèm theo" in b.text), None)
+        if att:
+            meta.attached_to = att.text
+            meta.doc_type = meta.doc_type or "Phụ lục"
+    if not meta.date and meta.period:
+        ends = find_dates(meta.period)
+        meta.date = ends[-1][0] if ends else ""
+    if not meta.date and meta.attached_to:
+        from .docnumbers import numbers_with_dates
+
+        meta.date = next((d for b in head for n, d in numbers_with_dates(b.text) if n.text == meta.attached_to and d), "")
+    month = re.search(r"tháng\s+(\d{1,2})\b", meta.title)
+    if month and meta.date[:4]:
+        meta.period = f"tháng {int(month.group(1)):02d}/{meta.date[:4]}"
+    meta.signer = _signer(blocks) or fields.get("Người ký", "")
+    return meta
+
+
+def _signer(blocks: list[Block]) -> str:
+    """The name under the last signature role (TM./KT./CHỦ TỊCH…), if the document names one."""
+    for i in range(len(blocks) - 1, max(-1, len(blocks) - 40), -1):
+        if _SIGN_ROLE.match(blocks[i].text):
+            for b in blocks[i + 1 : i + 4]:
+                t = b.text.strip()
+                words = t.split()
+                if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not t.isupper():
+                    return t
+            break
+    return ""

@@ -1,0 +1,96 @@
+"""Data types produced by ingestion and the protocols of its roles."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass
+class Line:
+    """One line of extracted text with the page it came from (None when the format has no pages)."""
+
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class RawDocument:
+    """What a parser read from a file, before any structure is recovered."""
+
+    source: str
+    lines: list[Line]
+    fmt: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A structural unit of a document: heading, paragraph, footnote body or table row."""
+
+    kind: str  # heading | para | footnote | table_row | header | closing
+    text: str
+    page: int | None = None
+    level: int = 0
+    label: str = ""  # heading numbering ("II", "1.3") or footnote number or table STT
+    cells: dict[str, str] = field(default_factory=dict)
+    context: list[str] = field(default_factory=list)  # part/group titles of a table row
+
+
+@dataclass
+class DocumentMeta:
+    doc_id: str
+    source: str
+    title: str = ""
+    doc_type: str = ""
+    number: str = ""
+    date: str = ""  # ISO, may be partial ("2024-02")
+    issuer: str = ""
+    period: str = ""
+    attached_to: str = ""
+    signer: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k != "extra"}
+        d.update(self.extra)
+        return d
+
+
+@dataclass
+class Passage:
+    """A citable unit with its provenance. `text` is shown; `embed_text` adds context for search."""
+
+    id: str
+    doc_id: str
+    position: int
+    kind: str
+    text: str
+    embed_text: str
+    metadata: dict[str, Any]
+
+
+@dataclass
+class ParsedDocument:
+    meta: DocumentMeta
+    passages: list[Passage]
+    warnings: list[str] = field(default_factory=list)
+
+
+def passage_id(doc_id: str, position: int, text: str) -> str:
+    """Deterministic id: the same document, place and text always give the same id (re-ingest = upsert)."""
+    h = hashlib.sha256(f"{doc_id}\x1f{position}\x1f{text}".encode()).hexdigest()
+    return h[:32]
+
+
+class Parser(Protocol):
+    suffixes: tuple[str, ...]
+
+    def read(self, path: str, data: bytes) -> RawDocument: ...
+
+
+class Chunker(Protocol):
+    version: str
+
+    def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument: ...
