@@ -37,7 +37,8 @@ class SearchService:
                dense_text: str | None = None) -> SearchOutcome:
         qa = analyze(query)
         plan = QueryPlan(text=qa.lexical_text, k=k, filters=dict(filters or {}), number_keys=qa.number_keys,
-                         bare_numbers=qa.bare_numbers, dense_text=dense_text or query)
+                         bare_numbers=qa.bare_numbers, dense_text=dense_text or query,
+                         restore_diacritics=not qa.english)
         hits = self.c.retriever.search(plan)
         message = ""
         if not hits:

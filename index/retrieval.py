@@ -13,7 +13,7 @@ from .catalog import Catalog, StoredPassage
 from .embedders import Embedder
 from .lexical import LexicalIndex
 from .vectorstore import ChromaStore
-from .vntext import fold, has_diacritics
+from .vntext import DiacriticRestorer, fold, has_diacritics
 
 # Fusion weights and depth. RRF constant 60 is the usual default; the number path weighs double because a
 # question naming a document number is about that document (measured on dev: see bench/RESULTS.md).
@@ -46,6 +46,7 @@ class QueryPlan:
     number_keys: list[str] = field(default_factory=list)
     bare_numbers: list[tuple[str, str]] = field(default_factory=list)  # (number, folded type code or "")
     dense_text: str | None = None
+    restore_diacritics: bool = True  # off for English questions
 
 
 @dataclass
@@ -109,6 +110,7 @@ class PassageCache:
         self.by_id: dict[str, StoredPassage] = {}
         self.by_number: dict[str, list[str]] = {}
         self.own_number: dict[str, list[str]] = {}
+        self.restorer = DiacriticRestorer()
         self.generation = -1
         self._lock = threading.Lock()
 
@@ -135,6 +137,10 @@ class PassageCache:
             self.lexical.clear()
             self.lexical.add((p.id, p.embed_text) for p in passages)
             self.lexical.generation = gen
+            restorer = DiacriticRestorer()
+            for p in passages:
+                restorer.add(p.text)
+            self.restorer = restorer
             self.generation = gen
 
     def known_numbers(self) -> set[str]:
@@ -178,7 +184,12 @@ class HybridRetriever:
             allowed = ok.__contains__
         rankings: list[tuple[float, list[str], str]] = []
 
-        vec = self.embedder.embed_query(plan.dense_text or plan.text)
+        lexical_text, dense_text = plan.text, plan.dense_text or plan.text
+        folded_query = not has_diacritics(plan.text) and plan.restore_diacritics
+        if folded_query:
+            lexical_text = self.cache.restorer.restore(plan.text)
+            dense_text = self.cache.restorer.restore(dense_text)
+        vec = self.embedder.embed_query(dense_text)
         where = None
         if allowed is not None:
             ok_docs = sorted({by_id[pid].doc_id for pid in by_id if allowed(pid)})
@@ -187,8 +198,14 @@ class HybridRetriever:
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
         rankings.append((W_DENSE, dense, "dense"))
 
-        lex = [pid for pid, _ in self.lexical.search(plan.text, DEPTH, diacritics=has_diacritics(plan.text),
-                                                      allowed=allowed)]
+        if folded_query:  # restored words may be wrong: the folded field of the original keeps an equal say
+            lex_scores = dict(self.lexical.search(lexical_text, DEPTH * 2, diacritics=True, allowed=allowed))
+            for pid, s in self.lexical.search(plan.text, DEPTH * 2, diacritics=False, allowed=allowed):
+                lex_scores[pid] = lex_scores.get(pid, 0.0) + s
+            lex = [pid for pid, _ in sorted(lex_scores.items(), key=lambda kv: -kv[1])[:DEPTH]]
+        else:
+            lex = [pid for pid, _ in self.lexical.search(lexical_text, DEPTH, diacritics=has_diacritics(lexical_text),
+                                                          allowed=allowed)]
         rankings.append((W_LEXICAL, lex, "lexical"))
 
         keys = self.resolve_numbers(plan)

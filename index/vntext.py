@@ -94,3 +94,55 @@ def tokens(text: str, folded: bool = False) -> list[str]:
             out.append(num)
             prev = None
     return out
+
+
+class DiacriticRestorer:
+    """Puts diacritics back on a query typed without them, using the corpus's own words: each folded
+    bigram/unigram maps to its most frequent accented form (`tong kim ngach` → `tổng kim ngạch`)."""
+
+    # Question words are rare in documents but common in questions: seed them so they restore right.
+    SEED = "bao nhiêu phần trăm mấy nào gì ai ở đâu khi nào như thế nào được không có là của cho tôi biết"
+
+    def __init__(self) -> None:
+        self.uni: dict[str, dict[str, int]] = {}
+        self.bi: dict[str, dict[str, int]] = {}
+        for _ in range(50):
+            self.add(self.SEED)
+
+    def add(self, text: str) -> None:
+        words = [t for kind, t in syllables(text) if kind == "word"]
+        for w in words:
+            d = self.uni.setdefault(fold(w), {})
+            d[w] = d.get(w, 0) + 1
+        for a, b in zip(words, words[1:]):
+            d = self.bi.setdefault(fold(a) + " " + fold(b), {})
+            pair = a + " " + b
+            d[pair] = d.get(pair, 0) + 1
+
+    @staticmethod
+    def _best(d: dict[str, int] | None) -> tuple[str, int] | None:
+        return max(d.items(), key=lambda kv: kv[1]) if d else None
+
+    def restore(self, text: str) -> str:
+        words = [m.group(0) for m in re.finditer(r"\S+", text)]
+        core = [re.sub(r"^\W+|\W+$", "", w).lower() for w in words]
+        out = list(words)
+        i = 0
+        while i < len(words):
+            w = core[i]
+            if not w or not w.isalpha() or has_diacritics(w):
+                i += 1
+                continue
+            nxt = core[i + 1] if i + 1 < len(words) else ""
+            bi = self._best(self.bi.get(f"{w} {nxt}")) if nxt.isalpha() else None
+            if bi and bi[1] >= 2 or (bi and not self.uni.get(w)):
+                a, b = bi[0].split(" ")
+                out[i] = words[i].lower().replace(w, a)
+                out[i + 1] = words[i + 1].lower().replace(nxt, b)
+                i += 2
+                continue
+            uni = self._best(self.uni.get(w))
+            if uni:
+                out[i] = words[i].lower().replace(w, uni[0])
+            i += 1
+        return " ".join(out)

@@ -178,6 +178,10 @@ class _Builder:
             "doc_number": meta.number, "doc_date": meta.date, "kind": kind, "page": page,
             "section": section, "section_title": section_title,
         }
+        if meta.attached_to:
+            md["attached_to"] = meta.attached_to
+        if meta.period:
+            md["period"] = meta.period
         md.update(_text_numbers(text))
         md.update({k: v for k, v in extra.items() if v not in (None, "")})
         md["date_int"] = date_int(md.get("directive_date") or meta.date)

@@ -1,0 +1,57 @@
+"""Name a source the way an official cites it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.docnumbers import parse_number
+
+
+def _vn_date(iso: str) -> str:
+    parts = (iso or "").split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return iso or ""
+
+
+def short_source(md: dict[str, Any]) -> str:
+    """`Công văn số 1887/UBND-NC ngày 28/12/2023`, `Báo cáo … tháng 02/2024`, `Phụ lục Kế hoạch 126/KH-UBND`."""
+    if md.get("directive_number"):
+        date = f" ngày {_vn_date(md['directive_date'])}" if md.get("directive_date") else ""
+        return f"{md.get('directive_type') or 'Văn bản'} số {md['directive_number']}{date}"
+    doc_type = md.get("doc_type") or "Văn bản"
+    if md.get("doc_number"):
+        date = f" ngày {_vn_date(md['doc_date'])}" if len(md.get("doc_date") or "") == 10 else ""
+        return f"{doc_type} số {md['doc_number']}{date}"
+    title = (md.get("title") or "").strip()
+    if md.get("period") and doc_type in ("Báo cáo", "Bản tin"):
+        return f"{doc_type} {md['period']}"
+    if doc_type == "Phụ lục":
+        return f"Phụ lục {_attached(md)}".strip()
+    if len(title) > 70:
+        title = title[:70].rsplit(" ", 1)[0] + "…"
+    return f"{doc_type} {title}".strip()
+
+
+def _attached(md: dict[str, Any]) -> str:
+    """`Kế hoạch 126/KH-UBND` for an appendix attached to that plan."""
+    att = md.get("attached_to") or ""
+    num = parse_number(att) if att else None
+    return f"{num.doc_type} {num.text}" if num else att
+
+
+def citation_label(md: dict[str, Any], kind: str) -> str:
+    label = short_source(md)
+    section = md.get("section") or ""
+    parts = [label]
+    if kind == "table_row" and md.get("stt"):
+        parts.append(f"nhiệm vụ {md['stt']}")
+    elif section and kind != "directive_item":
+        parts.append("mục " + section.replace(" > ", "."))
+    if kind == "footnote" and md.get("footnote_no"):
+        parts.append(f"chú thích {md['footnote_no']}")
+    if md.get("page"):
+        parts.append(f"trang {md['page']}")
+    return ", ".join(parts)
