@@ -1,0 +1,137 @@
+"""The HTTP API (FastAPI). `create_app(settings)` builds the app around one container."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from fastapi import FastAPI, File, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from index.retrieval import BadFilter
+from index.vectorstore import ModelMismatch
+from ingest.loaders import SUPPORTED_SUFFIXES
+
+from . import __version__
+from .container import Container
+from .search import hit_to_dict
+from .settings import Settings
+
+log = logging.getLogger("chidao.api")
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=2000)
+    k: int = Field(10, ge=1, le=100)
+    filters: dict[str, Any] | None = None
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=8000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    history: list[Turn] | None = None
+    session_id: str | None = Field(None, max_length=100)
+    filters: dict[str, Any] | None = None
+
+
+def _problem(status: int, title: str, detail: str) -> JSONResponse:
+    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail,
+                         "error": detail}, status_code=status, media_type="application/problem+json")
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    c = container or Container(settings)
+    app = FastAPI(title="chidao", version=__version__,
+                  description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành (Vietnamese directive search).")
+    app.state.container = c
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _problem(exc.status_code, "error", str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return _problem(400, "bad request", msgs)
+
+    @app.exception_handler(BadFilter)
+    async def bad_filter(_: Request, exc: BadFilter) -> JSONResponse:
+        return _problem(400, "bad filter", str(exc))
+
+    @app.exception_handler(ModelMismatch)
+    async def mismatch(_: Request, exc: ModelMismatch) -> JSONResponse:
+        return _problem(409, "embedding model mismatch", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return _problem(500, "internal error", "Lỗi máy chủ; xem nhật ký máy chủ (server log).")
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    @app.post("/v1/search")
+    def search(req: SearchRequest) -> dict[str, Any]:
+        out = c.search.search(req.query, req.k, req.filters)
+        return {"results": [hit_to_dict(h) for h in out.hits], "message": out.message}
+
+    @app.post("/v1/ask")
+    def ask(req: AskRequest) -> dict[str, Any]:
+        session_id = req.session_id or c.conversations.new_id()
+        turns = [t.model_dump() for t in req.history] if req.history else c.conversations.history(session_id)
+        history = [t["content"] for t in turns if t["role"] == "user"]
+        answer = c.answerer.answer(req.question, history, req.filters)
+        c.conversations.append(session_id, "user", req.question)
+        c.conversations.append(session_id, "assistant", answer.answer, {"query": answer.query})
+        body = answer.as_dict()
+        body["session_id"] = session_id
+        return body
+
+    @app.get("/v1/documents")
+    def documents() -> dict[str, Any]:
+        return {"documents": c.catalog.documents()}
+
+    @app.get("/v1/documents/{doc_id}")
+    def document(doc_id: str) -> dict[str, Any]:
+        doc = c.catalog.document(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"unknown document id '{doc_id}'")
+        return doc
+
+    @app.get("/v1/documents/{doc_id}/passages")
+    def passages(doc_id: str) -> dict[str, Any]:
+        if c.catalog.document(doc_id) is None:
+            raise HTTPException(404, f"unknown document id '{doc_id}'")
+        return {"doc_id": doc_id, "passages": [
+            {"id": p.id, "position": p.position, "kind": p.kind, "text": p.text, "metadata": p.metadata}
+            for p in c.catalog.passages(doc_id)]}
+
+    @app.post("/v1/documents")
+    async def upload(files: list[UploadFile] = File(...)) -> dict[str, Any]:
+        limit = c.settings.max_upload_mb * 1024 * 1024
+        reports = []
+        for f in files:
+            data = await f.read(limit + 1)
+            name = f.filename or "upload"
+            if len(data) > limit:
+                raise HTTPException(413, f"'{name}' is larger than {c.settings.max_upload_mb} MB")
+            if len(files) == 1 and not name.lower().endswith(SUPPORTED_SUFFIXES) and not data[:5].startswith(b"%PDF"):
+                raise HTTPException(415, f"unsupported file type: '{name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})")
+            reports.append(c.ingestor.ingest_bytes(name, data).as_dict())
+        return {"reports": reports}
+
+    @app.delete("/v1/documents/{doc_id}")
+    def delete(doc_id: str) -> dict[str, Any]:
+        if c.catalog.document(doc_id) is None:
+            raise HTTPException(404, f"unknown document id '{doc_id}'")
+        return {"doc_id": doc_id, "deleted_passages": c.ingestor.delete(doc_id)}
+
+    return app

@@ -1,0 +1,207 @@
+"""The `chidao` command. Heavy imports happen inside the commands so `chidao --help` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def _container(args: argparse.Namespace) -> Any:
+    from .container import Container
+    from .settings import Settings
+
+    overrides = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
+    return Container(Settings(**overrides))
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    f = {"type": args.type, "source": args.source, "date_from": getattr(args, "date_from", None),
+         "date_to": getattr(args, "date_to", None), "number": getattr(args, "number", None)}
+    return {k: v for k, v in f.items() if v}
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingestion import expand_paths
+
+    c = _container(args)
+    files = expand_paths(args.paths)
+    if not files:
+        print("Không có tệp nào để nạp (no files found).", file=sys.stderr)
+        return 2
+    counts = {"ingested": 0, "unchanged": 0, "failed": 0}
+    width = len(str(len(files)))
+    done = 0
+
+    def progress(rep: Any) -> None:
+        nonlocal done
+        done += 1
+        counts[rep.status] += 1
+        bar = "#" * int(20 * done / len(files))
+        detail = f"{rep.passages} passages, {rep.embedded} embedded" if rep.status != "failed" else rep.reason
+        print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)
+
+    c.ingestor.ingest_paths(files, progress)
+    print(f"\n{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    return 1 if counts["failed"] and not (counts["ingested"] or counts["unchanged"]) else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search import hit_to_dict
+
+    c = _container(args)
+    out = c.search.search(args.query, args.k, _filters(args))
+    if args.json:
+        print(json.dumps({"results": [hit_to_dict(h) for h in out.hits], "message": out.message},
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not out.hits:
+        print(out.message)
+        return 1
+    from .citations import citation_label
+
+    for i, h in enumerate(out.hits, 1):
+        p = h.passage
+        print(f"{i:>2}. [{p.kind}] {citation_label(p.metadata, p.kind)}  (score {h.score:.4f})")
+        print("    " + p.text.replace("\n", " ")[:300])
+    return 0
+
+
+def _print_answer(ans: Any) -> None:
+    print(ans.answer)
+    items = ans.citations or ans.related
+    if items:
+        print("\nNguồn:" if ans.citations else "\nCó thể liên quan:")
+        for cit in items:
+            print(f"  [{cit.n}] {cit.label}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    c = _container(args)
+    ans = c.answerer.answer(args.question, [], _filters(args))
+    if args.json:
+        print(json.dumps(ans.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        _print_answer(ans)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    c = _container(args)
+    history: list[str] = []
+    print("chidao — hỏi đáp văn bản chỉ đạo. Gõ câu hỏi; /new để bắt đầu lại; Ctrl-D để thoát.")
+    while True:
+        try:
+            q = input("\n› ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not q:
+            continue
+        if q == "/new":
+            history.clear()
+            continue
+        _print_answer(c.answerer.answer(q, history))
+        history.append(q)
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    c = _container(args)
+    if args.action == "list":
+        docs = c.catalog.documents()
+        for d in docs:
+            print(f"{d['doc_id']:<55} {d.get('doc_type', ''):<12} {d.get('number', '') or '-':<16} "
+                  f"{d.get('date', '') or '-':<10} {d['n_passages']:>4}  {d['source']}")
+        print(f"{len(docs)} documents")
+        return 0
+    if not args.id:
+        print("missing document id", file=sys.stderr)
+        return 2
+    if c.catalog.document(args.id) is None:
+        print(f"unknown document id '{args.id}'", file=sys.stderr)
+        return 1
+    if args.action == "show":
+        print(json.dumps(c.catalog.document(args.id), ensure_ascii=False, indent=1))
+        for p in c.catalog.passages(args.id):
+            print(f"--- #{p.position} [{p.kind}] {p.metadata.get('section', '')}\n{p.text}")
+        return 0
+    n = c.ingestor.delete(args.id)
+    print(f"removed {args.id} ({n} passages)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import create_app
+    from .settings import Settings
+
+    overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
+    settings = Settings(**overrides)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="chidao", description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành "
+                                 "(directive search and cited answers for Vietnamese provincial documents).")
+    ap.add_argument("--data-dir", help="data directory (default: $CHIDAO_DATA_DIR or ./data)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest files or directories (.txt .pdf .html .docx)")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_ingest)
+
+    def add_filters(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--type", help="document type, e.g. 'Quyết định', 'cong van'")
+        p.add_argument("--source", help="part of the source file name")
+        p.add_argument("--from", dest="date_from", help="from date YYYY-MM-DD")
+        p.add_argument("--to", dest="date_to", help="to date YYYY-MM-DD")
+        p.add_argument("--number", help="document number, e.g. 1887/UBND-NC")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("search", help="ranked passages with provenance")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=10)
+    add_filters(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="an answer with numbered citations")
+    p.add_argument("question")
+    add_filters(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="interactive questions with follow-ups")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("docs", help="list, show or remove ingested documents")
+    p.add_argument("action", choices=["list", "show", "rm"])
+    p.add_argument("id", nargs="?")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=cmd_serve)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a clean message instead of a traceback
+        from index.vectorstore import ModelMismatch
+
+        if isinstance(exc, ModelMismatch):
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
