@@ -36,7 +36,7 @@ def genre_of(blocks: list[Block]) -> str:
     numbered = sum(1 for b in blocks if b.kind == "heading" and b.level < UNNUMBERED_LEVEL and b.label)
     if rows >= 5 and rows >= 0.3 * len(blocks):
         return "table"
-    if titles >= 3 and numbered < titles:
+    if titles >= 2 and numbered < titles:
         return "bulletin"
     return "structured"
 

@@ -42,7 +42,13 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
     fields = _field_pairs(blocks)
     head_text = "\n".join(b.text for b in head[:25])
 
-    number_line = next((b.text for b in head if re.match(r"^Số\s*:", b.text)), "")
+    number_line = ""
+    for i, b in enumerate(head):
+        if re.match(r"^Số\s*:", b.text):
+            number_line = b.text
+            if not find_numbers(b.text) and i + 1 < len(head) and re.match(r"^\s*\d", head[i + 1].text):
+                number_line += " " + head[i + 1].text  # "Số:" and the number on separate lines
+            break
     nums = find_numbers(number_line) if number_line else []
     if fields.get("Số hiệu"):
         nums = nums or find_numbers(fields["Số hiệu"])

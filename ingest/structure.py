@@ -64,7 +64,7 @@ def join_lines(lines: list[Line]) -> list[Line]:
         else:
             out.append(Line(text, ln.page))
             open_para = True
-    return out
+    return [ln for ln in out if not is_noise_line(ln.text)]
 
 
 def heading_of(text: str) -> tuple[int, str, str] | None:

@@ -27,7 +27,7 @@ _FURNITURE = re.compile(
 )
 _SITE_NOISE = re.compile(
     r"(Đăng nhập|Đăng xuất|Tài khoản|mật khẩu|Quý khách|Quý Thành viên|bản quyền|copyright|"
-    r"sở hữu trí tuệ|Intellectual Property|Hỗ trợ: \(|Thỏa thuận Bảo vệ|Tiếp tục sử dụng|Cảm ơn đã dùng)",
+    r"sở hữu trí tuệ|Intellectual Property|Bản dịch này|Mã số thuế|Hỗ trợ: \(|Thỏa thuận Bảo vệ|Tiếp tục sử dụng|Cảm ơn đã dùng)",
     re.I,
 )
 
@@ -75,7 +75,8 @@ def ends_sentence(text: str) -> bool:
 
 _LIST_START = re.compile(
     r"^([-+•–*]\s|[a-zđ]\)\s|\d+(\.\d+)*\.?\s|\(\d+\)\s|[IVXLC]+\.\s|Điều\s+\d+|Chương\s+[IVXLC\d]+|"
-    r"Phần\s+[IVXLC\d]+|Nơi nhận|Kính gửi|Căn cứ|Số:|TM\.|KT\.|Q\.|TL\.)",
+    r"Phần\s+[IVXLC\d]+|Nơi nhận|Kính gửi|Căn cứ|Số:|TM\.|KT\.|Q\.|TL\.|V/v\b|"
+    r"[A-ZĐ][\wÀ-ỹ. ]{1,30}, ngày\b)",
 )
 
 
