@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` (install, ingest samples/ or DOCS=..., serve) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DOCS ?= samples
+HOST ?= 127.0.0.1
+PORT ?= 8765
+
+.PHONY: install run test lint fonts
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0   # the CPU build on this disk; an unpinned torch pulls CUDA
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(VENV)/bin/chidao ingest $(DOCS)
+	$(VENV)/bin/chidao serve --host $(HOST) --port $(PORT)
+
+fonts:  # a Vietnamese-capable font for the PDFs the tests generate
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core)
+
+test: install fonts
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check assistant ingest index tests
+	$(VENV)/bin/mypy assistant ingest index
