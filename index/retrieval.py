@@ -94,9 +94,7 @@ def compile_filters(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool]
         hi = _date_int(active["date_to"], end=True)
         checks.append(lambda md: 0 < int(md.get("date_int") or 0) <= hi)
     if "number" in active:
-        from .vntext import fold as _f
-
-        key = _f(re.sub(r"\s+", "", str(active["number"]))).upper().lstrip("0")
+        key = _key(active["number"])
         checks.append(lambda md: key in (md.get("doc_numbers") or []) or md.get("directive_key") == key)
     return lambda md: all(c(md) for c in checks)
 

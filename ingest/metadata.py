@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .docnumbers import find_dates, find_numbers, iso_date
+from .docnumbers import TYPE_CODES, find_dates, find_numbers, iso_date, numbers_with_dates
 from .types import Block, DocumentMeta
 
 TYPE_TITLES = {
@@ -81,8 +81,6 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
         meta.doc_type = "Công văn"
     if not meta.doc_type and meta.extra.get("number_code"):
         code = str(meta.extra["number_code"]).replace("Đ", "D").upper().split("-")[0]
-        from .docnumbers import TYPE_CODES
-
         meta.doc_type = TYPE_CODES.get(code, "")
     if genre == "bulletin" and (not meta.doc_type or _BULLETIN_TITLE.search(head_text[:300])):
         meta.doc_type = "Bản tin"
@@ -105,8 +103,6 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
         d = find_dates(fields["Ngày ban hành"])
         meta.date = d[0][0] if d else ""
     if not meta.date and nums:
-        from .docnumbers import numbers_with_dates
-
         meta.date = next((d for _, d in numbers_with_dates(number_line) if d), "")
 
     issuer = fields.get("Nơi ban hành") or fields.get("Cơ quan ban hành") or ""
@@ -138,8 +134,6 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
         ends = find_dates(meta.period)
         meta.date = ends[-1][0] if ends else ""
     if not meta.date and meta.attached_to:
-        from .docnumbers import numbers_with_dates
-
         meta.date = next((d for b in head for n, d in numbers_with_dates(b.text) if n.text == meta.attached_to and d), "")
     month = re.search(r"tháng\s+(\d{1,2})\b", meta.title)
     if month and meta.date[:4]:

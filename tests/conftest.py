@@ -26,16 +26,6 @@ def make_container(data_dir: Path):  # type: ignore[no-untyped-def]
     return Container(Settings(data_dir=str(data_dir)))
 
 
-@pytest.fixture(scope="session")
-def corpus_container(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus not present")
-    c = make_container(tmp_path_factory.mktemp("corpus-data"))
-    reports = c.ingestor.ingest_paths([str(CORPUS)])
-    assert all(r.status == "ingested" for r in reports), [r.as_dict() for r in reports]
-    return c
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
