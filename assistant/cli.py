@@ -144,6 +144,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate, load_questions
+    from .ingestion import expand_paths
+
+    c = _container(args)
+    if args.corpus:
+        reports = c.ingestor.ingest_paths(expand_paths([args.corpus]))
+        failed = [r for r in reports if r.status == "failed"]
+        print(f"corpus: {len(reports)} files, {len(failed)} failed", file=sys.stderr)
+    report = evaluate(c, load_questions(args.qa), k=args.k)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"summary": report.summary, "by_kind": report.by_kind,
+                       "rows": [r.__dict__ for r in report.rows]}, fh, ensure_ascii=False, indent=1)
+    print(report.render())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="chidao", description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành "
                                  "(directive search and cited answers for Vietnamese provincial documents).")
@@ -180,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["list", "show", "rm"])
     p.add_argument("id", nargs="?")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("eval", help="retrieval and answer metrics on a QA file (same as score_http.py)")
+    p.add_argument("--qa", required=True, help="JSONL questions with evidence and must_contain")
+    p.add_argument("--corpus", help="ingest this directory first (idempotent)")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", help="write rows and summary to this file")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
     p.add_argument("--host", default=None)
