@@ -12,7 +12,7 @@ from index.vntext import fold, has_diacritics, tokens
 from ingest.textnorm import sentence_spans, strip_superscripts
 
 from .citations import citation_label, short_source
-from .query import analyze, standalone_query
+from .query import analyze
 from .types import Answer, Citation
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ class ExtractiveAnswerer:
     def answer(self, question: str, history: list[str] | None = None,
                filters: dict[str, Any] | None = None) -> Answer:
         history = history or []
-        query = standalone_query(question, history)
-        outcome = self.search.search(query, k=self.settings.answer_top_k, filters=filters)
+        outcome, query = self.search.search_in_context(question, history, self.settings.answer_top_k, filters)
         hits = outcome.hits
         english = analyze(question).english
         if not hits:

@@ -56,6 +56,68 @@ class QueryAnalysis:
     bare_numbers: list[tuple[str, str]] = field(default_factory=list)
     english: bool = False
     folded: bool = False
+    # Text features a good passage for this question shows (period words, "chủ trì" for who-questions, the
+    # agency or date named): the retriever lifts fused candidates that have them.
+    prefer: list[str] = field(default_factory=list)
+    intent: str = ""  # quantity | who | which_document | when | list | ""
+    row_field: str = ""  # the task-table column a listing question constrains: lead | partner | deadline
+
+
+# Periods: the question's period must match the figure's (domain notes: a figure without its period is wrong).
+_YTD_Q = re.compile(r"lũy kế|lu[yỹ] ke|cộng dồn|cong don|từ đầu năm|tu dau nam|(\d+|hai|ba) (tháng|thang) đầu năm|"
+                    r"(\d+|hai|ba) thang dau nam|year to date|first (two|three|\d+) months|so far this year", re.I)
+_YTD_T = r"lũy kế|luỹ kế|cộng dồn|\d+ tháng đầu năm|từ đầu năm"
+_MONTH_Q = re.compile(r"trong tháng|trong thang|tháng này|thang nay|this month|in the month", re.I)
+_QUARTER_Q = re.compile(r"(quý|quy|quarter)\s+([IV]+|\d)\b", re.I)
+_WHO_Q = re.compile(r"cơ quan nào|co quan nao|\bai\b|sở nào|so nao|đơn vị nào|don vi nao|ban nào|ban nao|chủ trì|"
+                    r"chu tri|phụ trách|phu trach|who|which (agency|department|body|organi[sz]ation)|in charge", re.I)
+_DOC_Q = re.compile(r"(văn bản|quyết định|nghị định|công điện|kế hoạch|thông tư|nghị quyết|báo cáo|công văn|"
+                    r"van ban|quyet dinh|nghi dinh|cong dien|ke hoach|thong tu|nghi quyet|bao cao|cong van) nào|"
+                    r"số mấy|so may|which (decision|document|decree|plan|report|dispatch)", re.I)
+_WHEN_Q = re.compile(r"khi nào|khi nao|ngày nào|ngay nao|bao giờ|bao gio|thời hạn|thoi han|tiến độ|tien do|"
+                     r"hạn chót|han chot|\bwhen\b|deadline|by what date", re.I)
+_QTY_Q = re.compile(r"bao nhiêu|bao nhieu|mấy|\bmay\b|tỷ lệ|ty le|phần trăm|phan tram|how many|how much|"
+                    r"what (percent|share|rate)", re.I)
+_LIST_Q = re.compile(r"những (nhiệm vụ|việc|văn bản|cơ quan)|nhung (nhiem vu|viec|van ban|co quan)|"
+                     r"(các|cac) nhiệm vụ nào|nhiệm vụ nào|nhiem vu nao|liệt kê|liet ke|danh sách|danh sach|"
+                     r"\b(list|which tasks|what tasks)\b", re.I)
+_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})(?![\d]|\s?/\s?[A-ZĐa-zđ])")
+_ROLE_WORDS = (("lead", re.compile(r"chủ trì|chu tri|phụ trách|phu trach|\blead", re.I)),
+               ("partner", re.compile(r"phối hợp|phoi hop|coordinat|partner", re.I)),
+               ("deadline", re.compile(r"tiến độ|tien do|thời hạn|thoi han|hoàn thành|hoan thanh|deadline", re.I)))
+
+
+def row_field_of(text: str) -> str:
+    return next((name for name, rx in _ROLE_WORDS if rx.search(text)), "")
+
+
+def _features(text: str) -> tuple[str, list[str]]:
+    prefer: list[str] = []
+    if _YTD_Q.search(text):
+        prefer.append(_YTD_T)
+    elif _MONTH_Q.search(text):
+        prefer.append(r"trong tháng")
+    q = _QUARTER_Q.search(text)
+    if q:
+        prefer.append(rf"quý\s+{re.escape(q.group(2))}\b")
+    intent = ""
+    if _LIST_Q.search(text):
+        intent = "list"
+    elif _WHO_Q.search(text):
+        intent = "who"
+        prefer.append(r"chủ trì|\bgiao\b|phụ trách|Cơ quan chủ trì")
+    elif _DOC_Q.search(text):
+        intent = "which_document"
+        prefer.append(r"\d+\s?/\s?(\d{4}/)?[A-ZĐ]")
+    elif _WHEN_Q.search(text):
+        intent = "when"
+    elif _QTY_Q.search(text):
+        intent = "quantity"
+    for m in _DAY_MONTH.finditer(text):  # 25/12 matches "25/12", "25/12/2023", "ngày 25 tháng 12"
+        d, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            prefer.append(rf"(?<!\d)0?{d}\s?/\s?0?{mo}(?!\d)|ngày 0?{d} tháng 0?{mo}(?!\d)")
+    return intent, prefer
 
 
 def is_english(text: str) -> bool:
@@ -79,7 +141,9 @@ def analyze(text: str) -> QueryAnalysis:
         low = text.lower()
         extra = [vi for en, vi in BILINGUAL.items() if re.search(rf"\b{re.escape(en)}\b", low)]
         lexical = text + " " + " ".join(dict.fromkeys(extra))
-    return QueryAnalysis(text, lexical, keys, bare, english, not has_diacritics(text))
+    intent, prefer = _features(text)
+    return QueryAnalysis(text, lexical, keys, bare, english, not has_diacritics(text), prefer, intent,
+                         row_field_of(text) if intent == "list" else "")
 
 
 _FOLLOWUP = re.compile(

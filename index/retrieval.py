@@ -15,13 +15,21 @@ from .lexical import LexicalIndex
 from .vectorstore import ChromaStore
 from .vntext import DiacriticRestorer, fold, has_diacritics
 
-# Fusion weights and depth. RRF constant 60 is the usual default; the number path weighs double because a
-# question naming a document number is about that document (measured on dev: see bench/RESULTS.md).
+# Fusion weights and depth, chosen on ../shared/eval/dev.jsonl (37 answerable questions, `chidao eval`;
+# sweep recorded in bench/RESULTS.md):
+#   RRF_K 20 / 60 / 120 (W_NUMBER 2) → MRR 0.914 / 0.941 / 0.941; recall@5 0.973 / 1.0 / 1.0
+#   W_LEXICAL 0.7 / 1.0 / 1.3 (W_PREFER 0.5) → MRR 0.914 / 0.941 / 0.928
+#   W_NUMBER 1 / 2 / 4 (RRF_K 60) → MRR 0.941 / 0.941 / 0.928; 2 kept so a named number beats one strong path
+#   W_PREFER 0 / 0.25 / 0.5 / 1.0 → recall@1 0.838 / 0.865 / 0.892 / 0.892
 RRF_K = 60
 W_DENSE = 1.0
 W_LEXICAL = 1.0
 W_NUMBER = 2.0
 DEPTH = 60
+# A fused candidate showing a feature the question asks for (its period, "chủ trì" for a who-question, the
+# date named) gains this share of a first-rank contribution per feature.
+W_PREFER = 0.5
+PREFER_DEPTH = 30  # only the fused head is re-scored: a feature must not drag in an unrelated passage
 
 FILTER_KEYS = ("type", "source", "doc_id", "kind", "date_from", "date_to", "number")
 
@@ -47,6 +55,7 @@ class QueryPlan:
     bare_numbers: list[tuple[str, str]] = field(default_factory=list)  # (number, folded type code or "")
     dense_text: str | None = None
     restore_diacritics: bool = True  # off for English questions
+    prefer: list[str] = field(default_factory=list)  # regexes of features a good passage shows
 
 
 @dataclass
@@ -222,8 +231,31 @@ class HybridRetriever:
             for r, pid in enumerate(ranked):
                 scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + r + 1)
                 ranks.setdefault(pid, {})[name] = r + 1
+        self._prefer(plan, scores)
+        self._lift_footnote_holders(scores, ranks, allowed)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
         return [Hit(by_id[pid], s, ranks[pid]) for pid, s in best]
+
+    def _prefer(self, plan: QueryPlan, scores: dict[str, float]) -> None:
+        if not plan.prefer:
+            return
+        patterns = [re.compile(p, re.I) for p in plan.prefer]
+        unit = W_PREFER / (RRF_K + 1)
+        for pid, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:PREFER_DEPTH]:
+            text = self.cache.by_id[pid].text
+            scores[pid] += unit * sum(1 for rx in patterns if rx.search(text))
+
+    def _lift_footnote_holders(self, scores: dict[str, float], ranks: dict[str, dict[str, int]],
+                               allowed: Callable[[str], bool] | None) -> None:
+        """A footnote is read with the sentence that cites it: its holder passage ranks right behind it."""
+        for pid, score in sorted(scores.items(), key=lambda kv: -kv[1])[:PREFER_DEPTH]:
+            p = self.cache.by_id[pid]
+            holder = p.metadata.get("cited_by") if p.kind == "footnote" else None
+            if holder and holder in self.cache.by_id and (allowed is None or allowed(holder)):
+                lifted = score * 0.999
+                if scores.get(holder, 0.0) < lifted:
+                    scores[holder] = lifted
+                    ranks.setdefault(holder, {})["footnote_of"] = ranks.get(pid, {}).get("dense") or 0
 
 
 def _type_code(key: str) -> str:
