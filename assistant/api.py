@@ -17,7 +17,6 @@ from ingest.loaders import SUPPORTED_SUFFIXES
 
 from . import __version__
 from .container import Container
-from .search import hit_to_dict
 from .settings import Settings
 
 log = logging.getLogger("chidao.api")
@@ -80,8 +79,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @app.post("/v1/search")
     def search(req: SearchRequest) -> dict[str, Any]:
-        out = c.search.search(req.query, req.k, req.filters)
-        return {"results": [hit_to_dict(h) for h in out.hits], "message": out.message}
+        return c.search.search(req.query, req.k, req.filters).as_dict()
 
     @app.post("/v1/ask")
     def ask(req: AskRequest) -> dict[str, Any]:

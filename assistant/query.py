@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.vntext import fold, has_diacritics
-from ingest.docnumbers import TYPE_WORDS, find_numbers
+from ingest.docnumbers import TYPE_WORDS, find_typed_numbers
 
 _BARE = re.compile(
     r"\b(công văn|cong van|cv|quyết định|quyet dinh|qđ|qd|kế hoạch|ke hoach|kh|chỉ thị|chi thi|ct|nghị quyết|"
@@ -126,7 +126,7 @@ def is_english(text: str) -> bool:
 
 def analyze(text: str) -> QueryAnalysis:
     text = text.strip()
-    nums = find_numbers(text)
+    nums = find_typed_numbers(text)
     keys = list(dict.fromkeys(n.key for n, _, _ in nums))
     spans = [(s, e) for _, s, e in nums]
     bare: list[tuple[str, str]] = []

@@ -17,6 +17,16 @@ if TYPE_CHECKING:
 class SearchOutcome:
     hits: list[Hit]
     message: str = ""
+    listing: dict[str, Any] | None = None  # a listing question: which column matched which value, how many rows
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"results": [hit_to_dict(h) for h in self.hits], "message": self.message}
+        if self.listing:
+            out["listing"] = self.listing
+        return out
+
+
+MAX_LISTED_ROWS = 100
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
@@ -40,10 +50,35 @@ class SearchService:
                          bare_numbers=qa.bare_numbers, dense_text=dense_text or query,
                          restore_diacritics=not qa.english, prefer=qa.prefer)
         hits = self.c.retriever.search(plan)
+        listing = None
+        if qa.intent == "list" and not qa.number_keys:
+            listing = self._listing(qa.row_field, query, hits, plan)
+        if listing is not None:
+            hits = listing[1]
         message = ""
         if not hits:
             message = ("Không có đoạn nào khớp bộ lọc." if filters else "Không tìm thấy đoạn văn bản phù hợp.")
-        return SearchOutcome(hits, message)
+        return SearchOutcome(hits, message, listing[0] if listing else None)
+
+    def _listing(self, field: str, query: str, hits: list[Hit], plan: QueryPlan,
+                 ) -> tuple[dict[str, Any], list[Hit]] | None:
+        """"Sở Nội vụ chủ trì những nhiệm vụ nào?": every table row whose lead column names Sở Nội vụ, the
+        ones retrieval ranked first, then the rest in table order."""
+        retriever = self.c.retriever
+        restored = retriever.cache.restorer.restore(query) if analyze(query).folded else query
+        column, value, ids = retriever.list_rows(restored, field)
+        if not ids:
+            return None
+        from index.retrieval import compile_filters
+
+        pred = compile_filters(plan.filters)
+        by_id = retriever.cache.by_id
+        ids = [i for i in ids if pred is None or pred(by_id[i].metadata)]
+        rank = {h.passage.id: r for r, h in enumerate(hits)}
+        deep = {h.passage.id: h for h in retriever.search(QueryPlan(**{**plan.__dict__, "k": 200}))}
+        ordered = sorted(ids, key=lambda i: (rank.get(i, 10**6), -deep[i].score if i in deep else 0.0))
+        out = [deep.get(i) or Hit(by_id[i], 0.0, {"listing": 1}) for i in ordered[:MAX_LISTED_ROWS]]
+        return {"field": column, "value": value, "count": len(ids)}, out
 
     def search_in_context(self, question: str, history: list[str], k: int = 10,
                           filters: dict[str, Any] | None = None) -> tuple[SearchOutcome, str]:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .vntext import tokens
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, chunker TEXT NOT NULL,
@@ -28,7 +30,10 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, position);
 CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, embed_hash TEXT NOT NULL, vec BLOB NOT NULL,
   PRIMARY KEY (model, embed_hash));
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lexicon (id TEXT PRIMARY KEY, accented TEXT NOT NULL, folded TEXT NOT NULL);
 """
+# `lexicon` persists each passage's lexical tokens (space-joined), written in the same transaction as the
+# passage, so the BM25 index loads at start without re-tokenising and follows ingest/delete incrementally.
 
 
 def embed_hash(text: str) -> str:
@@ -44,6 +49,10 @@ class StoredPassage:
     text: str
     embed_text: str
     metadata: dict[str, Any]
+
+
+def lexicon_row(p: StoredPassage) -> tuple[str, str, str]:
+    return p.id, " ".join(tokens(p.embed_text)), " ".join(tokens(p.embed_text, folded=True))
 
 
 class Catalog:
@@ -119,6 +128,8 @@ class Catalog:
                 [(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, json.dumps(p.metadata, ensure_ascii=False),
                   embed_hash(p.embed_text)) for p in passages],
             )
+            c.execute(f"DELETE FROM lexicon WHERE id IN ({','.join('?' * len(old))})", sorted(old))
+            c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?)", [lexicon_row(p) for p in passages])
             c.executemany(
                 "INSERT OR IGNORE INTO vectors VALUES (?,?,?)",
                 [(model, h, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
@@ -130,6 +141,7 @@ class Catalog:
         with self._write_lock, self._conn() as c:
             ids = [r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc_id,))]
             c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
+            c.execute(f"DELETE FROM lexicon WHERE id IN ({','.join('?' * len(ids))})", ids)
             c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             self._bump(c)
         return ids
@@ -176,6 +188,27 @@ class Catalog:
     def vectors_for(self, model: str, passages: list[StoredPassage]) -> dict[str, np.ndarray]:
         by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
         return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}
+
+    def passage_ids(self) -> set[str]:
+        return {r[0] for r in self._connect().execute("SELECT id FROM passages")}
+
+    def lexicon(self, ids: Iterable[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """Stored (accented, folded) tokens; passages from before the table existed are tokenised and stored."""
+        ids = list(ids)
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self._connect().execute(
+                f"SELECT id, accented, folded FROM lexicon WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            out.update({r[0]: (r[1].split(" ") if r[1] else [], r[2].split(" ") if r[2] else []) for r in rows})
+        missing = [i for i in ids if i not in out]
+        if missing:
+            rows = [lexicon_row(p) for p in self.passages_by_id(missing).values()]
+            with self._write_lock, self._conn() as c:
+                c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?)", rows)
+            out.update({r[0]: (r[1].split(" ") if r[1] else [], r[2].split(" ") if r[2] else []) for r in rows})
+        return out
 
     def count_passages(self) -> int:
         return int(self._connect().execute("SELECT COUNT(*) FROM passages").fetchone()[0])

@@ -1,5 +1,6 @@
 """BM25 over Vietnamese syllables and bigrams, with an accented and a diacritic-folded field.
-Kept in memory, updated incrementally on add/remove, rebuilt from the catalog when another process wrote."""
+In memory, loaded from the tokens the catalog persists with each passage, and updated incrementally: the
+retriever's cache adds and removes only the passages whose ids appeared or disappeared."""
 
 from __future__ import annotations
 
@@ -70,10 +71,13 @@ class LexicalIndex:
         self.generation = -1
 
     def add(self, items: Iterable[tuple[str, str]]) -> None:
+        self.add_tokens((pid, tokens(text), tokens(text, folded=True)) for pid, text in items)
+
+    def add_tokens(self, items: Iterable[tuple[str, list[str], list[str]]]) -> None:
         with self.lock:
-            for pid, text in items:
-                self.accented.add(pid, tokens(text))
-                self.folded.add(pid, tokens(text, folded=True))
+            for pid, accented, folded in items:
+                self.accented.add(pid, accented)
+                self.folded.add(pid, folded)
 
     def remove(self, ids: Iterable[str]) -> None:
         with self.lock:

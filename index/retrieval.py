@@ -31,6 +31,7 @@ DEPTH = 60
 W_PREFER = 0.5
 PREFER_DEPTH = 30  # only the fused head is re-scored: a feature must not drag in an unrelated passage
 
+ROW_FIELDS = ("lead", "partner", "deadline")
 FILTER_KEYS = ("type", "source", "doc_id", "kind", "date_from", "date_to", "number")
 
 
@@ -109,16 +110,21 @@ def compile_filters(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool]
 
 
 class PassageCache:
-    """All passages' metadata in memory (refreshed when the catalog's generation moves)."""
+    """All passages' metadata in memory, with the lexical index, the number and table-cell lookups and the
+    diacritic restorer. When the catalog's generation moves, only the passages whose ids appeared or
+    disappeared are loaded or dropped (ids hash the text, so a changed passage is a new id)."""
 
     def __init__(self, catalog: Catalog, lexical: LexicalIndex) -> None:
         self.catalog = catalog
         self.lexical = lexical
         self.by_id: dict[str, StoredPassage] = {}
-        self.by_number: dict[str, list[str]] = {}
-        self.own_number: dict[str, list[str]] = {}
+        self.by_number: dict[str, set[str]] = {}  # number key → passages citing it
+        self.own_number: dict[str, set[str]] = {}  # number key → passages of that document or item
         self.restorer = DiacriticRestorer()
+        # task-table cells by column role: folded value → row passage ids (for listing questions)
+        self.row_values: dict[str, dict[str, set[str]]] = {f: {} for f in ROW_FIELDS}
         self.generation = -1
+        self._tokens: dict[str, list[str]] = {}  # accented tokens per passage, to un-count them from the restorer
         self._lock = threading.Lock()
 
     def refresh(self, force: bool = False) -> None:
@@ -128,30 +134,78 @@ class PassageCache:
         with self._lock:
             if gen == self.generation and not force:
                 return
-            passages = self.catalog.passages()
-            self.by_id = {p.id: p for p in passages}
-            docs = {d["doc_id"]: d for d in self.catalog.documents()}
-            by_number: dict[str, list[str]] = {}
-            own: dict[str, list[str]] = {}
-            for p in passages:
-                for key in p.metadata.get("doc_numbers") or []:
-                    by_number.setdefault(key, []).append(p.id)
-                doc = docs.get(p.doc_id, {})
-                for key in {p.metadata.get("directive_key"), _key(doc.get("number")), _key(doc.get("attached_to"))}:
-                    if key:
-                        own.setdefault(key, []).append(p.id)
-            self.by_number, self.own_number = by_number, own
-            self.lexical.clear()
-            self.lexical.add((p.id, p.embed_text) for p in passages)
+            if force:
+                self._drop(list(self.by_id))
+            ids = self.catalog.passage_ids()
+            gone = [pid for pid in self.by_id if pid not in ids]
+            new = [pid for pid in ids if pid not in self.by_id]
+            self._drop(gone)
+            self._load(new)
             self.lexical.generation = gen
-            restorer = DiacriticRestorer()
-            for p in passages:
-                restorer.add(p.text)
-            self.restorer = restorer
             self.generation = gen
+
+    def _load(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), 2000):
+            chunk = ids[i : i + 2000]
+            passages = self.catalog.passages_by_id(chunk)
+            lex = self.catalog.lexicon(chunk)
+            self.lexical.add_tokens((pid, *lex[pid]) for pid in chunk if pid in lex)
+            for pid, p in passages.items():
+                self.by_id[pid] = p
+                for f, key in _index_keys(p):
+                    self._table(f).setdefault(key, set()).add(pid)
+                acc = lex.get(pid, ([], []))[0]
+                self._tokens[pid] = acc
+                self.restorer.add_tokens(acc)
+
+    def _drop(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        self.lexical.remove(ids)
+        for pid in ids:
+            p = self.by_id.pop(pid, None)
+            if p is None:
+                continue
+            for f, key in _index_keys(p):
+                table = self._table(f)
+                table.get(key, set()).discard(pid)
+                if not table.get(key, True):
+                    del table[key]
+            self.restorer.add_tokens(self._tokens.pop(pid, []), sign=-1)
+
+    def _table(self, name: str) -> dict[str, set[str]]:
+        if name == "cites":
+            return self.by_number
+        if name == "own":
+            return self.own_number
+        return self.row_values[name]
 
     def known_numbers(self) -> set[str]:
         return set(self.by_number) | set(self.own_number)
+
+
+def _cell_key(value: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(value).lower()).split())
+
+
+def _index_keys(p: StoredPassage) -> list[tuple[str, str]]:
+    """(table, key) pairs a passage is filed under: numbers it cites, numbers it belongs to, and for a
+    task-table row its lead/partner cells split into agency names (`Sở Nội vụ, Sở Tư pháp` → two) and its
+    deadline cell whole. Cell keys are folded so `so noi vu` finds `Sở Nội vụ`."""
+    md = p.metadata
+    out = [("cites", k) for k in md.get("doc_numbers") or []]
+    for key in {md.get("directive_key"), _key(md.get("doc_number")), _key(md.get("attached_to"))}:
+        if key:
+            out.append(("own", key))
+    if p.kind == "table_row":
+        for f in ROW_FIELDS:
+            cell = str(md.get(f"row_{f}") or "")
+            parts = [cell] if f == "deadline" else re.split(r"[,;\n]|\s-\s|\bchủ trì\b|\bhướng dẫn\b", cell)
+            for part in parts:
+                key = _cell_key(part.strip(" .:;()"))
+                if len(key) >= 5 and len(key.split()) >= 2:
+                    out.append((f, key))
+    return list(dict.fromkeys(out))
 
 
 def _key(text: Any) -> str:
@@ -235,6 +289,23 @@ class HybridRetriever:
         self._lift_footnote_holders(scores, ranks, allowed)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
         return [Hit(by_id[pid], s, ranks[pid]) for pid, s in best]
+
+    def list_rows(self, query: str, field: str = "") -> tuple[str, str, list[str]]:
+        """Rows of task tables whose column (lead / partner / deadline; any when not said) holds a value the
+        query names: ("lead", "so noi vu", [ids]). The longest named value wins; empty when none is named."""
+        self.cache.refresh()
+        q = f" {_cell_key(query)} "
+        best: tuple[int, str, str] = (0, "", "")
+        for f in ([field] if field else list(ROW_FIELDS)):
+            for value in self.cache.row_values.get(f, {}):
+                if len(value) > best[0] and f" {value} " in q:
+                    best = (len(value), f, value)
+        if not best[0]:
+            return "", "", []
+        _, f, value = best
+        ids = [pid for v, pids in self.cache.row_values[f].items() if f" {value} " in f" {v} " for pid in pids]
+        ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
+        return f, value, ids
 
     def _prefer(self, plan: QueryPlan, scores: dict[str, float]) -> None:
         if not plan.prefer:

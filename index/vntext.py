@@ -112,12 +112,32 @@ class DiacriticRestorer:
     def add(self, text: str) -> None:
         words = [t for kind, t in syllables(text) if kind == "word"]
         for w in words:
-            d = self.uni.setdefault(fold(w), {})
-            d[w] = d.get(w, 0) + 1
+            self._count(self.uni, fold(w), w, 1)
         for a, b in zip(words, words[1:]):
-            d = self.bi.setdefault(fold(a) + " " + fold(b), {})
-            pair = a + " " + b
-            d[pair] = d.get(pair, 0) + 1
+            self._count(self.bi, fold(a) + " " + fold(b), a + " " + b, 1)
+
+    def add_tokens(self, toks: list[str], sign: int = 1) -> None:
+        """From a passage's accented lexical tokens (unigrams and `a_b` bigrams), so the restorer follows
+        ingest and delete without re-reading text. Stop words count through the bigrams they sit in."""
+        for t in toks:
+            if not t or t[0].isdigit() or not t.replace("_", "").isalpha() or t.isupper():
+                continue
+            if "_" in t:
+                a, _, b = t.partition("_")
+                self._count(self.bi, fold(a) + " " + fold(b), a + " " + b, sign)
+            else:
+                self._count(self.uni, fold(t), t, sign)
+
+    @staticmethod
+    def _count(table: dict[str, dict[str, int]], key: str, form: str, delta: int) -> None:
+        d = table.setdefault(key, {})
+        n = d.get(form, 0) + delta
+        if n > 0:
+            d[form] = n
+        else:
+            d.pop(form, None)
+            if not d:
+                table.pop(key, None)
 
     @staticmethod
     def _best(d: dict[str, int] | None) -> tuple[str, int] | None:

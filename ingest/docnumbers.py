@@ -87,8 +87,27 @@ def find_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     return out
 
 
+# What people type: `512/ubnd-kt`, `2233/qd-ubnd`, `135-nq/tu` — lowercase, so only with the hyphen that
+# makes it a số hiệu (a bare `12/km` is not one).
+_TYPED = re.compile(r"(?<![\w/])\d{1,6}\s?/\s?(?:(?:19|20)\d\d\s?/\s?)?[a-zđ]{1,8}\s?-\s?[a-zđ&]{1,10}(?:-[a-zđ&0-9]+)*(?![\w])"
+                    r"|(?<![\w/])\d{1,5}-[a-zđ]{2,3}/[a-zđ]{2,6}(?![\w])", re.I)
+
+
+def find_typed_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
+    """Numbers in a query: as in text, plus lowercase forms, which are read as if typed in capitals."""
+    found = find_numbers(text)
+    spans = [(s, e) for _, s, e in found]
+    for m in _TYPED.finditer(text):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        for n, s, e in find_numbers(m.group(0).upper()):
+            found.append((n, m.start() + s, m.start() + e))
+    found.sort(key=lambda t: t[1])
+    return found
+
+
 def parse_number(text: str) -> DocNumber | None:
-    found = find_numbers(text.strip())
+    found = find_typed_numbers(text.strip())
     return found[0][0] if found else None
 
 

@@ -41,3 +41,23 @@ def test_query_variants() -> None:
     assert analyze("QĐ 2233 về việc gì").bare_numbers == [("2233", "QD")]
     assert analyze("quyet dinh so 2233").bare_numbers == [("2233", "QD")]
     assert analyze("Văn bản 1887/UBND-NC ngày 28/12/2023").number_keys == ["1887/UBND-NC"]
+
+
+@pytest.mark.parametrize("text", ["Số: 1887/UBND-NC", "số 1887 /UBND-NC", "1887/ubnd-nc", "1887 / UBND-NC",
+                                  "công văn số 1887/UBND-NC ngày 28/12/2023"])
+def test_every_variant_of_the_domain_notes_resolves(text: str) -> None:
+    n = parse_number(text)
+    assert n is not None and n.key == "1887/UBND-NC"
+
+
+def test_d_for_dj_and_missing_year() -> None:
+    assert analyze("QD 2233/QD-UBND").number_keys == [number_key("2233/QĐ-UBND")]
+    assert analyze("quyết định 29/QĐ-UBND").number_keys == ["29/QD-UBND"]
+
+
+def test_query_features() -> None:
+    assert analyze("Cộng dồn 2 tháng đầu năm xuất khẩu bao nhiêu?").prefer
+    a = analyze("Sở Nội vụ chủ trì những nhiệm vụ nào?")
+    assert a.intent == "list" and a.row_field == "lead"
+    assert analyze("ai chủ trì việc này?").intent == "who"
+    assert any("25" in p for p in analyze("tuần từ 25/12 có văn bản nào").prefer)
