@@ -97,11 +97,15 @@ class SearchService:
             return self.search(combined, k, filters), combined
         alone = self.search(question, k * 2, filters).hits
         joint = self.search(combined, k * 2, filters).hits
+        # A conversation anchored on a named document stays on it until another is named: then the joint
+        # ranking (which carries that number) counts double.
+        prev = analyze(history[-1])
+        w_joint = 2.0 if prev.number_keys or prev.bare_numbers else 1.0
         scores: dict[str, float] = {}
         by_id: dict[str, Hit] = {}
-        for ranked in (alone, joint):
+        for weight, ranked in ((1.0, alone), (w_joint, joint)):
             for r, h in enumerate(ranked):
-                scores[h.passage.id] = scores.get(h.passage.id, 0.0) + 1.0 / (60 + r + 1)
+                scores[h.passage.id] = scores.get(h.passage.id, 0.0) + weight / (60 + r + 1)
                 by_id.setdefault(h.passage.id, h)
         best = sorted(scores, key=lambda pid: -scores[pid])[:k]
         hits = [Hit(by_id[pid].passage, scores[pid], by_id[pid].ranks) for pid in best]
