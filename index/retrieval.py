@@ -29,7 +29,10 @@ DEPTH = 60
 # A fused candidate showing a feature the question asks for (its period, "chủ trì" for a who-question, the
 # date named) gains this share of a first-rank contribution per feature.
 W_PREFER = 0.5
-PREFER_DEPTH = 30  # only the fused head is re-scored: a feature must not drag in an unrelated passage
+PREFER_DEPTH = 30
+W_LEX_SCORE = 1.0
+CLOSING_PRIOR = 0.5
+_ASKS_CLOSING = re.compile(r"\bký\b|\bky\b|người ký|nguoi ky|nơi nhận|noi nhan|gửi|\bgui\b|sign|recipient", re.I)  # only the fused head is re-scored: a feature must not drag in an unrelated passage
 
 ROW_FIELDS = ("lead", "partner", "deadline")
 FILTER_KEYS = ("type", "source", "doc_id", "kind", "date_from", "date_to", "number")
@@ -263,10 +266,11 @@ class HybridRetriever:
             lex_scores = dict(self.lexical.search(lexical_text, DEPTH * 2, diacritics=True, allowed=allowed))
             for pid, s in self.lexical.search(plan.text, DEPTH * 2, diacritics=False, allowed=allowed):
                 lex_scores[pid] = lex_scores.get(pid, 0.0) + s
-            lex = [pid for pid, _ in sorted(lex_scores.items(), key=lambda kv: -kv[1])[:DEPTH]]
+            lex_ranked = sorted(lex_scores.items(), key=lambda kv: -kv[1])[:DEPTH]
         else:
-            lex = [pid for pid, _ in self.lexical.search(lexical_text, DEPTH, diacritics=has_diacritics(lexical_text),
-                                                          allowed=allowed)]
+            lex_ranked = self.lexical.search(lexical_text, DEPTH, diacritics=has_diacritics(lexical_text),
+                                             allowed=allowed)
+        lex = [pid for pid, _ in lex_ranked]
         rankings.append((W_LEXICAL, lex, "lexical"))
 
         keys = self.resolve_numbers(plan)
@@ -285,6 +289,13 @@ class HybridRetriever:
             for r, pid in enumerate(ranked):
                 scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + r + 1)
                 ranks.setdefault(pid, {})[name] = r + 1
+        # Rank fusion forgets how far ahead a lexical match is (an exact rare phrase or figure scores several
+        # times the runner-up): add the BM25 score relative to the best, in units of a first-rank contribution.
+        if lex_ranked and lex_ranked[0][1] > 0:
+            top = lex_ranked[0][1]
+            for pid, sc in lex_ranked:
+                scores[pid] += W_LEX_SCORE * (sc / top) ** 2 / (RRF_K + 1)
+        self._demote(plan, scores)
         self._prefer(plan, scores)
         self._lift_footnote_holders(scores, ranks, allowed)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
@@ -306,6 +317,15 @@ class HybridRetriever:
         ids = [pid for v, pids in self.cache.row_values[f].items() if f" {value} " in f" {v} " for pid in pids]
         ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
         return f, value, ids
+
+    def _demote(self, plan: QueryPlan, scores: dict[str, float]) -> None:
+        """Closing blocks (Nơi nhận lists, signatures) and site furniture look like everything to the dense
+        path; they keep a fraction of their score unless the question asks about recipients or signers."""
+        if _ASKS_CLOSING.search(plan.text):
+            return
+        for pid in scores:
+            if self.cache.by_id[pid].kind == "closing":
+                scores[pid] *= CLOSING_PRIOR
 
     def _prefer(self, plan: QueryPlan, scores: dict[str, float]) -> None:
         if not plan.prefer:

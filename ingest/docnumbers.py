@@ -13,7 +13,7 @@ _CODE = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?-\s?[A-ZĐ][A-Za-zĐđ&0-9]*)*"
 # 1887/UBND-NC, 29 /2023/QĐ-UBND, 14679/BGTVT-KHCN&MT
 _STATE = re.compile(rf"(?<![\w/])(\d{{1,6}})\s?/\s?(?:((?:19|20)\d\d)\s?/\s?)?({_CODE})(?![\w])")
 # 135-NQ/TU, 98-CTr/TU
-_PARTY = re.compile(r"(?<![\w/])(\d{1,5})-(NQ|CT|CTr|KL|QĐ|QD|TB|HD|BC|KH|QC|QyĐ)/([A-ZĐ][A-Za-zĐđ]*)(?![\w])")
+_PARTY = re.compile(r"(?<![\w/])(\d{1,5})-(NQ|CT|CTr|CTR|KL|QĐ|QD|TB|HD|BC|KH|QC|QyĐ)/([A-ZĐ][A-Za-zĐđ]*)(?![\w])")
 
 TYPE_CODES = {
     "QD": "Quyết định", "KH": "Kế hoạch", "CT": "Chỉ thị", "BC": "Báo cáo", "TB": "Thông báo",
