@@ -6,7 +6,7 @@ DOCS ?= samples
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: install run test lint fonts
+.PHONY: install run test lint fonts bench-install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ test: install fonts
 lint: install
 	$(VENV)/bin/ruff check assistant ingest index tests
 	$(VENV)/bin/mypy assistant ingest index
+
+bench-install: install  # the LangChain baseline of bench/retrieval_vs_baseline.py needs langchain-chroma
+	$(PY) -m pip install -q -e '.[test,bench]'
