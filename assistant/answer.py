@@ -88,8 +88,8 @@ class ExtractiveAnswerer:
                 score = cov + 0.12 / (rank + 1) + self._type_bonus(question, text, hit)
                 if hit.passage.kind == "directive_item" and start == 0:
                     score -= 0.15  # the item's title restates the question; the answer is in the body
-                if keys and keys & set(hit.passage.metadata.get("doc_numbers") or []) | {
-                        hit.passage.metadata.get("directive_key")}:
+                own = {str(hit.passage.metadata.get("directive_key") or "")}
+                if keys and keys & (set(hit.passage.metadata.get("doc_numbers") or []) | own):
                     score += 0.15
                 cands.append(_Candidate(hit, rank, start, end, text, score))
         if not cands:

@@ -61,6 +61,7 @@ class QueryAnalysis:
     prefer: list[str] = field(default_factory=list)
     intent: str = ""  # quantity | who | which_document | when | list | ""
     row_field: str = ""  # the task-table column a listing question constrains: lead | partner | deadline
+    types: list[str] = field(default_factory=list)  # document types named ("kế hoạch" → "KH")
 
 
 # Periods: the question's period must match the figure's (domain notes: a figure without its period is wrong).
@@ -85,6 +86,18 @@ _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})(?![\d]|\s?/\s?[A-Z
 _ROLE_WORDS = (("lead", re.compile(r"chủ trì|chu tri|phụ trách|phu trach|\blead", re.I)),
                ("partner", re.compile(r"phối hợp|phoi hop|coordinat|partner", re.I)),
                ("deadline", re.compile(r"tiến độ|tien do|thời hạn|thoi han|hoàn thành|hoan thanh|deadline", re.I)))
+
+
+_TYPE_NAMED = re.compile(r"\b(quyết định|quyet dinh|kế hoạch|ke hoach|chỉ thị|chi thi|công điện|cong dien|"
+                         r"công văn|cong van|thông báo|thong bao|nghị quyết|nghi quyet|chương trình|chuong trinh)\b",
+                         re.I)
+_TYPE_CODE = {"quyet dinh": "QD", "ke hoach": "KH", "chi thi": "CT", "cong dien": "CD", "cong van": "CV",
+              "thong bao": "TB", "nghi quyet": "NQ", "chuong trinh": "CTR"}
+
+
+def _types(text: str) -> list[str]:
+    """Type words a question names without a number ("UBND tỉnh ban hành kế hoạch nào…")."""
+    return list(dict.fromkeys(_TYPE_CODE[fold(m.group(1).lower())] for m in _TYPE_NAMED.finditer(text)))
 
 
 def row_field_of(text: str) -> str:
@@ -143,7 +156,7 @@ def analyze(text: str) -> QueryAnalysis:
         lexical = text + " " + " ".join(dict.fromkeys(extra))
     intent, prefer = _features(text)
     return QueryAnalysis(text, lexical, keys, bare, english, not has_diacritics(text), prefer, intent,
-                         row_field_of(text) if intent == "list" else "")
+                         row_field_of(text) if intent == "list" else "", [] if keys or bare else _types(text))
 
 
 _FOLLOWUP = re.compile(

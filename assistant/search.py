@@ -48,7 +48,8 @@ class SearchService:
         qa = analyze(query)
         plan = QueryPlan(text=qa.lexical_text, k=k, filters=dict(filters or {}), number_keys=qa.number_keys,
                          bare_numbers=qa.bare_numbers, dense_text=dense_text or query,
-                         restore_diacritics=not qa.english, prefer=qa.prefer)
+                         restore_diacritics=not qa.english, prefer=qa.prefer,
+                         prefer_types=qa.types)
         hits = self.c.retriever.search(plan)
         listing = None
         if qa.intent == "list" and not qa.number_keys:

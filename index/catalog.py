@@ -189,8 +189,9 @@ class Catalog:
         by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
         return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}
 
-    def passage_ids(self) -> set[str]:
-        return {r[0] for r in self._connect().execute("SELECT id FROM passages")}
+    def passage_ids(self) -> list[str]:
+        """In document order, so everything built from them (ties in rankings included) is reproducible."""
+        return [r[0] for r in self._connect().execute("SELECT id FROM passages ORDER BY doc_id, position")]
 
     def lexicon(self, ids: Iterable[str]) -> dict[str, tuple[list[str], list[str]]]:
         """Stored (accented, folded) tokens; passages from before the table existed are tokenised and stored."""

@@ -60,6 +60,7 @@ class QueryPlan:
     dense_text: str | None = None
     restore_diacritics: bool = True  # off for English questions
     prefer: list[str] = field(default_factory=list)  # regexes of features a good passage shows
+    prefer_types: list[str] = field(default_factory=list)  # folded type codes named by the question ("KH")
 
 
 @dataclass
@@ -139,9 +140,10 @@ class PassageCache:
                 return
             if force:
                 self._drop(list(self.by_id))
-            ids = self.catalog.passage_ids()
+            ordered = self.catalog.passage_ids()
+            ids = set(ordered)
             gone = [pid for pid in self.by_id if pid not in ids]
-            new = [pid for pid in ids if pid not in self.by_id]
+            new = [pid for pid in ordered if pid not in self.by_id]
             self._drop(gone)
             self._load(new)
             self.lexical.generation = gen
@@ -260,6 +262,7 @@ class HybridRetriever:
             where = {"doc_id": {"$in": ok_docs}}
         dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
+        dense = self._exact_order(dense, vec)
         rankings.append((W_DENSE, dense, "dense"))
 
         if folded_query:  # restored words may be wrong: the folded field of the original keeps an equal say
@@ -278,8 +281,10 @@ class HybridRetriever:
             base = {pid: i for i, pid in enumerate(dense + [x for x in lex if x not in set(dense)])}
             own = [pid for k in keys for pid in self.cache.own_number.get(k, [])]
             cite = [pid for k in keys for pid in self.cache.by_number.get(k, []) if pid not in set(own)]
-            ordered = sorted(dict.fromkeys(own), key=lambda p: base.get(p, 10**6)) + \
-                sorted(dict.fromkeys(cite), key=lambda p: base.get(p, 10**6))
+            def order(p: str) -> tuple[int, str, int]:
+                return base.get(p, 10**6), by_id[p].doc_id, by_id[p].position
+
+            ordered = sorted(dict.fromkeys(own), key=order) + sorted(dict.fromkeys(cite), key=order)
             ordered = [p for p in ordered if allowed is None or allowed(p)]
             rankings.append((W_NUMBER, ordered[:DEPTH], "number"))
 
@@ -318,6 +323,21 @@ class HybridRetriever:
         ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
         return f, value, ids
 
+    def _exact_order(self, ids: list[str], vec: Any) -> list[str]:
+        """Re-rank the ANN candidates by exact cosine with the catalog's stored vectors: HNSW order among
+        near-ties (pieces of one item) is approximate and varied between processes; this is reproducible."""
+        import numpy as np
+
+        passages = [self.cache.by_id[pid] for pid in ids]
+        vecs = self.catalog.vectors_for(self.embedder.name, passages)
+        if len(vecs) != len(ids):
+            return ids
+        q = np.asarray(vec, dtype=np.float32)
+        q = q / (np.linalg.norm(q) or 1.0)
+        sims = {pid: float(np.dot(v, q) / (np.linalg.norm(v) or 1.0)) for pid, v in vecs.items()}
+        return sorted(ids, key=lambda pid: (-round(sims[pid], 6), self.cache.by_id[pid].doc_id,
+                                            self.cache.by_id[pid].position))
+
     def _demote(self, plan: QueryPlan, scores: dict[str, float]) -> None:
         """Closing blocks (Nơi nhận lists, signatures) and site furniture look like everything to the dense
         path; they keep a fraction of their score unless the question asks about recipients or signers."""
@@ -327,14 +347,35 @@ class HybridRetriever:
             if self.cache.by_id[pid].kind == "closing":
                 scores[pid] *= CLOSING_PRIOR
 
+    def agencies_in(self, text: str) -> list[str]:
+        """Agency names (folded) the text mentions: the standard provincial bodies plus every agency named
+        in the corpus's task tables; a name inside a longer one found is dropped (Sở Tài chính ⊂ …)."""
+        q = f" {_cell_key(text)} "
+        names = set(STANDARD_AGENCIES) | set(self.cache.row_values.get("lead", {})) | set(
+            self.cache.row_values.get("partner", {}))
+        found = sorted((n for n in names if len(n.split()) >= 2 and f" {n} " in q), key=len, reverse=True)
+        out: list[str] = []
+        for n in found:
+            if not any(f" {n} " in f" {m} " for m in out):
+                out.append(n)
+        return out
+
     def _prefer(self, plan: QueryPlan, scores: dict[str, float]) -> None:
-        if not plan.prefer:
-            return
         patterns = [re.compile(p, re.I) for p in plan.prefer]
+        agencies = [a for a in self.agencies_in(plan.text) if not a.startswith(("ubnd tinh", "uy ban nhan dan tinh"))]
+        types = set(plan.prefer_types)
+        if not (patterns or agencies or types):
+            return
         unit = W_PREFER / (RRF_K + 1)
         for pid, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:PREFER_DEPTH]:
-            text = self.cache.by_id[pid].text
-            scores[pid] += unit * sum(1 for rx in patterns if rx.search(text))
+            p = self.cache.by_id[pid]
+            n = sum(1 for rx in patterns if rx.search(p.text))
+            if agencies:
+                folded = f" {_cell_key(p.text)} "
+                n += sum(1 for a in agencies if f" {a} " in folded)
+            if types and _type_code_of(p.metadata) in types:
+                n += 1
+            scores[pid] += unit * n
 
     def _lift_footnote_holders(self, scores: dict[str, float], ranks: dict[str, dict[str, int]],
                                allowed: Callable[[str], bool] | None) -> None:
@@ -347,6 +388,28 @@ class HybridRetriever:
                 if scores.get(holder, 0.0) < lifted:
                     scores[holder] = lifted
                     ranks.setdefault(holder, {})["footnote_of"] = ranks.get(pid, {}).get("dense") or 0
+
+
+def _type_code_of(md: dict[str, Any]) -> str:
+    """Folded type code of a passage's document or reported directive ("Kế hoạch" → "KH")."""
+    return _TYPE_BY_NAME.get(type_key(effective_type(md)), "")
+
+
+# Display type names → folded type code, for the question's type words (index must not import ingest).
+_TYPE_BY_NAME = {"quyet dinh": "QD", "ke hoach": "KH", "chi thi": "CT", "bao cao": "BC", "thong bao": "TB",
+                 "nghi quyet": "NQ", "nghi dinh": "ND", "thong tu": "TT", "cong dien": "CD", "chuong trinh": "CTR",
+                 "huong dan": "HD", "cong van": "CV"}
+# Bodies every province has (folded): a question naming one prefers passages that name it.
+STANDARD_AGENCIES = tuple(_cell_key(x) for x in (
+    "Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Công Thương", "Sở Xây dựng",
+    "Sở Giao thông vận tải", "Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Nông nghiệp và Môi trường", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Khoa học và Công nghệ",
+    "Sở Thông tin và Truyền thông", "Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa Thể thao và Du lịch",
+    "Sở Lao động - Thương binh và Xã hội", "Sở Ngoại vụ", "Sở Du lịch", "Thanh tra tỉnh", "Ban Dân tộc",
+    "Văn phòng UBND tỉnh", "Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Bộ đội Biên phòng tỉnh",
+    "Ban Quản lý Khu kinh tế", "Cục Thuế tỉnh", "Cục Hải quan", "Kho bạc Nhà nước", "Đài Phát thanh và Truyền hình",
+    "Trung tâm Phục vụ hành chính công", "Liên đoàn Lao động tỉnh", "Tỉnh đoàn", "UBND cấp huyện", "UBND cấp xã",
+    "UBND các huyện, thành phố"))
 
 
 def _type_code(key: str) -> str:

@@ -37,7 +37,7 @@ def _lines(text: str, page: int | None = None) -> list[Line]:
 
 
 class TextParser:
-    suffixes = (".txt", ".md", ".text")
+    suffixes: tuple[str, ...] = (".txt", ".md", ".text")
 
     def read(self, path: str, data: bytes) -> RawDocument:
         if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[:200].count(b"\x00") <= 20:
@@ -50,7 +50,7 @@ class TextParser:
 
 
 class PdfParser:
-    suffixes = (".pdf",)
+    suffixes: tuple[str, ...] = (".pdf",)
 
     def read(self, path: str, data: bytes) -> RawDocument:
         from pypdf import PdfReader
@@ -82,7 +82,7 @@ class PdfParser:
 
 
 class HtmlParser:
-    suffixes = (".html", ".htm")
+    suffixes: tuple[str, ...] = (".html", ".htm")
     _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article",
               "table", "ul", "ol", "header", "footer", "title"}
 
@@ -104,7 +104,7 @@ class HtmlParser:
 
 
 class DocxParser:
-    suffixes = (".docx",)
+    suffixes: tuple[str, ...] = (".docx",)
 
     def read(self, path: str, data: bytes) -> RawDocument:
         import docx
