@@ -1,5 +1,10 @@
-"""The extractive answerer: find the shortest span of the retrieved passages that answers the question,
-quote it verbatim with its source, or say plainly that the documents do not hold the answer."""
+"""The extractive answerer: find the shortest spans of the retrieved passages that answer what the question
+asks (a figure with its period, an agency, a document, a date, a content), quote them verbatim under the
+name of their source, or say plainly that the documents do not hold the answer.
+
+An answer is one attribution line ("Theo Công văn số 1887/UBND-NC ngày 28/12/2023:") and one or two quoted
+spans, each ending with the marker of the citation it comes from; a question asking two things ("bao nhiêu
+…, sở nào chủ trì?") gets a second span when the first does not hold both."""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from index.retrieval import Hit
 from index.vntext import fold, has_diacritics, tokens
 from ingest.textnorm import sentence_spans, strip_superscripts
 
-from .citations import citation_label, short_source
+from .asks import MONTH_TEXT, YTD_TEXT, Ask, counts, doc_type_matches, measure_words, offers, read_ask
+from .citations import short_source
 from .query import analyze
+from .sources import citation_of
 from .types import Answer, Citation
 
 if TYPE_CHECKING:
@@ -21,21 +28,19 @@ if TYPE_CHECKING:
 
 ABSTAIN_VI = "Không tìm thấy thông tin trong tài liệu để trả lời câu hỏi này."
 ABSTAIN_EN = "The documents do not contain the information needed to answer this question."
-MAX_SPAN = 420
-
-_Q_QUANTITY = re.compile(r"bao nhiêu|mấy|tỷ lệ|phần trăm|how many|how much|what percent|bao nhieu|may |ty le", re.I)
-_Q_WHO = re.compile(r"cơ quan nào|\bai\b|sở nào|đơn vị nào|chủ trì|who|which (agency|department|body|organization)|"
-                    r"co quan nao|so nao|chu tri|ban nào|đối tượng nào", re.I)
-_Q_DOC = re.compile(r"(văn bản|quyết định|nghị định|công điện|kế hoạch|thông tư|nghị quyết|báo cáo|công văn) nào|"
-                    r"số mấy|which (decision|document|decree|plan)|van ban nao|quyet dinh nao", re.I)
-_Q_WHEN = re.compile(r"khi nào|ngày nào|bao giờ|thời hạn|tiến độ|thời gian|when|deadline|khi nao|ngay nao|"
-                     r"thoi han|tien do|moc thoi gian|mốc thời gian", re.I)
-_UNITS = {"tiền": "đồng", "phần trăm": "%", "percent": "%", "tien": "đồng", "phan tram": "%"}
-_NUM = re.compile(r"\d")
-_NOT_FIGURES = re.compile(r"\d+\s?/\s?(\d{4}/)?[A-ZĐ][\w-]*|\d{1,2}/\d{1,2}(/\d{4})?|\b(19|20)\d\d\b|\d{4}\s?-\s?\d{4}")
-_FIGURE = re.compile(r"\d")
-_AGENCY = re.compile(r"\b(Sở|Ban|UBND|Ủy ban|Văn phòng|Thanh tra|Công an|Bộ|Trung tâm|Cục|Chi cục|Đài|Báo)\b")
-_DOCNUM = re.compile(r"\d+\s?/\s?(\d{4}/)?[A-ZĐ]")
+MAX_SPAN = 300  # a quoted span; the attribution line adds ≈ 60 characters
+CLAUSE_WINDOW = 240
+CORE_INTENTS = ("quantity", "percent", "money", "who", "doc", "when")
+CANDIDATE_HITS = 6
+# Scoring weights (chosen on ../shared/eval/dev.jsonl with `chidao eval`; see bench/RESULTS.md)
+W_UNIT, W_CONTEXT, W_RANK = 0.6, 0.3, 0.1
+B_INTENT, P_INTENT, B_PERIOD = 0.12, 0.1, 0.12
+# Words that only ask (they are in every question, never the answer's topic)
+_ASKING = frozenset("""bao nhiêu mấy nào gì ai đâu không được là cộng ước tính khoảng cho tôi biết hỏi vậy thì
+    sao còn phần trong đó số liệu xin hãy như thế nào những các có những việc""".split())
+# Period words are matched by the period bonus, not as topic words (lũy kế ≈ cộng dồn ≈ từ đầu năm).
+_PERIOD_WORDS = re.compile(r"lũy kế|luỹ kế|cộng dồn|từ đầu năm|\d+ tháng đầu năm|(hai|ba) tháng đầu năm|tính đến|"
+                           r"tính tới|đến nay|trong tháng|so far|year to date", re.I)
 
 
 @dataclass
@@ -46,10 +51,19 @@ class _Candidate:
     end: int
     text: str
     score: float
+    offers: set[str]
+    coverage: float
 
 
-def _content_terms(query: str, folded: bool) -> list[str]:
-    return [t for t in tokens(query, folded=folded) if "_" in t or len(t) > 1]
+def _content_terms(text: str) -> list[str]:
+    out = []
+    for t in tokens(text):
+        parts = t.split("_")
+        if all(p in _ASKING for p in parts):
+            continue
+        if "_" in t or len(t) > 1:
+            out.append(t)
+    return out
 
 
 class ExtractiveAnswerer:
@@ -59,63 +73,119 @@ class ExtractiveAnswerer:
         self.search = search
         self.settings = settings
 
+    # --- the answer ------------------------------------------------------------------------------
     def answer(self, question: str, history: list[str] | None = None,
                filters: dict[str, Any] | None = None) -> Answer:
         history = history or []
         outcome, query = self.search.search_in_context(question, history, self.settings.answer_top_k, filters)
+        qa = analyze(question)
+        english = qa.english
+        if outcome.listing and outcome.hits:
+            return self._listing(outcome.listing, outcome.hits, english, query)
         hits = outcome.hits
-        english = analyze(question).english
         if not hits:
-            return Answer(ABSTAIN_EN if english else ABSTAIN_VI, True, [], [], query)
-        lexicon = self.search.c.lexical
-        restorer = self.search.c.retriever.cache.restorer
-        q_text = question if has_diacritics(question) or english else restorer.restore(question)
-        if english:
-            q_text = analyze(question).lexical_text
-        if query != question:  # a follow-up: the current question's words count double
-            q_text = q_text + " " + q_text + " " + (history[-1] if history else "")
-        folded = False
-        terms = _content_terms(q_text, folded)
-        weights = {t: max(lexicon.idf(t), 0.05) for t in terms}
-        total = sum(weights.values()) or 1.0
+            return self._abstain(english, [], query)
 
-        keys = set(analyze(query).number_keys)
-        cands: list[_Candidate] = []
-        for rank, hit in enumerate(hits[:6]):
-            for start, end, text in self._units(hit):
+        restorer = self.search.c.retriever.cache.restorer
+        q_text = qa.lexical_text if english else (question if has_diacritics(question) else restorer.restore(question))
+        ask = read_ask(question, english)
+        if query != question and history:  # a follow-up: its own words count double, the topic comes along
+            prev = history[-1]
+            prev_text = prev if has_diacritics(prev) else restorer.restore(prev)
+            q_text = f"{q_text} {q_text} {prev_text}"
+            if not [i for i in ask.intents if i in CORE_INTENTS]:
+                ask.intents = read_ask(prev).intents + ask.intents
+            if not ask.period:
+                ask.period = read_ask(prev).period
+        exclude = set(qa.number_keys) | {k for h in history for k in analyze(h).number_keys}
+
+        lexicon = self.search.c.lexical
+        terms = _content_terms(_PERIOD_WORDS.sub(" ", q_text))
+        ask.measures = measure_words(q_text)
+        weights = {t: max(lexicon.idf(t), 0.05) for t in terms}
+        cands = self._candidates(hits[:CANDIDATE_HITS], weights, ask, exclude)
+        if not cands:
+            return self._abstain(english, hits, query)
+        cands.sort(key=lambda c: -c.score)
+        best = self._unit_filter(ask, cands)
+        if best is None or best.score < self.settings.abstain_threshold or self._not_covered(q_text, ask, best):
+            return self._abstain(english, hits, query)
+        parts = [best]
+        missing = [i for i in ask.intents if i in CORE_INTENTS and i not in best.offers and i != "quantity"]
+        if "quantity" in ask.intents and "quantity" not in best.offers:
+            missing.append("quantity")
+        for intent in missing[:1]:
+            extra = self._second_part(cands, best, intent)
+            if extra is not None:
+                parts.append(extra)
+        return self._compose(parts, english, query)
+
+    # --- candidates --------------------------------------------------------------------------------
+    def _candidates(self, hits: list[Hit], weights: dict[str, float], ask: Ask, exclude: set[str],
+                    ) -> list[_Candidate]:
+        total = sum(weights.values()) or 1.0
+        out: list[_Candidate] = []
+        for rank, hit in enumerate(hits):
+            p = hit.passage
+            ctx_tokens = set(tokens(p.embed_text))
+            ctx_cov = sum(w for t, w in weights.items() if t in ctx_tokens) / total
+            for start, end, text, sentence in self._units(hit):
                 toks = set(tokens(text))
                 cov = sum(w for t, w in weights.items() if t in toks) / total
-                score = cov + 0.12 / (rank + 1) + self._type_bonus(question, text, hit)
-                if hit.passage.kind == "directive_item" and start == 0:
+                if sentence != text:  # a clause window: the subject is often earlier in its sentence
+                    stoks = set(tokens(sentence))
+                    cov = 0.6 * cov + 0.4 * sum(w for t, w in weights.items() if t in stoks) / total
+                got = self._offers(hit, text, ask, exclude)
+                score = W_UNIT * cov + W_CONTEXT * ctx_cov + W_RANK / (rank + 1)
+                for intent in ask.intents:
+                    if intent not in CORE_INTENTS:
+                        continue
+                    score += B_INTENT if intent in got else -P_INTENT
+                if "doc" in ask.intents and doc_type_matches(text, ask.doc_type, exclude):
+                    score += B_INTENT
+                score += self._period_bonus(ask, text)
+                if ask.measures and counts(text, ask.measures):
+                    score += B_INTENT
+                if p.kind == "directive_item" and start == 0 and "\n" in p.text:
                     score -= 0.15  # the item's title restates the question; the answer is in the body
-                own = {str(hit.passage.metadata.get("directive_key") or "")}
-                if keys and keys & (set(hit.passage.metadata.get("doc_numbers") or []) | own):
-                    score += 0.15
-                cands.append(_Candidate(hit, rank, start, end, text, score))
-        if not cands:
-            return Answer(ABSTAIN_EN if english else ABSTAIN_VI, True, [], [], query)
-        cands.sort(key=lambda c: -c.score)
-        best = self._unit_filter(question, cands)
-        if best is None or self._missing_key_terms(q_text, best) or best.score < self.settings.abstain_threshold:
-            related = [self._citation(i + 1, h, None) for i, h in enumerate(hits[:3])]
-            msg = ABSTAIN_EN if english else ABSTAIN_VI
-            return Answer(msg, True, [], related, query)
-        citations = [self._citation(1, best.hit, best)]
-        holder_id = best.hit.passage.metadata.get("cited_by") if best.hit.passage.kind == "footnote" else None
-        holder = self.search.c.retriever.cache.by_id.get(holder_id) if holder_id else None
-        if holder is not None:
-            citations.append(self._citation(2, Hit(holder, 0.0, {}), None))
-        text = self._render(best, english, with_citing=holder is not None)
-        return Answer(text, False, citations, [], query)
+                if p.kind == "closing":
+                    score -= 0.2
+                out.append(_Candidate(hit, rank, start, end, text, score, got, cov))
+        return out
 
-    # --- candidate spans -------------------------------------------------------------------------
-    def _units(self, hit: Hit) -> list[tuple[int, int, str]]:
+    @staticmethod
+    def _period_bonus(ask: Ask, text: str) -> float:
+        if ask.period == "ytd":
+            if YTD_TEXT.search(text):
+                return B_PERIOD
+            return -B_PERIOD / 2 if MONTH_TEXT.search(text) else 0.0
+        if ask.period == "month":
+            if re.search(r"trong tháng|riêng tháng", text, re.I):
+                return B_PERIOD
+            return -B_PERIOD / 2 if YTD_TEXT.search(text) else 0.0
+        return 0.0
+
+    @staticmethod
+    def _offers(hit: Hit, text: str, ask: Ask, exclude: set[str]) -> set[str]:
+        md = hit.passage.metadata
+        if hit.passage.kind != "table_row":
+            return offers(text, ask, exclude)
+        got = offers(" ".join(str(md.get(f"row_{f}") or "") for f in ("task", "result")), ask, exclude)
+        got.discard("who")
+        got.discard("when")
+        if md.get("row_lead"):
+            got.add("who")
+        if md.get("row_deadline"):
+            got.add("when")
+        return got
+
+    def _units(self, hit: Hit) -> list[tuple[int, int, str, str]]:
+        """(start, end, span, its sentence): sentences, and windows of clauses of the long ones."""
         p = hit.passage
         text = p.text
         if p.kind == "table_row":
             line_start = text.rfind("\n") + 1
-            return [(line_start, len(text), text[line_start:])]
-        out = []
+            return [(line_start, len(text), text[line_start:], text[line_start:])]
         spans: list[tuple[int, int]] = []
         offset = 0
         for line in text.split("\n"):  # an item's title line is a unit of its own
@@ -124,106 +194,161 @@ class ExtractiveAnswerer:
         if p.kind == "footnote":
             head = re.match(r"^Chú thích \d+:\s*", text)
             spans = [(max(a, head.end() if head else 0), b) for a, b in spans]
+        out = []
         for s, e in spans:
             sent = text[s:e]
             if len(sent) <= MAX_SPAN:
-                out.append((s, e, sent))
+                out.append((s, e, sent, sent))
                 continue
             # A long sentence chains figures with commas: offer windows of its clauses.
-            parts = [m.span() for m in re.finditer(r"[^,;:]+[,;:]?", sent)]
-            for i in range(len(parts)):
+            clauses = [m.span() for m in re.finditer(r"[^,:]+[,:]?", sent)]
+            for i in range(len(clauses)):
                 j = i
-                while j + 1 < len(parts) and parts[j + 1][1] - parts[i][0] <= 260:
+                while j + 1 < len(clauses) and clauses[j + 1][1] - clauses[i][0] <= CLAUSE_WINDOW:
                     j += 1
-                out.append((s + parts[i][0], s + parts[j][1], sent[parts[i][0] : parts[j][1]].strip()))
+                a, b = clauses[i][0], clauses[j][1]
+                piece = sent[a:b]
+                lead = len(piece) - len(piece.lstrip())
+                out.append((s + a + lead, s + b, piece.strip(), sent))
         return out
 
+    # --- choosing ----------------------------------------------------------------------------------
     @staticmethod
-    def _type_bonus(question: str, text: str, hit: Hit) -> float:
-        bonus = 0.0
-        q = question.lower()
-        ytd_q = re.search(r"lũy kế|luy ke|cộng dồn|cong don|từ đầu năm|tu dau nam|(2|02|hai) tháng|(2|02|hai) thang|"
-                          r"year to date|first two months", q)
-        ytd_t = re.search(r"lũy kế|cộng dồn|02 tháng|2 tháng|từ đầu năm", text, re.I)
-        if ytd_q and ytd_t:
-            bonus += 0.1
-        elif re.search(r"trong tháng|tháng này|this month", q) and re.search(r"trong tháng", text, re.I):
-            bonus += 0.1
-        if _Q_QUANTITY.search(question):
-            bonus += 0.12 if _FIGURE.search(_NOT_FIGURES.sub(" ", text)) else -0.15
-        if _Q_WHO.search(question):
-            bonus += 0.15 if "chủ trì" in text or "giao" in text.lower() else (0.05 if _AGENCY.search(text) else -0.05)
-        if _Q_DOC.search(question):
-            bonus += 0.12 if _DOCNUM.search(text) else -0.05
-        if _Q_WHEN.search(question):
-            bonus += 0.08 if re.search(r"\d{1,2}/\d{1,2}/\d{4}|ngày|năm \d{4}|Thường xuyên|Trong năm", text) else 0.0
-        return bonus
+    def _unit_filter(ask: Ask, cands: list[_Candidate]) -> _Candidate | None:
+        """`bao nhiêu tiền` needs an amount of money, `mấy phần trăm` a percentage: the best span that has it."""
+        for need in ("money", "percent"):
+            if need in ask.intents:
+                top = [c for c in cands[:15] if need in c.offers]
+                if not top:
+                    return None if need == "money" else cands[0]
+                if top[0].score >= cands[0].score - 0.25:
+                    return top[0]
+                return None if need == "money" else cands[0]
+        return cands[0]
 
     @staticmethod
-    def _unit_filter(question: str, cands: list[_Candidate]) -> _Candidate | None:
-        """`bao nhiêu tiền` needs an amount in đồng, `bao nhiêu phần trăm` a percentage: prefer spans that have it."""
-        q = question.lower()
-        need = next((u for k, u in _UNITS.items() if k in q or k in fold(q)), None)
-        if need is None:
-            return cands[0]
-        for c in cands[:12]:
-            if need == "%" and re.search(r"\d\s?%", c.text):
-                return c
-            if need == "đồng" and re.search(r"\d[\d.,]*\s*(nghìn |triệu |tỷ )?đồng", c.text):
+    def _second_part(cands: list[_Candidate], best: _Candidate, intent: str) -> _Candidate | None:
+        """The best span offering what the first one lacks: from the same passage, or one ranked close."""
+        for c in cands:
+            same = c.hit.passage.id == best.hit.passage.id
+            if c is best or intent not in c.offers or same and c.start < best.end and best.start < c.end:
+                continue
+            if same or (c.rank <= 2 and c.coverage >= 0.5 * best.coverage and c.score >= best.score - 0.2):
                 return c
         return None
 
-    def _missing_key_terms(self, query: str, best: _Candidate) -> bool:
-        """Abstain when the question names something the corpus never mentions (e.g. CPI) or a period the
-        retrieved passages do not cover (quý I)."""
+    def _not_covered(self, q_text: str, ask: Ask, best: _Candidate) -> bool:
+        """Abstain when the question names something the corpus never mentions (an acronym such as CPI) or a
+        period the answering passage does not cover (quý I when the report covers one month)."""
         lex = self.search.c.lexical
-        for t in tokens(query):
+        for t in tokens(q_text):
             if "_" in t or t.isdigit():
                 continue
-            if re.fullmatch(r"[a-zà-ỹđ]{2,}", t) and lex.idf(t) == 0.0 and lex.idf(fold(t), folded=True) == 0.0:
-                if len(t) >= 3 and t.upper() in query:  # an acronym the documents never use
-                    return True
-        m = re.search(r"quý\s+([IV]+|\d)", query, re.I)
-        if m and not re.search(rf"quý\s+{m.group(1)}\b", best.hit.passage.text, re.I):
+            if re.fullmatch(r"[a-zà-ỹđ]{3,}", t) and lex.idf(t) == 0.0 and lex.idf(fold(t), folded=True) == 0.0 \
+                    and t.upper() in q_text:
+                return True
+        p = best.hit.passage
+        if ask.quarter and not re.search(rf"quý\s+{ask.quarter}\b", p.embed_text, re.I):
             return True
         return False
 
-    # --- rendering -------------------------------------------------------------------------------
-    def _render(self, best: _Candidate, english: bool, with_citing: bool = False) -> str:
-        p = best.hit.passage
-        md = p.metadata
-        span = strip_superscripts(best.text).strip()
-        if p.kind == "table_row":
-            fields = [("Tiến độ", md.get("row_deadline")), ("Cơ quan chủ trì", md.get("row_lead")),
-                      ("Cơ quan phối hợp", md.get("row_partner")), ("Kết quả/sản phẩm", md.get("row_result"))]
-            task = md.get("row_task") or ""
-            body = f"nhiệm vụ {md.get('stt', '')} “{task}”: " + "; ".join(f"{k}: {v}" for k, v in fields if v)
-            if len(body) > 600:
-                body = body[:597].rsplit(" ", 1)[0] + "…"
-            span = body
-        source = short_source(md)
-        where = ""
-        if p.kind == "footnote" and md.get("footnote_no"):
-            where = f" (chú thích {md['footnote_no']})"
-        elif md.get("section") and p.kind not in ("directive_item", "table_row"):
-            where = f" (mục {md['section'].replace(' > ', '.')})"
-        if english:
-            return f"According to {source}{where}: {span} [1]"
-        out = f"Theo {source}{where}, {span[0].lower() + span[1:] if span[:2].istitle() and not span[:3].isupper() else span} [1]"
-        if with_citing and md.get("citing_sentence") and len(out) < 320:
-            cited = md["citing_sentence"]
-            if len(cited) > 160:
-                cited = cited[:157].rsplit(" ", 1)[0] + "…"
-            out += f"\nChú thích này thuộc câu: “{cited}” [2]"
-        return out
+    # --- rendering ---------------------------------------------------------------------------------
+    def _compose(self, parts: list[_Candidate], english: bool, query: str) -> Answer:
+        citations: list[Citation] = []
+        lines: list[str] = []
+        numbers: dict[str, int] = {}
+        last_source = ""
+        for c in parts:
+            pid = c.hit.passage.id
+            if pid not in numbers:
+                numbers[pid] = len(citations) + 1
+                citations.append(citation_of(numbers[pid], c.hit.passage, c.start, c.end))
+            source = self._attribution(c, english)
+            if source != last_source:
+                lines.append(source)
+                last_source = source
+            lines.append(f"{self._span_text(c)} [{numbers[pid]}]")
+        best = parts[0]
+        md = best.hit.passage.metadata
+        holder_id = md.get("cited_by") if best.hit.passage.kind == "footnote" else None
+        holder = self.search.c.retriever.cache.by_id.get(holder_id) if holder_id else None
+        if holder is not None and md.get("citing_sentence") and sum(map(len, lines)) < 260:
+            cited = str(md["citing_sentence"])
+            start = holder.text.find(cited[:40])
+            citations.append(citation_of(len(citations) + 1, holder, start, start + len(cited) if start >= 0 else -1))
+            if len(cited) > 150:
+                cited = cited[:147].rsplit(" ", 1)[0] + "…"
+            intro = "Footnote to the sentence" if english else "Chú thích cho câu"
+            lines.append(f"{intro}: “{cited}” [{len(citations)}]")
+        return Answer("\n".join(lines), False, citations, [], query)
 
     @staticmethod
-    def _citation(n: int, hit: Hit, cand: _Candidate | None) -> Citation:
-        p = hit.passage
+    def _attribution(c: _Candidate, english: bool) -> str:
+        md = c.hit.passage.metadata
+        kind = c.hit.passage.kind
+        source = short_source(md)
+        where = ""
+        if kind == "footnote" and md.get("footnote_no"):
+            where = f", {'footnote' if english else 'chú thích'} {md['footnote_no']}"
+        elif kind == "table_row" and md.get("stt"):
+            where = f", {'task' if english else 'nhiệm vụ'} {md['stt']}"
+        elif md.get("section") and kind not in ("directive_item",):
+            where = f", {'section' if english else 'mục'} {md['section'].replace(' > ', '.')}"
+        return f"{'According to' if english else 'Theo'} {source}{where}:"
+
+    @staticmethod
+    def _span_text(c: _Candidate) -> str:
+        p = c.hit.passage
         md = p.metadata
-        return Citation(
-            n=n, id=p.id, doc_id=p.doc_id, source=md.get("source", ""), title=md.get("title", ""),
-            section=md.get("section", ""), page=md.get("page"), kind=p.kind, text=p.text,
-            label=citation_label(md, p.kind), quote_start=cand.start if cand else -1,
-            quote_end=cand.end if cand else -1, metadata=md,
-        )
+        if p.kind == "table_row":
+            task = str(md.get("row_task") or "")
+            if len(task) > 220:
+                task = task[:217].rsplit(" ", 1)[0] + "…"
+            fields = [("Tiến độ", md.get("row_deadline")), ("Cơ quan chủ trì", md.get("row_lead")),
+                      ("Cơ quan phối hợp", md.get("row_partner")), ("Kết quả/sản phẩm", md.get("row_result"))]
+            shown = []
+            for name, value in fields:
+                value = str(value or "").strip()
+                if not value:
+                    continue
+                if len(value) > 140:
+                    value = value[:137].rsplit(" ", 1)[0] + "…"
+                shown.append(f"{name}: {value}")
+            return f"“{task}” — " + "; ".join(shown)
+        span = strip_superscripts(c.text).strip()
+        return span[0].upper() + span[1:] if span[:1].islower() else span
+
+    def _listing(self, listing: dict[str, Any], hits: list[Hit], english: bool, query: str) -> Answer:
+        shown = hits[:6]
+        citations = [citation_of(i + 1, h.passage, -1, -1) for i, h in enumerate(shown)]
+        first = hits[0].passage.metadata
+        role = {"lead": "chủ trì", "partner": "phối hợp", "deadline": "tiến độ"}.get(listing["field"], "")
+        value = _original_case(str(first.get(f"row_{listing['field']}") or ""), listing["value"])
+        if english:
+            head = f"{listing['count']} tasks match ({listing['field']}: {value[:60]}), per {short_source(first)}:"
+        else:
+            head = f"Theo {short_source(first)}, có {listing['count']} nhiệm vụ ({role}: {value[:60]}):"
+        lines = [head]
+        for i, h in enumerate(shown):
+            md = h.passage.metadata
+            task = str(md.get("row_task") or "")
+            if len(task) > 90:
+                task = task[:87].rsplit(" ", 1)[0] + "…"
+            lines.append(f"- {md.get('stt', '')} {task} [{i + 1}]")
+        if listing["count"] > len(shown):
+            lines.append(f"… và {listing['count'] - len(shown)} nhiệm vụ khác." if not english
+                         else f"… and {listing['count'] - len(shown)} more.")
+        return Answer("\n".join(lines), False, citations, [], query)
+
+    @staticmethod
+    def _abstain(english: bool, hits: list[Hit], query: str) -> Answer:
+        related = [citation_of(i + 1, h.passage, -1, -1) for i, h in enumerate(hits[:3])]
+        return Answer(ABSTAIN_EN if english else ABSTAIN_VI, True, [], related, query)
+
+
+def _original_case(cell: str, folded_value: str) -> str:
+    """The words of `cell` that fold to `folded_value` (`so noi vu` in `- Sở Nội vụ chủ trì` → `Sở Nội vụ`)."""
+    words = folded_value.split()
+    rx = re.compile(r"\W+".join(re.escape(w) for w in words), re.I)
+    m = rx.search(fold(cell))
+    return cell[m.start() : m.end()] if m and len(fold(cell)) == len(cell) else folded_value
