@@ -35,6 +35,9 @@ CANDIDATE_HITS = 6
 # Scoring weights (chosen on ../shared/eval/dev.jsonl with `chidao eval`; see bench/RESULTS.md)
 W_UNIT, W_CONTEXT, W_RANK = 0.6, 0.3, 0.1
 B_INTENT, P_INTENT, B_PERIOD = 0.12, 0.1, 0.12
+LENGTH_COST = 0.0003  # per character: of two spans that hold the answer, the shorter one
+_OTHER_RANGE = re.compile(r"từ \d{1,2}/\d{1,2}\s?[-–]|\d{1,2}/\d{1,2}\s?[-–]\s?\d{1,2}/\d{1,2}")
+_TOTAL_Q = re.compile(r"\btổng\b|\btong\b|\btotal\b|tất cả|tat ca", re.I)
 # Words that only ask (they are in every question, never the answer's topic)
 _ASKING = frozenset("""bao nhiêu mấy nào gì ai đâu không được là cộng ước tính khoảng cho tôi biết hỏi vậy thì
     sao còn phần trong đó số liệu xin hãy như thế nào những các có những việc""".split())
@@ -102,6 +105,8 @@ class ExtractiveAnswerer:
         lexicon = self.search.c.lexical
         terms = _content_terms(_PERIOD_WORDS.sub(" ", q_text))
         ask.measures = measure_words(q_text)
+        ask.total = bool(_TOTAL_Q.search(question))
+        ask.text_lower = q_text.lower()
         weights = {t: max(lexicon.idf(t), 0.05) for t in terms}
         cands = self._candidates(hits[:CANDIDATE_HITS], weights, ask, exclude)
         if not cands:
@@ -146,6 +151,9 @@ class ExtractiveAnswerer:
                 score += self._period_bonus(ask, text)
                 if ask.measures and counts(text, ask.measures):
                     score += B_INTENT
+                if ask.total and re.search(r"\btổng\b", text, re.I):
+                    score += B_INTENT / 2
+                score -= LENGTH_COST * len(text) + self._contradiction(ask, text)
                 if p.kind == "directive_item" and start == 0 and "\n" in p.text:
                     score -= 0.15  # the item's title restates the question; the answer is in the body
                 if p.kind == "closing":
@@ -154,11 +162,20 @@ class ExtractiveAnswerer:
         return out
 
     @staticmethod
+    def _contradiction(ask: Ask, text: str) -> float:
+        """`ngoài công lập` answers nothing about `công lập`: a qualifier the question does not have."""
+        for m in re.finditer(r"\b(ngoài|không|chưa|trừ)\s+(\w+\s\w+)", text.lower()):
+            phrase = m.group(2)
+            if phrase in ask.text_lower and f"{m.group(1)} {phrase}" not in ask.text_lower:
+                return B_INTENT
+        return 0.0
+
+    @staticmethod
     def _period_bonus(ask: Ask, text: str) -> float:
         if ask.period == "ytd":
-            if YTD_TEXT.search(text):
+            if YTD_TEXT.search(text) and not _OTHER_RANGE.search(text):
                 return B_PERIOD
-            return -B_PERIOD / 2 if MONTH_TEXT.search(text) else 0.0
+            return -B_PERIOD / 2 if MONTH_TEXT.search(text) or _OTHER_RANGE.search(text) else 0.0
         if ask.period == "month":
             if re.search(r"trong tháng|riêng tháng", text, re.I):
                 return B_PERIOD

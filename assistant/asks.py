@@ -53,6 +53,8 @@ class Ask:
     doc_type: str | None = None  # type code when "báo cáo nào" asks for a document of one type
     english: bool = False
     measures: list[str] = field(default_factory=list)  # the counted noun ("cây cầu", "lớp")
+    total: bool = False  # "tổng cộng": the aggregate figure
+    text_lower: str = ""
 
     @property
     def wants_figure(self) -> bool:
@@ -135,8 +137,8 @@ def doc_type_matches(text: str, code: str | None, exclude: set[str]) -> bool:
 
 
 # The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp". An answer gives a figure before it.
-_MEASURED = re.compile(r"(?:bao nhiêu|mấy|bao nhieu|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
-_NOT_MEASURE = frozenset("phần trăm tiền % là được thì so với ngày năm tháng lần trong".split())
+_MEASURED = re.compile(r"(?:bao nhiêu|mấy|bao nhieu|how many|\bsố)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
+_NOT_MEASURE = frozenset("phần trăm tiền % là được thì so với ngày năm tháng lần trong liệu hiệu lượng".split())
 
 
 def measure_words(question: str) -> list[str]:
