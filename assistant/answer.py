@@ -16,7 +16,8 @@ from index.retrieval import Hit
 from index.vntext import fold, has_diacritics, tokens
 from ingest.textnorm import sentence_spans, strip_superscripts
 
-from .asks import MONTH_TEXT, YTD_TEXT, Ask, counts, doc_type_matches, measure_words, offers, read_ask
+from .asks import (MONTH_TEXT, YTD_TEXT, Ask, counts, doc_type_matches, measure_words, offers, read_ask,
+                   who_acts)
 from .citations import short_source
 from .query import analyze
 from .sources import citation_of
@@ -30,7 +31,10 @@ ABSTAIN_VI = "Không tìm thấy thông tin trong tài liệu để trả lời 
 ABSTAIN_EN = "The documents do not contain the information needed to answer this question."
 MAX_SPAN = 300  # a quoted span; the attribution line adds ≈ 60 characters
 CLAUSE_WINDOW = 240
-CORE_INTENTS = ("quantity", "percent", "money", "who", "doc", "when")
+CORE_INTENTS = ("quantity", "percent", "money", "who", "doc", "when", "task")
+# Bigrams with a function word say little about the topic ("dự án thuộc"): they count for a fraction.
+_FUNCTION = frozenset("thuộc tại trên dưới đối với về theo của các những từ đến cho đang được đã sẽ là có và ở trong "
+                      "khi nếu này đó thì mà để".split())
 CANDIDATE_HITS = 6
 # Scoring weights (chosen on ../shared/eval/dev.jsonl with `chidao eval`; see bench/RESULTS.md)
 W_UNIT, W_CONTEXT, W_RANK = 0.6, 0.3, 0.1
@@ -107,7 +111,8 @@ class ExtractiveAnswerer:
         ask.measures = measure_words(q_text)
         ask.total = bool(_TOTAL_Q.search(question))
         ask.text_lower = q_text.lower()
-        weights = {t: max(lexicon.idf(t), 0.05) for t in terms}
+        weights = {t: max(lexicon.idf(t), 0.05) * (0.3 if "_" in t and set(t.split("_")) & _FUNCTION else 1.0)
+                   for t in terms}
         cands = self._candidates(hits[:CANDIDATE_HITS], weights, ask, exclude)
         if not cands:
             return self._abstain(english, hits, query)
@@ -148,6 +153,8 @@ class ExtractiveAnswerer:
                     score += B_INTENT if intent in got else -P_INTENT
                 if "doc" in ask.intents and doc_type_matches(text, ask.doc_type, exclude):
                     score += B_INTENT
+                if "who" in ask.intents and p.kind != "table_row" and who_acts(text):
+                    score += B_INTENT
                 score += self._period_bonus(ask, text)
                 if ask.measures and counts(text, ask.measures):
                     score += B_INTENT
@@ -186,7 +193,10 @@ class ExtractiveAnswerer:
     def _offers(hit: Hit, text: str, ask: Ask, exclude: set[str]) -> set[str]:
         md = hit.passage.metadata
         if hit.passage.kind != "table_row":
-            return offers(text, ask, exclude)
+            got = offers(text, ask, exclude)
+            if "nhiệm vụ" in str(md.get("section_title") or "").lower():
+                got.add("task")
+            return got
         got = offers(" ".join(str(md.get(f"row_{f}") or "") for f in ("task", "result")), ask, exclude)
         got.discard("who")
         got.discard("when")
@@ -194,6 +204,7 @@ class ExtractiveAnswerer:
             got.add("who")
         if md.get("row_deadline"):
             got.add("when")
+        got.add("task")
         return got
 
     def _units(self, hit: Hit) -> list[tuple[int, int, str, str]]:
@@ -262,7 +273,7 @@ class ExtractiveAnswerer:
             if "_" in t or t.isdigit():
                 continue
             if re.fullmatch(r"[a-zà-ỹđ]{3,}", t) and lex.idf(t) == 0.0 and lex.idf(fold(t), folded=True) == 0.0 \
-                    and t.upper() in q_text:
+                    and t.upper() in q_text and not _spelled_out(t, best.hit.passage.text):
                 return True
         p = best.hit.passage
         if ask.quarter and not re.search(rf"quý\s+{ask.quarter}\b", p.embed_text, re.I):
@@ -369,3 +380,9 @@ def _original_case(cell: str, folded_value: str) -> str:
     rx = re.compile(r"\W+".join(re.escape(w) for w in words), re.I)
     m = rx.search(fold(cell))
     return cell[m.start() : m.end()] if m and len(fold(cell)) == len(cell) else folded_value
+
+
+def _spelled_out(acronym: str, text: str) -> bool:
+    """`mtqg` is written out in the passage as `mục tiêu quốc gia` (initials of consecutive words)."""
+    initials = "".join(w[0] for w in fold(text).lower().split() if w[:1].isalpha())
+    return fold(acronym).lower() in initials

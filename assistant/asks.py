@@ -30,8 +30,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, re.
              r"những gì|nhung gi|làm gì|lam gi|yêu cầu gì|yeu cau gi|chỉ đạo gì|chi dao gi|\bwhat\b.*\b(about|"
              r"require|direct|say)|nhiệm vụ gì|mục đích|muc dich|kết quả cần đạt|ket qua can dat|"
              r"nhằm|nham|để làm gì"),
-    ("list", r"những nhiệm vụ|nhung nhiem vu|các nhiệm vụ nào|nhiệm vụ nào|nhiem vu nao|liệt kê|liet ke|"
-             r"danh sách|danh sach|\blist\b|which tasks|what tasks"),
+    ("list", r"những nhiệm vụ|nhung nhiem vu|các nhiệm vụ nào|liệt kê|liet ke|danh sách|danh sach|\blist\b|"
+             r"which tasks|what tasks"),
+    ("task", r"nhiệm vụ nào|nhiem vu nao|nhiệm vụ gì|nhiem vu gi|which task|what task"),
 ))
 _YTD = re.compile(r"lũy kế|luỹ kế|lu[yỹ] ke|cộng dồn|cong don|từ đầu năm|tu dau nam|(\d+|hai|ba) (tháng|thang) "
                   r"(đầu năm|dau nam|qua)|year to date|first (two|three|\d+) months|so far this year|tính đến|"
@@ -92,6 +93,18 @@ _DEADLINE = re.compile(r"thường xuyên|trong năm \d{4}|quý\s+[IV]+|tháng\s
 YTD_TEXT = re.compile(r"lũy kế|luỹ kế|cộng dồn|\d+ tháng đầu năm|từ đầu năm|tính đến|tính từ|đến nay|"
                       r"từ ngày 0?1/0?1", re.I)
 MONTH_TEXT = re.compile(r"trong tháng|tháng \d{1,2}\b(?! năm)|riêng tháng", re.I)
+
+
+# An agency as the one who acts: "Giao Sở X chủ trì", "Sở X chủ trì, phối hợp", "Yêu cầu UBND huyện …".
+_WHO_ACTS = re.compile(
+    r"(?:^|\b(?:giao|yêu cầu|đề nghị|đồng ý|phân công)\s+)(?:Sở|Ban|UBND|Ủy ban|Văn phòng|Thanh tra|Công an|Trung tâm|"
+    r"Cục|Chi cục|Bộ Chỉ huy|Đài|Kho bạc|Liên đoàn|Tỉnh đoàn|Các sở)\b|"
+    r"\b(?:Sở|Ban|UBND|Văn phòng|Thanh tra|Công an|Trung tâm|Cục|Chi cục)\s[^.;:]{0,60}?\b(?:chủ trì|phụ trách|"
+    r"chịu trách nhiệm|có trách nhiệm|là cơ quan thường trực)", re.I)
+
+
+def who_acts(text: str) -> bool:
+    return bool(_WHO_ACTS.search(text))
 
 
 def figures_of(text: str) -> list[str]:
