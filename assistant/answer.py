@@ -96,10 +96,10 @@ class ExtractiveAnswerer:
         restorer = self.search.c.retriever.cache.restorer
         q_text = qa.lexical_text if english else (question if has_diacritics(question) else restorer.restore(question))
         ask = read_ask(question, english)
-        if query != question and history:  # a follow-up: its own words count double, the topic comes along
+        topic_text = ""
+        if query != question and history:  # a follow-up: the span holds its own words, the passage the topic
             prev = history[-1]
-            prev_text = prev if has_diacritics(prev) else restorer.restore(prev)
-            q_text = f"{q_text} {q_text} {prev_text}"
+            topic_text = prev if has_diacritics(prev) else restorer.restore(prev)
             if not [i for i in ask.intents if i in CORE_INTENTS]:
                 ask.intents = read_ask(prev).intents + ask.intents
             if not ask.period:
@@ -107,13 +107,17 @@ class ExtractiveAnswerer:
         exclude = set(qa.number_keys) | {k for h in history for k in analyze(h).number_keys}
 
         lexicon = self.search.c.lexical
-        terms = _content_terms(_PERIOD_WORDS.sub(" ", q_text))
         ask.measures = measure_words(q_text)
         ask.total = bool(_TOTAL_Q.search(question))
         ask.text_lower = q_text.lower()
-        weights = {t: max(lexicon.idf(t), 0.05) * (0.3 if "_" in t and set(t.split("_")) & _FUNCTION else 1.0)
-                   for t in terms}
-        cands = self._candidates(hits[:CANDIDATE_HITS], weights, ask, exclude)
+
+        def weigh(text: str) -> dict[str, float]:
+            return {t: max(lexicon.idf(t), 0.05) * (0.3 if "_" in t and set(t.split("_")) & _FUNCTION else 1.0)
+                    for t in _content_terms(_PERIOD_WORDS.sub(" ", text))}
+
+        weights = weigh(q_text)
+        ctx_weights = {**weigh(topic_text), **weights}
+        cands = self._candidates(hits[:CANDIDATE_HITS], weights, ctx_weights, ask, exclude)
         if not cands:
             return self._abstain(english, hits, query)
         cands.sort(key=lambda c: -c.score)
@@ -128,18 +132,23 @@ class ExtractiveAnswerer:
             extra = self._second_part(cands, best, intent)
             if extra is not None:
                 parts.append(extra)
+        if ask.wants_figure and not any("quantity" in c.offers for c in parts):
+            return self._abstain(english, hits, query)  # asked how much; no span gives a figure
         return self._compose(parts, english, query)
 
     # --- candidates --------------------------------------------------------------------------------
-    def _candidates(self, hits: list[Hit], weights: dict[str, float], ask: Ask, exclude: set[str],
-                    ) -> list[_Candidate]:
+    def _candidates(self, hits: list[Hit], weights: dict[str, float], ctx_weights: dict[str, float], ask: Ask,
+                    exclude: set[str]) -> list[_Candidate]:
         total = sum(weights.values()) or 1.0
+        ctx_total = sum(ctx_weights.values()) or 1.0
         out: list[_Candidate] = []
         for rank, hit in enumerate(hits):
             p = hit.passage
             ctx_tokens = set(tokens(p.embed_text))
-            ctx_cov = sum(w for t, w in weights.items() if t in ctx_tokens) / total
+            ctx_cov = sum(w for t, w in ctx_weights.items() if t in ctx_tokens) / ctx_total
             for start, end, text, sentence in self._units(hit):
+                if len(re.findall(r"\w+", text)) < 3:  # a lone cell or number is not an answer
+                    continue
                 toks = set(tokens(text))
                 cov = sum(w for t, w in weights.items() if t in toks) / total
                 if sentence != text:  # a clause window: the subject is often earlier in its sentence
@@ -278,6 +287,13 @@ class ExtractiveAnswerer:
         p = best.hit.passage
         if ask.quarter and not re.search(rf"quý\s+{ask.quarter}\b", p.embed_text, re.I):
             return True
+        for month, year in _MONTH_YEAR.findall(q_text):
+            m = int(month)
+            said = rf"(?<!\d)0?{m}\s?/\s?{year}|tháng 0?{m} năm {year}"
+            period = f"{p.metadata.get('period') or ''} {p.metadata.get('doc_date') or ''}"
+            if not re.search(said, p.embed_text, re.I) and not re.search(said, period) and \
+                    f"{year}-{m:02d}" not in period:
+                return True  # a month the passage does not cover
         return False
 
     # --- rendering ---------------------------------------------------------------------------------
@@ -380,6 +396,9 @@ def _original_case(cell: str, folded_value: str) -> str:
     rx = re.compile(r"\W+".join(re.escape(w) for w in words), re.I)
     m = rx.search(fold(cell))
     return cell[m.start() : m.end()] if m and len(fold(cell)) == len(cell) else folded_value
+
+
+_MONTH_YEAR = re.compile(r"tháng\s+(\d{1,2})\s?(?:/|năm)\s?((?:19|20)\d\d)", re.I)
 
 
 def _spelled_out(acronym: str, text: str) -> bool:
