@@ -16,8 +16,8 @@ from index.retrieval import Hit
 from index.vntext import fold, has_diacritics, tokens
 from ingest.textnorm import sentence_spans, strip_superscripts
 
-from .asks import (MONTH_TEXT, YTD_TEXT, Ask, counts, doc_type_matches, measure_words, offers, read_ask,
-                   who_acts)
+from .asks import (MONTH_TEXT, YTD_TEXT, Ask, asks_signer, counts, doc_type_matches, measure_words, names_signer,
+                   offers, read_ask, who_acts)
 from .citations import short_source
 from .query import analyze
 from .sources import citation_of
@@ -110,6 +110,7 @@ class ExtractiveAnswerer:
         ask.measures = measure_words(q_text)
         ask.total = bool(_TOTAL_Q.search(question))
         ask.text_lower = q_text.lower()
+        ask.dates = _dates_named(question)
 
         def weigh(text: str) -> dict[str, float]:
             return {t: max(lexicon.idf(t), 0.05) * (0.3 if "_" in t and set(t.split("_")) & _FUNCTION else 1.0)
@@ -132,6 +133,8 @@ class ExtractiveAnswerer:
             extra = self._second_part(cands, best, intent)
             if extra is not None:
                 parts.append(extra)
+        if asks_signer(question) and not any(names_signer(c.hit.passage.text) for c in parts):
+            return self._abstain(english, hits, query)  # who signed is not said in what was found
         if ask.wants_figure and not any("quantity" in c.offers for c in parts):
             return self._abstain(english, hits, query)  # asked how much; no span gives a figure
         return self._compose(parts, english, query)
@@ -149,7 +152,8 @@ class ExtractiveAnswerer:
             for start, end, text, sentence in self._units(hit):
                 if len(re.findall(r"\w+", text)) < 3:  # a lone cell or number is not an answer
                     continue
-                toks = set(tokens(text))
+                # a table row is read with its column names ("Cơ quan phối hợp: …")
+                toks = set(tokens(_labelled_row(p.metadata) if p.kind == "table_row" else text))
                 cov = sum(w for t, w in weights.items() if t in toks) / total
                 if sentence != text:  # a clause window: the subject is often earlier in its sentence
                     stoks = set(tokens(sentence))
@@ -165,6 +169,12 @@ class ExtractiveAnswerer:
                 if "who" in ask.intents and p.kind != "table_row" and who_acts(text):
                     score += B_INTENT
                 score += self._period_bonus(ask, text)
+                if ask.dates:
+                    hit_dates = sum(1 for rx in ask.dates if rx.search(text))
+                    if hit_dates:
+                        score += B_PERIOD * hit_dates / len(ask.dates)
+                    elif _MONTH_YEAR_TEXT.search(text):
+                        score -= B_PERIOD  # about another month
                 if ask.measures and counts(text, ask.measures):
                     score += B_INTENT
                 if ask.total and re.search(r"\btổng\b", text, re.I):
@@ -399,6 +409,29 @@ def _original_case(cell: str, folded_value: str) -> str:
 
 
 _MONTH_YEAR = re.compile(r"tháng\s+(\d{1,2})\s?(?:/|năm)\s?((?:19|20)\d\d)", re.I)
+
+
+_MONTH_YEAR_TEXT = re.compile(r"(?<![\d/])\d{1,2}\s?/\s?(?:19|20)\d\d\b|tháng \d{1,2} năm (?:19|20)\d\d")
+_EN_MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                               "august", "september", "october", "november", "december"))}
+
+
+def _dates_named(question: str) -> list[re.Pattern[str]]:
+    """Month/year and years the question names, as patterns a span that is about them contains."""
+    q = question.lower()
+    out: list[re.Pattern[str]] = []
+    for name, m in _EN_MONTHS.items():
+        for y in re.findall(rf"\b{name}\s+((?:19|20)\d\d)", q):
+            out.append(re.compile(rf"(?<!\d)0?{m}\s?/\s?{y}|tháng 0?{m} năm {y}", re.I))
+    for m, y in re.findall(r"tháng\s+(\d{1,2})\s?(?:/|năm)\s?((?:19|20)\d\d)", q):
+        out.append(re.compile(rf"(?<!\d)0?{int(m)}\s?/\s?{y}|tháng 0?{int(m)} năm {y}", re.I))
+    return out
+
+
+def _labelled_row(md: dict[str, Any]) -> str:
+    labels = (("task", "Nhiệm vụ"), ("deadline", "Tiến độ"), ("lead", "Cơ quan chủ trì"),
+              ("partner", "Cơ quan phối hợp"), ("result", "Kết quả sản phẩm"))
+    return ". ".join(f"{name}: {md.get(f'row_{key}')}" for key, name in labels if md.get(f"row_{key}"))
 
 
 def _spelled_out(acronym: str, text: str) -> bool:

@@ -55,6 +55,7 @@ class Ask:
     english: bool = False
     measures: list[str] = field(default_factory=list)  # the counted noun ("cây cầu", "lớp")
     total: bool = False  # "tổng cộng": the aggregate figure
+    dates: list[re.Pattern[str]] = field(default_factory=list)  # month/year or years named
     text_lower: str = ""
 
     @property
@@ -97,10 +98,31 @@ MONTH_TEXT = re.compile(r"trong tháng|tháng \d{1,2}\b(?! năm)|riêng tháng",
 
 # An agency as the one who acts: "Giao Sở X chủ trì", "Sở X chủ trì, phối hợp", "Yêu cầu UBND huyện …".
 _WHO_ACTS = re.compile(
-    r"(?:^|\b(?:giao|yêu cầu|đề nghị|đồng ý|phân công)\s+)(?:Sở|Ban|UBND|Ủy ban|Văn phòng|Thanh tra|Công an|Trung tâm|"
+    r"\b(?:giao|yêu cầu|đề nghị|phân công)\s+(?:cho\s+)?(?:Sở|Ban|UBND|Ủy ban|Văn phòng|Thanh tra|Công an|Trung tâm|"
     r"Cục|Chi cục|Bộ Chỉ huy|Đài|Kho bạc|Liên đoàn|Tỉnh đoàn|Các sở)\b|"
     r"\b(?:Sở|Ban|UBND|Văn phòng|Thanh tra|Công an|Trung tâm|Cục|Chi cục)\s[^.;:]{0,60}?\b(?:chủ trì|phụ trách|"
     r"chịu trách nhiệm|có trách nhiệm|là cơ quan thường trực)", re.I)
+
+
+# A named person in a role: "đồng chí Đoàn Thanh Sơn, Phó Chủ tịch UBND tỉnh làm Chủ tịch Hội đồng".
+_PERSON_ROLE = re.compile(r"(?:đồng chí|ông|bà)\s+[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){1,3}[^.;]{0,80}?\b(?:làm|giữ chức|là|"
+                          r"được bổ nhiệm|được giao|ký)\b", re.I)
+_SIGNER_Q = re.compile(r"\bai ký|ai ky\b|người ký|nguoi ky|ký ban hành|ky ban hanh|ký văn bản|who signed|signer|"
+                       r"signed by", re.I)
+_SIGNED = re.compile(r"\bký\b|KT\.\s*CHỦ TỊCH|TM\.\s*ỦY BAN|CHỦ TỊCH\n", re.I)
+
+
+# "Đồng chí X, Phó Chủ tịch UBND tỉnh chỉ đạo (Công văn …)": who issued the directive, not who carries it out.
+_ISSUER = re.compile(r"^(?:Đồng chí|Ông|Bà)\s[^,]{3,40},[^.;]{0,120}?\bchỉ đạo\b(?![^.;]*\b(?:giao|yêu cầu)\b)")
+
+
+def asks_signer(question: str) -> bool:
+    return bool(_SIGNER_Q.search(question))
+
+
+def names_signer(text: str) -> bool:
+    """A signature block or a sentence saying who signed, with a person's name."""
+    return bool(_SIGNED.search(text)) and bool(re.search(r"[A-ZĐ][\wÀ-ỹ]+\s+[A-ZĐ][\wÀ-ỹ]+\s+[A-ZĐ][\wÀ-ỹ]+", text))
 
 
 def who_acts(text: str) -> bool:
@@ -123,7 +145,8 @@ def offers(text: str, ask: Ask, exclude_numbers: set[str] | None = None) -> set[
         out.add("percent")
     if _MONEY.search(text):
         out.add("money")
-    if _AGENCY.search(text) and (_ROLE.search(text) or "who" in ask.intents):
+    if (who_acts(text) or _AGENCY.search(text) and _ROLE.search(text) or _PERSON_ROLE.search(text)) \
+            and not _ISSUER.search(text):
         out.add("who")
     nums = [m.group(0) for m in _DOCNUM.finditer(text)]
     keys = {fold(re.sub(r"\s+", "", n)).upper() for n in nums}
