@@ -87,8 +87,8 @@ _PERCENT = re.compile(r"\d[\d.,]*\s?%")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:nghìn |triệu |tỷ |tỉ )?(?:đồng|USD|usd)")
 _AGENCY = re.compile(r"\b(?:Sở|Ban|UBND|Ủy ban|Văn phòng|Thanh tra|Công an|Bộ|Trung tâm|Cục|Chi cục|Đài|Báo|"
                      r"Kho bạc|Hội|Liên đoàn|Tỉnh đoàn|Đoàn|Viện|Trường|Bệnh viện|Công ty|Tổng công ty)\s+[A-ZĐÀ-Ỹa-zđ]")
-_ROLE = re.compile(r"chủ trì|\bgiao\b|phụ trách|tham mưu|\bđề nghị\b|yêu cầu|\bdo\b .{0,40}(thực hiện|chủ trì)",
-                   re.I)
+_ROLE = re.compile(r"chủ trì|phụ trách|tham mưu|chịu trách nhiệm|\b(?:giao|yêu cầu|đề nghị)\s+(?:cho\s+)?(?:Sở|Ban|UBND|"
+                   r"Ủy ban|Văn phòng|Công an|Thanh tra|Trung tâm|các)\b|\bdo\b .{0,40}(thực hiện|chủ trì)", re.I)
 _DEADLINE = re.compile(r"thường xuyên|trong năm \d{4}|quý\s+[IV]+|tháng\s+\d{1,2}|trước ngày|chậm nhất|"
                        r"hoàn thành|từ ngày|đến ngày|hằng năm|hàng năm|định kỳ|theo tiến độ", re.I)
 YTD_TEXT = re.compile(r"lũy kế|luỹ kế|cộng dồn|\d+ tháng đầu năm|từ đầu năm|tính đến|tính từ|đến nay|"
@@ -113,7 +113,8 @@ _SIGNED = re.compile(r"\bký\b|KT\.\s*CHỦ TỊCH|TM\.\s*ỦY BAN|CHỦ TỊCH\
 
 
 # "Đồng chí X, Phó Chủ tịch UBND tỉnh chỉ đạo (Công văn …)": who issued the directive, not who carries it out.
-_ISSUER = re.compile(r"^(?:Đồng chí|Ông|Bà)\s[^,]{3,40},[^.;]{0,120}?\bchỉ đạo\b(?![^.;]*\b(?:giao|yêu cầu)\b)")
+_ISSUER = re.compile(r"^(?:Đồng chí|Ông|Bà)\s[^,]{3,40},[^.;]{0,120}?\bchỉ đạo\b"
+                     r"(?![^.;]*\b(?:giao|yêu cầu)\s+(?:cho\s+)?(?:Sở|Ban|UBND|Ủy ban|Văn phòng|Công an|các)\b)")
 
 
 def asks_signer(question: str) -> bool:
