@@ -17,7 +17,7 @@ from index.vntext import fold, has_diacritics, tokens
 from ingest.textnorm import sentence_spans, strip_superscripts
 
 from .asks import (MONTH_TEXT, YTD_TEXT, Ask, asks_signer, counts, doc_type_matches, measure_words, names_signer,
-                   offers, read_ask, who_acts)
+                   figures_of, offers, read_ask, who_acts)
 from .citations import short_source
 from .query import analyze
 from .sources import citation_of
@@ -39,6 +39,7 @@ CANDIDATE_HITS = 6
 # Scoring weights (chosen on ../shared/eval/dev.jsonl with `chidao eval`; see bench/RESULTS.md)
 W_UNIT, W_CONTEXT, W_RANK = 0.6, 0.3, 0.1
 B_INTENT, P_INTENT, B_PERIOD = 0.12, 0.1, 0.12
+RARE_IDF = 4.0  # a term this rare names the asked thing (idf over the indexed passages)
 LENGTH_COST = 0.0003  # per character: of two spans that hold the answer, the shorter one
 _OTHER_RANGE = re.compile(r"từ \d{1,2}/\d{1,2}\s?[-–]|\d{1,2}/\d{1,2}\s?[-–]\s?\d{1,2}/\d{1,2}")
 _TOTAL_Q = re.compile(r"\btổng\b|\btong\b|\btotal\b|tất cả|tat ca", re.I)
@@ -124,7 +125,9 @@ class ExtractiveAnswerer:
         cands.sort(key=lambda c: -c.score)
         best = self._unit_filter(ask, cands)
         if best is None or best.score < self.settings.abstain_threshold or self._not_covered(q_text, ask, best):
-            return self._abstain(english, hits, query)
+            out = self._abstain(english, hits, query)
+            out.confidence = best.score if best else 0.0
+            return out
         parts = [best]
         missing = [i for i in ask.intents if i in CORE_INTENTS and i not in best.offers and i != "quantity"]
         if "quantity" in ask.intents and "quantity" not in best.offers:
@@ -135,9 +138,13 @@ class ExtractiveAnswerer:
                 parts.append(extra)
         if asks_signer(question) and not any(names_signer(c.hit.passage.text) for c in parts):
             return self._abstain(english, hits, query)  # who signed is not said in what was found
+        if ask.wants_figure and self._named_without_figure(best, weights):
+            return self._abstain(english, hits, query)
         if ask.wants_figure and not any("quantity" in c.offers for c in parts):
             return self._abstain(english, hits, query)  # asked how much; no span gives a figure
-        return self._compose(parts, english, query)
+        out = self._compose(parts, english, query)
+        out.confidence = best.score
+        return out
 
     # --- candidates --------------------------------------------------------------------------------
     def _candidates(self, hits: list[Hit], weights: dict[str, float], ctx_weights: dict[str, float], ask: Ask,
@@ -283,6 +290,23 @@ class ExtractiveAnswerer:
             if same or (c.rank <= 2 and c.coverage >= 0.5 * best.coverage and c.score >= best.score - 0.2):
                 return c
         return None
+
+    @staticmethod
+    def _named_without_figure(best: _Candidate, weights: dict[str, float]) -> bool:
+        """The passage names what is asked (its rarest two-syllable term) only in a sentence without a figure,
+        while the figure found belongs to something else: "Giá vé thực hiện theo Quyết định số 55…" next to
+        "Mức trợ giá … 180.857 đồng" for a question about the ticket price."""
+        p = best.hit.passage
+        body = p.text.split("\n", 1)[1] if p.kind == "directive_item" and "\n" in p.text else p.text
+        body_tokens = set(tokens(body))
+        present = {t: w for t, w in weights.items() if "_" in t and w >= RARE_IDF and t in body_tokens}
+        if not present:
+            return False
+        rarest = max(present, key=lambda t: present[t])
+        if rarest in set(tokens(best.text)):
+            return False
+        naming = [x for a, b in sentence_spans(body) if rarest in set(tokens(x := body[a:b]))]
+        return bool(naming) and all(not figures_of(x) for x in naming)
 
     def _not_covered(self, q_text: str, ask: Ask, best: _Candidate) -> bool:
         """Abstain when the question names something the corpus never mentions (an acronym such as CPI) or a

@@ -35,6 +35,7 @@ class Answer:
     query: str = ""
     mode: str = "extractive"
     grounding: dict[str, Any] = field(default_factory=lambda: {"ok": True, "problems": []})
+    confidence: float = 0.0  # the extractive score of the chosen span (abstention threshold: CHIDAO_ABSTAIN_THRESHOLD)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,4 +43,5 @@ class Answer:
             "citations": [c.as_dict() for c in self.citations],
             "related": [c.as_dict() for c in self.related],
             "query": self.query, "mode": self.mode, "grounding": self.grounding,
+            "confidence": round(self.confidence, 3),
         }
