@@ -16,8 +16,20 @@ from index.retrieval import Hit
 from index.vntext import fold, has_diacritics, tokens
 from ingest.textnorm import sentence_spans, strip_superscripts
 
-from .asks import (MONTH_TEXT, YTD_TEXT, Ask, asks_signer, counts, doc_type_matches, measure_words, names_signer,
-                   figures_of, offers, read_ask, who_acts)
+from .asks import (
+    MONTH_TEXT,
+    YTD_TEXT,
+    Ask,
+    asks_signer,
+    counts,
+    doc_type_matches,
+    figures_of,
+    measure_words,
+    names_signer,
+    offers,
+    read_ask,
+    who_acts,
+)
 from .citations import short_source
 from .query import analyze
 from .sources import citation_of

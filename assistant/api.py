@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.retrieval import BadFilter
+from index.retrieval import BadFilter, compile_filters
 from index.vectorstore import ModelMismatch
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 from . import __version__
 from .container import Container
 from .settings import Settings
+from .types import Answer
 
 log = logging.getLogger("chidao.api")
 
@@ -38,6 +41,11 @@ class AskRequest(BaseModel):
     history: list[Turn] | None = None
     session_id: str | None = Field(None, max_length=100)
     filters: dict[str, Any] | None = None
+    stream: bool = False  # Server-Sent Events: `delta` events, then one `done` event with the whole answer
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
@@ -81,17 +89,39 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     def search(req: SearchRequest) -> dict[str, Any]:
         return c.search.search(req.query, req.k, req.filters).as_dict()
 
-    @app.post("/v1/ask")
-    def ask(req: AskRequest) -> dict[str, Any]:
+    @app.post("/v1/ask", response_model=None)
+    def ask(req: AskRequest) -> dict[str, Any] | StreamingResponse:
         session_id = req.session_id or c.conversations.new_id()
         turns = [t.model_dump() for t in req.history] if req.history else c.conversations.history(session_id)
         history = [t["content"] for t in turns if t["role"] == "user"]
-        answer = c.answerer.answer(req.question, history, req.filters)
-        c.conversations.append(session_id, "user", req.question)
-        c.conversations.append(session_id, "assistant", answer.answer, {"query": answer.query})
-        body = answer.as_dict()
-        body["session_id"] = session_id
-        return body
+
+        def remember(answer: Answer) -> dict[str, Any]:
+            c.conversations.append(session_id, "user", req.question)
+            c.conversations.append(session_id, "assistant", answer.answer, {"query": answer.query})
+            body = answer.as_dict()
+            body["session_id"] = session_id
+            return body
+
+        if not req.stream:
+            return remember(c.answerer.answer(req.question, history, req.filters))
+        compile_filters(req.filters or {})  # a bad filter is a 400 before the stream starts
+
+        def events() -> Iterator[str]:
+            yield _sse("meta", {"session_id": session_id, "mode": getattr(c.answerer, "mode", "extractive")})
+            try:
+                for event in c.stream_answer(req.question, history, req.filters):
+                    if "delta" in event:
+                        yield _sse("delta", {"text": event["delta"]})
+                    else:
+                        body = remember(event["done"])
+                        body["replaced"] = event.get("replaced", False)
+                        yield _sse("done", body)
+            except Exception:  # noqa: BLE001 - the stream is already open: report inside it
+                log.exception("stream failed")
+                yield _sse("error", {"error": "Lỗi máy chủ; xem nhật ký máy chủ (server log)."})
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.get("/v1/documents")
     def documents() -> dict[str, Any]:

@@ -72,7 +72,23 @@ class Container:
         return ConversationStore(os.path.join(self.settings.data_dir, "sessions.sqlite3"))
 
     @cached_property
-    def answerer(self):  # type: ignore[no-untyped-def]
+    def extractive(self):  # type: ignore[no-untyped-def]
         from .answer import ExtractiveAnswerer
 
         return ExtractiveAnswerer(self.search, self.settings)
+
+    @cached_property
+    def answerer(self):  # type: ignore[no-untyped-def]
+        """The LLM answerer when an endpoint is configured (checked, with the extractive one behind it)."""
+        if self.settings.llm_base_url and self.settings.llm_model:
+            from .llm import LLMAnswerer
+
+            return LLMAnswerer(self.search, self.settings, self.extractive)
+        return self.extractive
+
+    def stream_answer(self, question: str, history: list[str], filters: dict | None = None):  # type: ignore[no-untyped-def,type-arg]
+        from .llm import LLMAnswerer, stream_extractive
+
+        if isinstance(self.answerer, LLMAnswerer):
+            return self.answerer.stream(question, history, filters)
+        return stream_extractive(self.extractive, question, history, filters)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PROMPTS = str(Path(__file__).resolve().parent.parent / "prompts")
 
 
 class Settings(BaseSettings):
@@ -26,4 +30,5 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = 60.0
+    prompts_dir: str = _PROMPTS
     api_keys: str | None = None

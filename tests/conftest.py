@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,27 +33,55 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Server:
+    """`chidao serve` for real, in its own process, on a free loopback port."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.env = dict(os.environ, CHIDAO_DATA_DIR=str(data_dir), **(env or {}))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Server:
+        self.proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port",
+                                      str(self.port)], env=self.env, cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        self.proc.kill()
+        raise RuntimeError("server did not start: " + (self.proc.stdout.read().decode() if self.proc.stdout else ""))
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc = None
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`chidao serve` for real, on a free loopback port, with the samples ingested by `chidao ingest`."""
-    data = tmp_path_factory.mktemp("server-data")
+def samples_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples ingested once by `chidao ingest`; servers start on copies of it."""
+    data = tmp_path_factory.mktemp("samples-data")
     env = dict(os.environ, CHIDAO_DATA_DIR=str(data))
-    cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "ingest", str(SAMPLES)], env=env, check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLES)], env=env, check=True, cwd=ROOT,
+                   capture_output=True)
+    return data
+
+
+def copy_data(src: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    dst = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def server(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    srv = Server(copy_data(samples_data, tmp_path_factory, "server-data")).start()
+    yield srv.base
+    srv.stop()
