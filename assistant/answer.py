@@ -130,6 +130,8 @@ class ExtractiveAnswerer:
                     for t in _content_terms(_PERIOD_WORDS.sub(" ", text))}
 
         weights = weigh(q_text)
+        known = {t: w for t, w in weights.items() if lexicon.idf(t) > 0 and "_" not in t}
+        ask.specific = max(known, key=lambda t: known[t]) if known else ""
         ctx_weights = {**weigh(topic_text), **weights}
         cands = self._candidates(hits[:CANDIDATE_HITS], weights, ctx_weights, ask, exclude)
         if not cands:
@@ -196,6 +198,8 @@ class ExtractiveAnswerer:
                         score -= B_PERIOD  # about another month
                 if ask.measures and counts(text, ask.measures):
                     score += B_INTENT
+                if ask.specific and ask.specific in toks:
+                    score += B_INTENT  # the question's most specific word ("ngô" in "ngô gieo trồng …")
                 if ask.total and re.search(r"\btổng\b", text, re.I):
                     score += B_INTENT / 2
                 score -= LENGTH_COST * len(text) + self._contradiction(ask, text)
@@ -265,6 +269,12 @@ class ExtractiveAnswerer:
             sent = text[s:e]
             if len(sent) <= MAX_SPAN:
                 out.append((s, e, sent, sent))
+                if ";" in sent:  # a list of figures: each item is a span of its own too
+                    for m in re.finditer(r"[^;]+", sent):
+                        piece = m.group(0).strip()
+                        if len(piece.split()) >= 3 and len(piece) < len(sent) - 5:
+                            a = s + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                            out.append((a, a + len(piece), piece, sent))
                 continue
             # A long sentence chains figures with commas: offer windows of its clauses.
             clauses = [m.span() for m in re.finditer(r"[^,:]+[,:]?", sent)]

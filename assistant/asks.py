@@ -55,6 +55,7 @@ class Ask:
     english: bool = False
     measures: list[str] = field(default_factory=list)  # the counted noun ("cây cầu", "lớp")
     total: bool = False  # "tổng cộng": the aggregate figure
+    specific: str = ""  # the question's rarest word found in the documents
     dates: list[re.Pattern[str]] = field(default_factory=list)  # month/year or years named
     text_lower: str = ""
 

@@ -16,11 +16,27 @@ def _vn_date(iso: str) -> str:
     return iso or ""
 
 
+# Issuer codes of a số hiệu → how an official names the issuer (the province's own bodies, the centre).
+ISSUERS = {"UBND": "UBND tỉnh", "VP": "Văn phòng UBND tỉnh", "TTG": "Thủ tướng Chính phủ", "CP": "Chính phủ",
+           "VPCP": "Văn phòng Chính phủ", "HDND": "HĐND tỉnh", "TU": "Tỉnh ủy", "BCĐ": "Ban Chỉ đạo"}
+
+
+def issuer_of(number: str) -> str:
+    n = parse_number(number) if number else None
+    if n is None:
+        return ""
+    code = n.issuer_code.replace("Đ", "D").upper()
+    return ISSUERS.get(code, "")
+
+
 def short_source(md: dict[str, Any]) -> str:
-    """`Công văn số 1887/UBND-NC ngày 28/12/2023`, `Báo cáo … tháng 02/2024`, `Phụ lục Kế hoạch 126/KH-UBND`."""
+    """`Công văn số 1887/UBND-NC ngày 28/12/2023 của UBND tỉnh`, `Báo cáo … tháng 02/2024`,
+    `Phụ lục Kế hoạch 126/KH-UBND`."""
     if md.get("directive_number"):
         date = f" ngày {_vn_date(md['directive_date'])}" if md.get("directive_date") else ""
-        return f"{md.get('directive_type') or 'Văn bản'} số {md['directive_number']}{date}"
+        issuer = issuer_of(md["directive_number"])
+        return f"{md.get('directive_type') or 'Văn bản'} số {md['directive_number']}{date}" + (
+            f" của {issuer}" if issuer else "")
     doc_type = md.get("doc_type") or "Văn bản"
     if md.get("doc_number"):
         date = f" ngày {_vn_date(md['doc_date'])}" if len(md.get("doc_date") or "") == 10 else ""

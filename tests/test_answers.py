@@ -1,0 +1,86 @@
+"""The extractive answerer on the fictional samples: the figure with its period, the agency that acts,
+the document, footnote figures with the sentence citing them, listings, follow-ups, English, abstention,
+and citations that name the source and the quoted span."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import SAMPLES, make_container
+
+
+@pytest.fixture(scope="module")
+def c(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    container = make_container(tmp_path_factory.mktemp("answers"))
+    container.ingestor.ingest_paths([str(SAMPLES)])
+    return container
+
+
+def grounded(a) -> bool:  # type: ignore[no-untyped-def]
+    """Every [n] maps to a citation, and every figure of a marked line is in the passages it cites."""
+    by_n = {x.n: x.text for x in a.citations}
+    for line in a.answer.splitlines():
+        marks = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
+        if any(m not in by_n for m in marks):
+            return False
+        cited = " ".join(by_n[m] for m in marks)
+        for fig in re.findall(r"\d+(?:[.,]\d+)*%?", re.sub(r"\[\d+\]", "", line)):
+            if marks and (len(fig) > 1 or "%" in fig) and fig not in cited:
+                return False
+    return True
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Tổng thu ngân sách nhà nước lũy kế quý I ước đạt bao nhiêu?", ["640,5 tỷ đồng"]),
+    ("Trong tháng thu ngân sách nhà nước được bao nhiêu?", ["215 tỷ đồng"]),
+    ("Diện tích gieo trồng vụ Xuân đạt bao nhiêu, bằng mấy phần trăm kế hoạch?", ["4.215,3 ha", "35,2%"]),
+    ("Ai chủ trì tổ chức trực 24/24 giờ phòng cháy rừng?", ["Sở Nông nghiệp và Môi trường"]),
+    ("Văn bản nào chỉ đạo phòng, chống cháy rừng mùa khô?", ["512/UBND-KT"]),
+    ("Ngô gieo trồng được bao nhiêu ha?", ["1.112,5 ha"]),
+    ("tong chi ngan sach dia phuong luy ke quy I", ["1.020,4"]),
+    ("How much local budget spending was recorded in the first quarter?", ["1.020,4"]),
+])
+def test_answers_hold_the_figure_and_are_grounded(c, question: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    a = c.answerer.answer(question)
+    assert not a.abstained, a.answer
+    assert all(e in a.answer for e in expected), a.answer
+    assert grounded(a) and len(a.answer) <= 700
+    first = a.citations[0]
+    assert first.label and 0 <= first.quote_start < first.quote_end <= len(first.text)
+
+
+def test_footnote_answer_cites_the_sentence_that_refers_to_it(c) -> None:  # type: ignore[no-untyped-def]
+    a = c.answerer.answer("Thu nội địa đạt bao nhiêu?")
+    assert "585,2 tỷ đồng" in a.answer and "chú thích 2" in a.answer
+    assert len(a.citations) == 2 and a.citations[1].kind == "paragraph"
+
+
+def test_citation_labels_name_the_source_as_an_official_would(c) -> None:  # type: ignore[no-untyped-def]
+    a = c.answerer.answer("Công văn 512/UBND-KT chỉ đạo gì?")
+    assert a.citations[0].label.startswith("Công văn số 512/UBND-KT ngày 04/03/2025 của UBND tỉnh")
+    t = c.answerer.answer("Nhiệm vụ số hóa hồ sơ thủ tục hành chính do cơ quan nào chủ trì?")
+    assert "Trung tâm Phục vụ hành chính công" in t.answer and "nhiệm vụ I.2" in t.citations[0].label
+
+
+def test_follow_up_uses_the_conversation(c) -> None:  # type: ignore[no-untyped-def]
+    a = c.answerer.answer("còn chi ngân sách địa phương thì sao?",
+                          ["Tổng thu ngân sách nhà nước lũy kế quý I ước đạt bao nhiêu?"])
+    assert "1.020,4" in a.answer
+
+
+def test_listing_answer_names_every_row(c) -> None:  # type: ignore[no-untyped-def]
+    a = c.answerer.answer("Sở Nội vụ chủ trì những nhiệm vụ nào?")
+    rows = [p for p in c.catalog.passages() if p.kind == "table_row" and "Sở Nội vụ" in str(p.metadata.get("row_lead"))]
+    assert len(a.citations) == len(rows) and all(f"[{x.n}]" in a.answer for x in a.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "Chỉ số giá tiêu dùng CPI tháng 3 tăng bao nhiêu?",
+    "Tổng thu ngân sách tháng 7/2025 là bao nhiêu?",
+    "Ai ký Công văn số 512/UBND-KT?",
+])
+def test_abstains_when_the_documents_do_not_say(c, question: str) -> None:  # type: ignore[no-untyped-def]
+    a = c.answerer.answer(question)
+    assert a.abstained and "Không tìm thấy" in a.answer and not a.citations and a.related
