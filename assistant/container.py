@@ -72,6 +72,12 @@ class Container:
         return ConversationStore(os.path.join(self.settings.data_dir, "sessions.sqlite3"))
 
     @cached_property
+    def directives(self):  # type: ignore[no-untyped-def]
+        from .directives import DirectiveCatalog
+
+        return DirectiveCatalog(self)
+
+    @cached_property
     def extractive(self):  # type: ignore[no-untyped-def]
         from .answer import ExtractiveAnswerer
 
