@@ -6,7 +6,7 @@ DOCS ?= samples
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: install run test lint fonts bench-install
+.PHONY: install run test lint fonts browser bench-install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ fonts:  # a Vietnamese-capable font for the PDFs the tests generate
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
 	  (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core)
 
-test: install fonts
+browser:  # Debian's Chromium and ChromeDriver for the page tests (Selenium drives them; no browser download)
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+
+test: install fonts browser
 	$(PY) -m pytest
 
 lint: install

@@ -30,7 +30,7 @@ from .asks import (
     read_ask,
     who_acts,
 )
-from .citations import short_source
+from .citations import section_ref, short_source
 from .query import analyze
 from .sources import citation_of
 from .types import Answer, Citation
@@ -393,7 +393,7 @@ class ExtractiveAnswerer:
         elif kind == "table_row" and md.get("stt"):
             where = f", {'task' if english else 'nhiệm vụ'} {md['stt']}"
         elif md.get("section") and kind not in ("directive_item",):
-            where = f", {'section' if english else 'mục'} {md['section'].replace(' > ', '.')}"
+            where = f", {'section' if english else 'mục'} {section_ref(md['section'])}"
         return f"{'According to' if english else 'Theo'} {source}{where}:"
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Iterator
@@ -19,8 +20,11 @@ from ingest.loaders import SUPPORTED_SUFFIXES
 
 from . import __version__
 from .container import Container
+from .openai_compat import router as openai_router
+from .routes_directives import router as directives_router
 from .settings import Settings
 from .types import Answer
+from .web import router as web_router
 
 log = logging.getLogger("chidao.api")
 
@@ -58,6 +62,24 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = FastAPI(title="chidao", version=__version__,
                   description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành (Vietnamese directive search).")
     app.state.container = c
+    keys = [k.strip() for k in (c.settings.api_keys or "").split(",") if k.strip()]
+
+    @app.middleware("http")
+    async def require_key(request: Request, call_next: Any) -> Any:
+        """With CHIDAO_API_KEYS set, every /v1 route needs `Authorization: Bearer <key>` (the pages are public;
+        their calls send the key the user entered)."""
+        if keys and request.url.path.startswith("/v1"):
+            auth = request.headers.get("authorization", "")
+            given = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+            if not any(hmac.compare_digest(given.encode(), k.encode()) for k in keys):
+                resp = _problem(401, "unauthorized", "Thiếu hoặc sai khóa API (missing or wrong API key).")
+                resp.headers["WWW-Authenticate"] = "Bearer"
+                return resp
+        return await call_next(request)
+
+    app.include_router(directives_router(c))
+    app.include_router(openai_router(c))
+    app.include_router(web_router(c))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

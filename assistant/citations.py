@@ -58,6 +58,18 @@ def _attached(md: dict[str, Any]) -> str:
     return f"{num.doc_type} {num.text}" if num else att
 
 
+def section_ref(section: str) -> str:
+    """`I > 1 > 1.2` → `I.1.2`: a child numbered from its parent (1.2 under 1) stands for both."""
+    parts = [p.strip() for p in (section or "").split(">") if p.strip()]
+    out: list[str] = []
+    for p in parts:
+        if out and p.startswith(out[-1].rstrip(".") + "."):
+            out[-1] = p
+        else:
+            out.append(p)
+    return ".".join(x.rstrip(".") for x in out)
+
+
 def citation_label(md: dict[str, Any], kind: str) -> str:
     label = short_source(md)
     section = md.get("section") or ""
@@ -65,7 +77,7 @@ def citation_label(md: dict[str, Any], kind: str) -> str:
     if kind == "table_row" and md.get("stt"):
         parts.append(f"nhiệm vụ {md['stt']}")
     elif section and kind != "directive_item":
-        parts.append("mục " + section.replace(" > ", "."))
+        parts.append("mục " + section_ref(section))
     if kind == "footnote" and md.get("footnote_no"):
         parts.append(f"chú thích {md['footnote_no']}")
     if md.get("page"):

@@ -139,9 +139,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
     settings = Settings(**overrides)
+    host = args.host or settings.host
+    if not is_loopback(host) and not (settings.api_keys or "").strip() and not args.insecure:
+        print(f"error: refusing to listen on {host} without API keys: set CHIDAO_API_KEYS, or pass --insecure "
+              "to serve every document to anyone who can reach this address.", file=sys.stderr)
+        return 2
     app = create_app(settings)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_level="info")
+    uvicorn.run(app, host=host, port=args.port or settings.port, log_level="info")
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -209,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument("--insecure", action="store_true",
+                   help="allow a non-loopback address without CHIDAO_API_KEYS (anyone reaching it reads everything)")
     p.set_defaults(func=cmd_serve)
     return ap
 

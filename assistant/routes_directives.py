@@ -1,0 +1,31 @@
+"""`GET /v1/directives` (filters, sorting, paging) and `GET /v1/directives/{number}` (one record with every
+passage that mentions it). Numbers are accepted in any variant: `1887/ubnd-nc`, `2233/QD-UBND`, `CV 1887`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+
+if TYPE_CHECKING:
+    from .container import Container
+
+
+def router(c: Container) -> APIRouter:
+    r = APIRouter()
+
+    @r.get("/v1/directives")
+    def directives(number: str = "", type: str = "", date_from: str = "", date_to: str = "", issuer: str = "",
+                   agency: str = "", q: str = "", sort: Literal["date_desc", "date_asc"] = "date_desc",
+                   page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
+        return c.directives.search(number=number, type=type, date_from=date_from, date_to=date_to, issuer=issuer,
+                                   agency=agency, q=q, sort=sort, page=page, page_size=page_size)
+
+    @r.get("/v1/directives/{number:path}")
+    def directive(number: str) -> dict[str, Any]:
+        rec = c.directives.get(number)
+        if rec is None:
+            raise HTTPException(404, f"không có văn bản số '{number}' trong tài liệu (no such directive)")
+        return rec.as_dict(c.directives.passages_of(rec))
+
+    return r
