@@ -73,6 +73,7 @@ class _Candidate:
     score: float
     offers: set[str]
     coverage: float
+    specific: bool = False
 
 
 def _content_terms(text: str) -> list[str]:
@@ -198,7 +199,8 @@ class ExtractiveAnswerer:
                         score -= B_PERIOD  # about another month
                 if ask.measures and counts(text, ask.measures):
                     score += B_INTENT
-                if ask.specific and ask.specific in toks:
+                specific = bool(ask.specific) and ask.specific in toks
+                if specific:
                     score += B_INTENT  # the question's most specific word ("ngô" in "ngô gieo trồng …")
                 if ask.total and re.search(r"\btổng\b", text, re.I):
                     score += B_INTENT / 2
@@ -207,7 +209,11 @@ class ExtractiveAnswerer:
                     score -= 0.15  # the item's title restates the question; the answer is in the body
                 if p.kind == "closing":
                     score -= 0.2
-                out.append(_Candidate(hit, rank, start, end, text, score, got, cov))
+                out.append(_Candidate(hit, rank, start, end, text, score, got, cov, specific))
+        if any(c.specific for c in out):  # the specific word is there to be quoted: spans without it lose more
+            for c in out:
+                if not c.specific:
+                    c.score -= B_INTENT / 2
         return out
 
     @staticmethod

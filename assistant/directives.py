@@ -192,13 +192,13 @@ class DirectiveCatalog:
             if num.key in dated:
                 r._dates[dated[num.key]] += 1
             before = text[max(0, s - 40) : s]
-            t = _TYPE_BEFORE.search(before)
-            if t and r.type == "Công văn" and not num.type_code:
-                r.type = t.group(1)[0].upper() + t.group(1)[1:].lower()
+            tb = _TYPE_BEFORE.search(before)
+            if tb and r.type == "Công văn" and not num.type_code:
+                r.type = tb.group(1)[0].upper() + tb.group(1)[1:].lower()
             after = text[e : e + 200]
-            m = _OF_ISSUER.match(after)
-            if m and (not r.issuer or r.issuer == r.issuer_code):
-                r.issuer = _clean(m.group(1))
+            of = _OF_ISSUER.match(after)
+            if of and (not r.issuer or r.issuer == r.issuer_code):
+                r.issuer = _clean(of.group(1))
             if not r.title:
                 a = _ABOUT.search(after[:200])
                 if a:
