@@ -54,6 +54,9 @@ B_INTENT, P_INTENT, B_PERIOD = 0.12, 0.1, 0.12
 RARE_IDF = 4.0  # a term this rare names the asked thing (idf over the indexed passages)
 LENGTH_COST = 0.0003  # per character: of two spans that hold the answer, the shorter one
 _OTHER_RANGE = re.compile(r"từ \d{1,2}/\d{1,2}\s?[-–]|\d{1,2}/\d{1,2}\s?[-–]\s?\d{1,2}/\d{1,2}")
+# Words rare in documents but not what a question is about (time and linking words of the question itself).
+_NOT_SPECIFIC = frozenset("sang tới đến vừa qua nay hiện đang sẽ dự kiến tính ước chừng khoảng gần hơn".split())
+_FURNITURE = re.compile(r"^[^,\n]{2,40}, ngày\b[^.]{0,30}$|^(Số|V/v|Kính gửi|CỘNG HÒA|Độc lập)\b[^.]{0,60}$", re.I)
 _TOTAL_Q = re.compile(r"\btổng\b|\btong\b|\btotal\b|tất cả|tat ca", re.I)
 # Words that only ask (they are in every question, never the answer's topic)
 _ASKING = frozenset("""bao nhiêu mấy nào gì ai đâu không được là cộng ước tính khoảng cho tôi biết hỏi vậy thì
@@ -131,7 +134,7 @@ class ExtractiveAnswerer:
                     for t in _content_terms(_PERIOD_WORDS.sub(" ", text))}
 
         weights = weigh(q_text)
-        known = {t: w for t, w in weights.items() if lexicon.idf(t) > 0 and "_" not in t}
+        known = {t: w for t, w in weights.items() if lexicon.idf(t) > 0 and "_" not in t and t not in _NOT_SPECIFIC}
         ask.specific = max(known, key=lambda t: known[t]) if known else ""
         ctx_weights = {**weigh(topic_text), **weights}
         cands = self._candidates(hits[:CANDIDATE_HITS], weights, ctx_weights, ask, exclude)
@@ -155,7 +158,8 @@ class ExtractiveAnswerer:
             return self._abstain(english, hits, query)  # who signed is not said in what was found
         if ask.wants_figure and self._named_without_figure(best, weights):
             return self._abstain(english, hits, query)
-        if ask.wants_figure and not any("quantity" in c.offers for c in parts):
+        only_figure = not [i for i in ask.intents if i in CORE_INTENTS and i not in ("quantity", "percent", "money")]
+        if ask.wants_figure and only_figure and not any("quantity" in c.offers for c in parts):
             return self._abstain(english, hits, query)  # asked how much; no span gives a figure
         out = self._compose(parts, english, query)
         out.confidence = best.score
@@ -172,7 +176,7 @@ class ExtractiveAnswerer:
             ctx_tokens = set(tokens(p.embed_text))
             ctx_cov = sum(w for t, w in ctx_weights.items() if t in ctx_tokens) / ctx_total
             for start, end, text, sentence in self._units(hit):
-                if len(re.findall(r"\w+", text)) < 3:  # a lone cell or number is not an answer
+                if len(re.findall(r"\w+", text)) < 4 or _FURNITURE.match(text):  # a lone cell, a place-date line
                     continue
                 # a table row is read with its column names ("Cơ quan phối hợp: …")
                 toks = set(tokens(_labelled_row(p.metadata) if p.kind == "table_row" else text))
@@ -315,7 +319,7 @@ class ExtractiveAnswerer:
             same = c.hit.passage.id == best.hit.passage.id
             if c is best or intent not in c.offers or same and c.start < best.end and best.start < c.end:
                 continue
-            if same or (c.rank <= 2 and c.coverage >= 0.5 * best.coverage and c.score >= best.score - 0.2):
+            if same or (c.rank <= 2 and c.coverage >= 0.5 * best.coverage and c.score >= best.score - 0.25):
                 return c
         return None
 

@@ -17,8 +17,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, re.
     ("quantity", r"bao nhiêu|bao nhieu|\bmấy\b|\bmay\b|how many|how much|số lượng|so luong|tổng cộng|tong cong|"
                  r"mục tiêu|muc tieu|chỉ tiêu|chi tieu|target"),
     ("who", r"cơ quan nào|co quan nao|\bai\b|sở nào|so nao|đơn vị nào|don vi nao|ban nào|ban nao|chủ trì|chu tri|"
-            r"phụ trách|phu trach|\bwho\b|which (agency|department|body|organi[sz]ation|unit)|in charge|"
-            r"đối tượng nào|doi tuong nao|với ai|voi ai"),
+            r"phụ trách|phu trach|\bwho\b|which (agency|department|body|organi[sz]ation|unit)|in charge"),
     ("doc", r"(văn bản|quyết định|nghị định|công điện|kế hoạch|thông tư|nghị quyết|báo cáo|công văn|chỉ thị|"
             r"thông báo|van ban|quyet dinh|nghi dinh|cong dien|ke hoach|thong tu|nghi quyet|bao cao|cong van|"
             r"chi thi|thong bao) (nào|nao|số mấy|so may)|số hiệu|so hieu|which (decision|document|decree|plan|"

@@ -36,6 +36,17 @@ def _field_pairs(blocks: list[Block]) -> dict[str, str]:
     return out
 
 
+def _upper_lead(text: str) -> str:
+    """The leading run of words written in capitals (at least three), or "" when the text does not start so."""
+    words = text.split()
+    lead = []
+    for w in words:
+        if any(ch.islower() for ch in w):
+            break
+        lead.append(w)
+    return " ".join(lead) if len(lead) >= 3 else ""
+
+
 def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> DocumentMeta:
     meta = DocumentMeta(doc_id=doc_id, source=source)
     head = [b for b in blocks[:60] if b.kind in ("para", "heading")]
@@ -64,10 +75,18 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
         if m:
             meta.doc_type = TYPE_TITLES[m.group(1)]
             rest = m.group(2).strip()
+            if _upper_lead(rest) and _upper_lead(rest) != rest:
+                rest = _upper_lead(rest)
             title_parts = [rest] if rest else []
             for nxt in head[i + 1 : i + 3]:
                 if _TYPE_LINE.match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
                     break
+                upper = _upper_lead(nxt.text)
+                if upper and upper != nxt.text:  # "VỀ VIỆC … QUẢNG TRỊ Trong những năm qua, …": a wrap joined the
+                    title_parts.append(upper)   # title to the first paragraph; the title is the capitals
+                    break
+                if title_parts and title_parts[-1].isupper() and not nxt.text.isupper():
+                    break  # a title in capitals is over; this is the first paragraph
                 title_parts.append(nxt.text)
                 if not nxt.text.isupper():
                     break

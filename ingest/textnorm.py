@@ -27,7 +27,7 @@ _FURNITURE = re.compile(
 )
 _SITE_NOISE = re.compile(
     r"(Đăng nhập|Đăng xuất|Tài khoản|mật khẩu|Quý khách|Quý Thành viên|bản quyền|copyright|"
-    r"sở hữu trí tuệ|Intellectual Property|Bản dịch này|Mã số thuế|Hỗ trợ: \(|Thỏa thuận Bảo vệ|Tiếp tục sử dụng|Cảm ơn đã dùng)",
+    r"sở hữu trí tuệ|Intellectual Property|hành vi sao chép|sao chép, đăng tải|the copyright|Bản dịch này|Mã số thuế|Hỗ trợ: \(|Thỏa thuận Bảo vệ|Tiếp tục sử dụng|Cảm ơn đã dùng)",
     re.I,
 )
 
