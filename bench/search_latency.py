@@ -57,7 +57,7 @@ def main() -> int:
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                json.loads(urllib.request.urlopen(base + "/readyz", timeout=1).read())
                 break
             except OSError:
                 time.sleep(0.5)

@@ -211,5 +211,10 @@ class Catalog:
             out.update({r[0]: (r[1].split(" ") if r[1] else [], r[2].split(" ") if r[2] else []) for r in rows})
         return out
 
+    def store_vectors(self, model: str, by_text: dict[str, np.ndarray]) -> None:
+        with self._write_lock, self._conn() as c:
+            c.executemany("INSERT OR IGNORE INTO vectors VALUES (?,?,?)",
+                          [(model, embed_hash(t), v.astype(np.float32).tobytes()) for t, v in by_text.items()])
+
     def count_passages(self) -> int:
         return int(self._connect().execute("SELECT COUNT(*) FROM passages").fetchone()[0])

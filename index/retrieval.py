@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .access import caller_groups, groups_of
 from .catalog import Catalog, StoredPassage
 from .embedders import Embedder
 from .lexical import LexicalIndex
@@ -127,6 +128,8 @@ class PassageCache:
         self.restorer = DiacriticRestorer()
         # task-table cells by column role: folded value → row passage ids (for listing questions)
         self.row_values: dict[str, dict[str, set[str]]] = {f: {} for f in ROW_FIELDS}
+        self.by_group: dict[str, set[str]] = {}  # access group → passage ids
+        self._visible_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
         self.generation = -1
         self._tokens: dict[str, list[str]] = {}  # accented tokens per passage, to un-count them from the restorer
         self._lock = threading.Lock()
@@ -157,6 +160,8 @@ class PassageCache:
             self.lexical.add_tokens((pid, *lex[pid]) for pid in chunk if pid in lex)
             for pid, p in passages.items():
                 self.by_id[pid] = p
+                for g in groups_of(p.metadata):
+                    self.by_group.setdefault(g, set()).add(pid)
                 for f, key in _index_keys(p):
                     self._table(f).setdefault(key, set()).add(pid)
                 acc = lex.get(pid, ([], []))[0]
@@ -171,6 +176,8 @@ class PassageCache:
             p = self.by_id.pop(pid, None)
             if p is None:
                 continue
+            for g in groups_of(p.metadata):
+                self.by_group.get(g, set()).discard(pid)
             for f, key in _index_keys(p):
                 table = self._table(f)
                 table.get(key, set()).discard(pid)
@@ -184,6 +191,17 @@ class PassageCache:
         if name == "own":
             return self.own_number
         return self.row_values[name]
+
+    def visible_ids(self, groups: frozenset[str] | None) -> set[str] | None:
+        """Passage ids the caller may see (None: all). Cached per group set until the index changes."""
+        if groups is None:
+            return None
+        hit = self._visible_cache.get(groups)
+        if hit and hit[0] == self.generation:
+            return hit[1]
+        ids: set[str] = set().union(*(self.by_group.get(g, set()) for g in groups)) if groups else set()
+        self._visible_cache[groups] = (self.generation, ids)
+        return ids
 
     def known_numbers(self) -> set[str]:
         return set(self.by_number) | set(self.own_number)
@@ -243,11 +261,17 @@ class HybridRetriever:
         pred = compile_filters(plan.filters)
         by_id = self.cache.by_id
         allowed: Callable[[str], bool] | None = None
+        visible = self.cache.visible_ids(caller_groups())
         if pred is not None:
-            ok = {pid for pid, p in by_id.items() if pred(p.metadata)}
+            pool = by_id.keys() if visible is None else visible
+            ok = {pid for pid in pool if pred(by_id[pid].metadata)}
             if not ok:
                 return []
             allowed = ok.__contains__
+        elif visible is not None:
+            if not visible:
+                return []
+            allowed = visible.__contains__
         rankings: list[tuple[float, list[str], str]] = []
 
         lexical_text, dense_text = plan.text, plan.dense_text or plan.text
@@ -257,8 +281,8 @@ class HybridRetriever:
             dense_text = self.cache.restorer.restore(dense_text)
         vec = self.embedder.embed_query(dense_text)
         where = None
-        if allowed is not None:
-            ok_docs = sorted({by_id[pid].doc_id for pid in by_id if allowed(pid)})
+        if pred is not None:  # an explicit filter: Chroma searches those documents only
+            ok_docs = sorted({by_id[pid].doc_id for pid in by_id if allowed is not None and allowed(pid)})
             where = {"doc_id": {"$in": ok_docs}}
         dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
@@ -319,7 +343,9 @@ class HybridRetriever:
         if not best[0]:
             return "", "", []
         _, f, value = best
-        ids = [pid for v, pids in self.cache.row_values[f].items() if f" {value} " in f" {v} " for pid in pids]
+        visible = self.cache.visible_ids(caller_groups())
+        ids = [pid for v, pids in self.cache.row_values[f].items() if f" {value} " in f" {v} " for pid in pids
+               if visible is None or pid in visible]
         ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
         return f, value, ids
 

@@ -36,23 +36,46 @@ class ChromaStore:
         self.model = model
         self.dim = dim
         self._col: Any = None
+        self._client: Any = None
         self._lock = threading.Lock()
+
+    def client(self) -> Any:
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings
+
+            settings = Settings(anonymized_telemetry=False, allow_reset=False)
+            if self.host:
+                self._client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
+            else:
+                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+        return self._client
+
+    def use_collection(self, name: str) -> None:
+        """Point at another collection (after `repair` swapped a rebuilt one in)."""
+        with self._lock:
+            self.collection_name = name
+            self._col = None
+
+    def drop_collection(self, name: str) -> None:
+        try:
+            self.client().delete_collection(name)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+    def collection_names(self) -> list[str]:
+        return [c if isinstance(c, str) else c.name for c in self.client().list_collections()]
 
     def _collection(self) -> Any:
         with self._lock:
             if self._col is None:
-                import chromadb
-                from chromadb.config import Settings
-
-                settings = Settings(anonymized_telemetry=False, allow_reset=False)
-                if self.host:
-                    client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
-                else:
-                    client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                client = self.client()
                 col = client.get_or_create_collection(
                     self.collection_name,
                     embedding_function=None,
-                    metadata={"embedding_model": self.model, "dim": int(self.dim or 0), "hnsw:space": "cosine"},
+                    # search_ef above Chroma's default (10) so the ANN finds what exact search would
+                    metadata={"embedding_model": self.model, "dim": int(self.dim or 0), "hnsw:space": "cosine",
+                              "hnsw:search_ef": 128, "hnsw:construction_ef": 128},
                 )
                 found = (col.metadata or {}).get("embedding_model")
                 if found and found != self.model:
@@ -92,6 +115,14 @@ class ChromaStore:
 
     def count(self) -> int:
         return int(self._collection().count())
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        col = self._collection()
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), 1000):
+            got = col.get(ids=ids[i : i + 1000], include=["embeddings"])
+            out.update({pid: np.asarray(v, dtype=np.float32) for pid, v in zip(got["ids"], got["embeddings"])})
+        return out
 
     def all_ids(self) -> list[str]:
         col = self._collection()

@@ -49,11 +49,12 @@ class Server:
                                      stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
-            try:
-                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+            try:  # ready once the start-up index check is over (ready or not: tests look at /readyz)
+                if httpx.get(self.base + "/readyz", timeout=1).json().get("state") != "checking":
                     return self
-            except httpx.HTTPError:
-                time.sleep(0.3)
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.3)
         self.proc.kill()
         raise RuntimeError("server did not start: " + (self.proc.stdout.read().decode() if self.proc.stdout else ""))
 

@@ -1,0 +1,148 @@
+"""`chidao check` and `chidao repair`. The SQLite catalog is the source of truth (documents, passages, their
+vectors); Chroma is an index rebuilt from it. `check` compares them — missing, phantom and duplicate
+passages, count against ids, each passage reachable by vector search of its own vector, model and chunker
+versions — and `repair` builds a new collection from the catalog, verifies it, then swaps it in."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .container import Container
+
+REACH_K = 10  # a passage must come back among the first hits for its own vector (identical texts tie)
+
+
+@dataclass
+class CheckReport:
+    collection: str = ""
+    catalog_passages: int = 0
+    index_count: int = 0
+    index_ids: int = 0
+    missing: int = 0
+    phantom: int = 0
+    duplicates: int = 0
+    without_vector: int = 0
+    reach_checked: int = 0
+    unreachable: int = 0
+    stale_documents: list[str] = field(default_factory=list)
+    model_ok: bool = True
+    problems: list[str] = field(default_factory=list)  # the index against the catalog (repair fixes these)
+    notes: list[str] = field(default_factory=list)  # the catalog's own state (re-ingest fixes these)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.notes
+
+    @property
+    def index_ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ok"] = self.ok
+        out["index_ok"] = self.index_ok
+        return out
+
+
+def check(c: Container, sample: int | None = 500, seed: int = 0) -> CheckReport:
+    """`sample=None` checks every passage's reachability; otherwise that many, chosen at random."""
+    t0 = time.perf_counter()
+    rep = CheckReport(collection=c.store.collection_name)
+    try:
+        c.store.check_model()
+    except Exception as exc:  # noqa: BLE001 - a mismatch or an unreadable store is a finding, not a crash
+        rep.model_ok = False
+        rep.problems.append(f"index unusable: {exc}")
+        rep.seconds = round(time.perf_counter() - t0, 2)
+        return rep
+    catalog_ids = c.catalog.passage_ids()
+    rep.catalog_passages = len(catalog_ids)
+    index_ids = c.store.all_ids()
+    rep.index_ids = len(index_ids)
+    rep.index_count = c.store.count()
+    rep.duplicates = len(index_ids) - len(set(index_ids))
+    cat, idx = set(catalog_ids), set(index_ids)
+    missing, phantom = sorted(cat - idx), sorted(idx - cat)
+    rep.missing, rep.phantom = len(missing), len(phantom)
+    rep.examples = {"missing": missing[:10], "phantom": phantom[:10]}
+    if rep.index_count != rep.index_ids:
+        rep.problems.append(f"index count {rep.index_count} != {rep.index_ids} ids listed")
+    if missing:
+        rep.problems.append(f"{len(missing)} passages of the catalog are missing from the index")
+    if phantom:
+        rep.problems.append(f"{len(phantom)} phantom passages in the index (not in the catalog)")
+    if rep.duplicates:
+        rep.problems.append(f"{rep.duplicates} duplicate ids in the index")
+    version = c.chunker.version
+    rep.stale_documents = [d["doc_id"] for d in c.catalog.documents() if d["chunker"] != version]
+    if rep.stale_documents:
+        rep.notes.append(f"{len(rep.stale_documents)} documents were cut by another chunker version "
+                            f"(re-ingest them)")
+    # reachability: each passage's own stored vector finds it
+    present = [pid for pid in catalog_ids if pid in idx]
+    chosen = present if sample is None or sample >= len(present) else random.Random(seed).sample(present, sample)
+    passages = list(c.catalog.passages_by_id(chosen).values())
+    vectors = c.catalog.vectors_for(c.embedder.name, passages)
+    rep.without_vector = len(passages) - len(vectors)
+    if rep.without_vector:
+        rep.problems.append(f"{rep.without_vector} passages have no stored vector for {c.embedder.name}")
+    unreachable = []
+    for p in passages:
+        v = vectors.get(p.id)
+        if v is None:
+            continue
+        hits = [pid for pid, _ in c.store.query(v, REACH_K)]
+        if p.id not in hits:
+            unreachable.append(p.id)
+    rep.reach_checked = len(vectors)
+    rep.unreachable = len(unreachable)
+    rep.examples["unreachable"] = unreachable[:10]
+    if unreachable:
+        rep.problems.append(f"{len(unreachable)} of {rep.reach_checked} passages are not reachable by vector search")
+    rep.seconds = round(time.perf_counter() - t0, 2)
+    return rep
+
+
+def repair(c: Container, log: Any = print) -> CheckReport:
+    """Rebuild the vector index from the catalog into a new collection; swap it in only when it checks clean."""
+    old = c.store.collection_name
+    base = c.settings.collection
+    new = f"{base}-{int(time.time() * 1000)}"
+    passages = c.catalog.passages()
+    model = c.embedder.name
+    by_hash = c.catalog.vectors_for(model, passages)
+    missing = [p for p in passages if p.id not in by_hash]
+    if missing:
+        log(f"embedding {len(missing)} passages that have no stored vector")
+        for i in range(0, len(missing), 32):
+            chunk = missing[i : i + 32]
+            vecs = c.embedder.embed_passages([p.embed_text for p in chunk])
+            c.catalog.store_vectors(model, {p.embed_text: v for p, v in zip(chunk, vecs)})
+        by_hash = c.catalog.vectors_for(model, passages)
+    c.store.use_collection(new)
+    try:
+        for i in range(0, len(passages), 1000):
+            chunk = passages[i : i + 1000]
+            c.store.upsert([p.id for p in chunk], np.stack([by_hash[p.id] for p in chunk]),
+                           [p.metadata for p in chunk], [p.text for p in chunk])
+            log(f"indexed {min(i + 1000, len(passages))}/{len(passages)}")
+        report = check(c, sample=None if len(passages) <= 5000 else 5000)
+        if not report.index_ok:
+            raise RuntimeError("rebuilt index does not check clean: " + "; ".join(report.problems))
+    except BaseException:
+        c.store.use_collection(old)
+        c.store.drop_collection(new)
+        raise
+    c.catalog.set_kv("active_collection", new)
+    if old != new:
+        c.store.drop_collection(old)
+    log(f"swapped in collection {new} ({len(passages)} passages); dropped {old}")
+    return report

@@ -1,0 +1,103 @@
+"""Parsing in a separate worker process with a wall-clock timeout and a memory cap, because parsers of
+untrusted files (pypdf above all: many denial-of-service advisories, limits on streams but not on CPU) can
+loop, blow up memory or crash. A file that times out or kills the worker is reported; the worker is
+started again for the next file. The worker is spawned (not forked) so it never inherits the server's
+threads or open index handles."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .loaders import CorruptFile
+from .types import ParsedDocument
+
+
+class ParseFailed(CorruptFile):
+    """The file could not be parsed within the worker's limits."""
+
+
+def _serve(conn: Connection, mem_bytes: int) -> None:  # runs in the worker process
+    import resource
+
+    from .chunker import StructuredChunker
+    from .pipeline import parse_bytes
+
+    if mem_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
+    chunker = StructuredChunker()
+    while True:
+        try:
+            name, data = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", parse_bytes(name, data, chunker)))
+        except MemoryError:
+            conn.send(("error", "MemoryError", "the file needs more memory than the parser may use (bomb?)"))
+        except RecursionError:
+            conn.send(("error", "RecursionError", "document structure too deeply nested"))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent with its type
+            conn.send(("error", type(exc).__name__, str(exc)[:300]))
+
+
+class ParseWorker:
+    """One worker process, reused across files; thread-safe (one file at a time)."""
+
+    def __init__(self, timeout_s: float = 60.0, mem_mb: int = 2048) -> None:
+        self.timeout_s = timeout_s
+        self.mem_bytes = mem_mb * 1024 * 1024
+        self._proc: Any = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> None:
+        ctx = mp.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child, self.mem_bytes), daemon=True, name="chidao-parse")
+        self._proc.start()
+        child.close()
+        self._conn = parent
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._proc, self._conn = None, None
+
+    def parse(self, name: str, data: bytes) -> ParsedDocument:
+        with self._lock:
+            if self._proc is None or not self._proc.is_alive():
+                self._kill()
+                self._start()
+            assert self._conn is not None
+            try:
+                self._conn.send((name, data))
+                if not self._conn.poll(self.timeout_s):
+                    self._kill()
+                    raise ParseFailed(f"parsing took longer than {self.timeout_s:g} s (stopped)")
+                reply = self._conn.recv()
+            except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
+                code = self._proc.exitcode if self._proc is not None else None
+                self._kill()
+                raise ParseFailed(f"the parser process died on this file (exit {code}): {exc or 'no reply'}") from exc
+        if reply[0] == "ok":
+            return reply[1]  # type: ignore[no-any-return]
+        _, kind, message = reply
+        if kind in ("CorruptFile", "UnsupportedFormat", "ParseFailed"):
+            raise CorruptFile(message) if kind != "UnsupportedFormat" else _unsupported(message)
+        raise ParseFailed(f"{kind}: {message}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._kill()
+
+
+def _unsupported(message: str) -> Exception:
+    from .loaders import UnsupportedFormat
+
+    return UnsupportedFormat(message)
