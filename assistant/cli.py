@@ -46,9 +46,18 @@ def _ingest_via_server(url: str, files: list[str], groups: str | None) -> int:
 
     import httpx
 
+    from .settings import Settings
+
     headers = {"Authorization": f"Bearer {_server_key()}"} if _server_key() else {}
+    limit = Settings().max_upload_mb
     failed = 0
     for i, path in enumerate(files, 1):
+        size = os.path.getsize(path) if os.path.exists(path) else -1
+        if size < 0 or size > limit * 1024 * 1024:
+            failed += 1
+            why = "cannot read" if size < 0 else f"file too large: {size / 1e6:.0f} MB > limit {limit} MB"
+            print(f"{i:>3}/{len(files)}  failed    {os.path.basename(path)}  ({why})", flush=True)
+            continue
         with open(path, "rb") as fh:
             data = {"groups": groups} if groups else None
             r = httpx.post(url + "/v1/documents", files={"files": (os.path.basename(path), fh)}, data=data,

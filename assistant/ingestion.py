@@ -16,7 +16,7 @@ import numpy as np
 
 from index.access import DEFAULT_GROUPS
 from index.catalog import StoredPassage, embed_hash
-from ingest.loaders import SUPPORTED_SUFFIXES, CorruptFile, UnsupportedFormat
+from ingest.loaders import CorruptFile, UnsupportedFormat
 from ingest.pipeline import doc_id_for, parse_bytes
 
 if TYPE_CHECKING:
@@ -38,14 +38,14 @@ class FileReport:
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files given, and the supported files under directories given (sorted, hidden files skipped)."""
+    """Files given, and every file under directories given (sorted, hidden files skipped): a file of an
+    unsupported type is reported as such, not silently left out."""
     out: list[str] = []
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out += [os.path.join(root, f) for f in sorted(files)
-                        if not f.startswith(".") and f.lower().endswith(SUPPORTED_SUFFIXES + (".doc",))]
+                out += [os.path.join(root, f) for f in sorted(files) if not f.startswith(".")]
         else:
             out.append(p)
     return out

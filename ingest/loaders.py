@@ -32,6 +32,19 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("cp1258", errors="replace"), "cp1258"
 
 
+def looks_like_text(text: str) -> bool:
+    """Decoded bytes that read as text: mostly letters, digits, punctuation and spaces, few control or
+    private-use characters (binary decoded as UTF-16 or Windows-1258 fails this)."""
+    sample = text[:20000]
+    if not sample.strip():
+        return False
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r") or 0xE000 <= ord(ch) <= 0xF8FF
+              or 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd")
+    letters = sum(1 for ch in sample if ch.isalpha())
+    visible = sum(1 for ch in sample if not ch.isspace()) or 1
+    return bad / len(sample) < 0.05 and letters / visible > 0.3
+
+
 def _lines(text: str, page: int | None = None) -> list[Line]:
     return [Line(t, page) for t in nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
@@ -43,6 +56,8 @@ class TextParser:
         if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[:200].count(b"\x00") <= 20:
             raise CorruptFile("binary content in a text file")
         text, enc = decode_text(data)
+        if not looks_like_text(text):
+            raise CorruptFile(f"binary or unreadable content (decoded as {enc}, mostly not text)")
         doc = RawDocument(path, _lines(text), "txt")
         if enc not in ("utf-8", "utf-8-sig"):
             doc.warnings.append(f"decoded as {enc}")
@@ -100,7 +115,10 @@ class HtmlParser:
             tag.insert_before("\n\n")
             tag.insert_after("\n\n")
         body = soup.body or soup
-        return RawDocument(path, _lines(body.get_text("")), "html")
+        text = body.get_text("")
+        if not looks_like_text(text):
+            raise CorruptFile("no readable text in this HTML (only markup, scripts or binary content)")
+        return RawDocument(path, _lines(text), "html")
 
 
 class DocxParser:

@@ -14,7 +14,7 @@ from .conftest import SAMPLES, make_container
 def _pdf(path: str) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_pdf", SAMPLES / "make_pdf.py")
+    spec = importlib.util.spec_from_file_location("make_pdf", SAMPLES.parent / "tools" / "make_sample_pdf.py")
     mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     mod.write_pdf(path, mod.PAGES)

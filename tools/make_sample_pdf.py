@@ -1,4 +1,4 @@
-"""Regenerate samples/cong-van-tinh-son-mai.pdf (fictional) with a Vietnamese-capable font: `python samples/make_pdf.py`."""
+"""Regenerate samples/cong-van-tinh-son-mai.pdf (fictional) with a Vietnamese-capable font: `python tools/make_sample_pdf.py`."""
 
 from __future__ import annotations
 
@@ -53,6 +53,6 @@ PAGES = [
 ]
 
 if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "cong-van-tinh-son-mai.pdf")
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "samples", "cong-van-tinh-son-mai.pdf")
     write_pdf(out, PAGES)
     print(out)
