@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from index.vntext import fold, tokens
 from ingest.docnumbers import find_typed_numbers
 
+from .injection import without_instructions
+
 _MARK = re.compile(r"\[(\d{1,2})\]")
 _SENT = re.compile(r"(?<=[.!?;])\s+|\n+")
 _DATE = re.compile(r"(?<!\d)(\d{1,2})\s?/\s?(\d{1,2})(?:\s?/\s?(\d{4}))?(?![\d/])")
@@ -72,7 +74,8 @@ def _content(sentence: str) -> set[str]:
 def check(answer: str, sources: dict[int, str]) -> Grounding:
     """`sources` maps each citation number offered to the model to its passage text."""
     problems: list[str] = []
-    facts_of = {n: _passage_facts(text) for n, text in sources.items()}
+    # a figure that a source only gives inside an instruction to the reader is not something it states
+    facts_of = {n: _passage_facts(without_instructions(text)) for n, text in sources.items()}
     words_of = {n: set(tokens(text)) | {fold(t) for t in tokens(text)} for n, text in sources.items()}
     for sentence in _SENT.split(answer):
         sentence = sentence.strip()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .answer import ABSTAIN_EN, ABSTAIN_VI, ExtractiveAnswerer
 from .grounding import Grounding, check
+from .injection import flag_instructions
 from .query import analyze, looks_like_followup
 from .sources import citation_of
 from .types import Answer
@@ -73,7 +74,7 @@ class LLMAnswerer:
         blocks = []
         for i, h in enumerate(hits, 1):
             label = citation_of(i, h.passage).label
-            blocks.append(f"[{i}] {label}\n{h.passage.text}")
+            blocks.append(f"[{i}] {label}\n{flag_instructions(h.passage.text)}")
         user = load_prompt(self.settings, "answer_vi.txt").format(
             sources="\n\n".join(blocks), question=question, language="tiếng Anh" if english else "tiếng Việt")
         return [("system", load_prompt(self.settings, "system_vi.txt")), ("human", user)]
