@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -51,6 +52,9 @@ class AskRequest(BaseModel):
     stream: bool = False  # Server-Sent Events: `delta` events, then one `done` event with the whole answer
 
 
+_STREAMING: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}, "text/event-stream": {}}}}
+
+
 def _sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -93,6 +97,24 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         with as_caller(groups):
             return await call_next(request)
 
+    limiter = asyncio.Semaphore(c.settings.max_inflight)
+
+    @app.middleware("http")
+    async def shed_load(request: Request, call_next: Any) -> Any:
+        """Beyond capacity a request gets 503 + Retry-After at once, not a timeout (pages and probes pass)."""
+        if not request.url.path.startswith("/v1"):
+            return await call_next(request)
+        try:
+            await asyncio.wait_for(limiter.acquire(), timeout=c.settings.queue_wait_s)
+        except TimeoutError:
+            resp = _problem(503, "overloaded", "Máy chủ đang quá tải, vui lòng thử lại (server busy, retry).")
+            resp.headers["Retry-After"] = "1"
+            return resp
+        try:
+            return await call_next(request)
+        finally:
+            limiter.release()
+
     app.include_router(directives_router(c))
     app.include_router(openai_router(c))
     app.include_router(web_router(c))
@@ -132,7 +154,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     def search(req: SearchRequest) -> dict[str, Any]:
         return c.search.search(req.query, req.k, req.filters).as_dict()
 
-    @app.post("/v1/ask", response_model=None)
+    @app.post("/v1/ask", response_model=None, responses=_STREAMING)
     def ask(req: AskRequest, request: Request) -> dict[str, Any] | StreamingResponse:
         owner = request.state.caller
         session_id = req.session_id or c.conversations.new_id()

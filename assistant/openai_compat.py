@@ -62,7 +62,8 @@ def router(c: Container) -> APIRouter:
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": MODEL, "object": "model", "created": 0, "owned_by": "chidao"}]}
 
-    @r.post("/v1/chat/completions", response_model=None)
+    @r.post("/v1/chat/completions", response_model=None,
+            responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}})
     def completions(req: ChatRequest) -> dict[str, Any] | StreamingResponse:
         users = [m.text() for m in req.messages if m.role == "user" and m.text().strip()]
         if not users:

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     parse_isolated: bool = True  # parse in a worker process (off only for debugging)
     ready_timeout_s: float = 30.0  # the start-up index check; readiness stays false past it
     ready_check: bool = True  # run that check when the server starts
+    max_inflight: int = 16  # /v1 requests served at once; more wait up to queue_wait_s, then get 503
+    queue_wait_s: float = 2.0
     answer_top_k: int = 8
     abstain_threshold: float = 0.34
     llm_base_url: str | None = None
