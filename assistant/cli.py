@@ -104,6 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         detail = f"{rep.passages} passages, {rep.embedded} embedded" if rep.status != "failed" else rep.reason
         print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)
 
+    c.ingestor.reconcile()  # an earlier run killed mid-write left index updates to finish
     c.ingestor.ingest_paths(files, progress, groups=_groups(args.groups))
     lock.release()
     print(f"\n{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
@@ -272,6 +273,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .maintenance import check
 
     c = _container(args)
+    if args.reconcile:
+        fixed = c.ingestor.reconcile()
+        if fixed and not args.json:
+            print(f"finished {len(fixed)} interrupted index updates: {', '.join(fixed)}")
     rep = check(c, sample=None if args.full else args.sample)
     if args.json:
         print(json.dumps(rep.as_dict(), ensure_ascii=False))
@@ -352,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="verify the vector index against the catalog (the source of truth)")
     p.add_argument("--sample", type=int, default=500, help="passages checked for reachability (default 500)")
     p.add_argument("--full", action="store_true", help="check every passage's reachability")
+    p.add_argument("--reconcile", action="store_true",
+                   help="first finish index updates a crash interrupted (needs the data dir to itself)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 

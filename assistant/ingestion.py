@@ -102,6 +102,8 @@ class IngestService:
         existing = c.catalog.document(doc_id)
         if existing and existing["sha256"] == sha and existing["chunker"] == c.chunker.version and \
                 sorted(existing.get("groups") or DEFAULT_GROUPS) == groups:
+            if doc_id in c.catalog.dirty_documents():
+                self._reconcile(doc_id)  # a crash left its index update unfinished
             return FileReport(name, "unchanged", doc_id, existing["n_passages"])
         parsed = c.parser.parse(name, data) if c.settings.parse_isolated else parse_bytes(name, data, c.chunker)
         if not parsed.passages:
@@ -128,13 +130,40 @@ class IngestService:
         vectors = np.stack([cached[embed_hash(p.embed_text)] for p in stored])
         c.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
         c.store.delete(stale)
+        c.catalog.clear_dirty(doc_id)
         return FileReport(name, "ingested", doc_id, len(stored), len(missing), warnings=parsed.warnings)
+
+    def _reconcile(self, doc_id: str) -> None:
+        """Make the index hold exactly the catalog's passages of this document (after an interrupted write)."""
+        c = self.c
+        passages = c.catalog.passages(doc_id)
+        if passages:
+            vectors = c.catalog.vectors_for(c.embedder.name, passages)
+            todo = [p for p in passages if p.id not in vectors]
+            if todo:
+                vecs = c.embedder.embed_passages([p.embed_text for p in todo])
+                c.catalog.store_vectors(c.embedder.name, {p.embed_text: v for p, v in zip(todo, vecs)})
+                vectors = c.catalog.vectors_for(c.embedder.name, passages)
+            c.store.upsert([p.id for p in passages], np.stack([vectors[p.id] for p in passages]),
+                           [p.metadata for p in passages], [p.text for p in passages])
+        keep = {p.id for p in passages}
+        c.store.delete([pid for pid in c.store.ids_for_document(doc_id) if pid not in keep])
+        c.catalog.clear_dirty(doc_id)
+
+    def reconcile(self) -> list[str]:
+        """Finish every index update a crash interrupted; returns the documents repaired."""
+        with self._lock:
+            dirty = self.c.catalog.dirty_documents()
+            for doc_id in dirty:
+                self._reconcile(doc_id)
+        return dirty
 
     def delete(self, doc_id: str) -> int:
         with self._lock:
             doc = self.c.catalog.document(doc_id)
             ids = self.c.catalog.delete_document(doc_id)
             self.c.store.delete(ids)
+            self.c.catalog.clear_dirty(doc_id)
             if doc and not any(d["sha256"] == doc["sha256"] for d in self.c.catalog.documents()):
                 self.c.originals.remove(doc["sha256"])
         return len(ids)

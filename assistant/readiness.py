@@ -20,7 +20,7 @@ def start_check(state: dict[str, Any], settings: Settings, sample: int = 200) ->
     state.update(state="checking", ready=False, since=time.time())
 
     def run() -> None:
-        cmd = [sys.executable, "-m", "assistant.cli", "--data-dir", settings.data_dir, "check", "--json",
+        cmd = [sys.executable, "-m", "assistant.cli", "--data-dir", settings.data_dir, "check", "--reconcile", "--json",
                "--sample", str(sample)]
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         t0 = time.perf_counter()

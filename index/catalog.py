@@ -31,7 +31,11 @@ CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, embed_hash TEXT NOT NUL
   PRIMARY KEY (model, embed_hash));
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lexicon (id TEXT PRIMARY KEY, accented TEXT NOT NULL, folded TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dirty (doc_id TEXT PRIMARY KEY);
 """
+# `dirty` lists documents whose catalog change may not have reached the vector index yet: it is written in
+# the catalog's transaction and cleared once Chroma has the change, so a crash in between is repaired by
+# re-applying the document from the catalog (reconcile) — never lost, never a phantom.
 # `lexicon` persists each passage's lexical tokens (space-joined), written in the same transaction as the
 # passage, so the BM25 index loads at start without re-tokenising and follows ingest/delete incrementally.
 
@@ -129,6 +133,7 @@ class Catalog:
                   embed_hash(p.embed_text)) for p in passages],
             )
             c.execute(f"DELETE FROM lexicon WHERE id IN ({','.join('?' * len(old))})", sorted(old))
+            c.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (doc["doc_id"],))
             c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?)", [lexicon_row(p) for p in passages])
             c.executemany(
                 "INSERT OR IGNORE INTO vectors VALUES (?,?,?)",
@@ -143,6 +148,7 @@ class Catalog:
             c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
             c.execute(f"DELETE FROM lexicon WHERE id IN ({','.join('?' * len(ids))})", ids)
             c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            c.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (doc_id,))
             self._bump(c)
         return ids
 
@@ -188,6 +194,13 @@ class Catalog:
     def vectors_for(self, model: str, passages: list[StoredPassage]) -> dict[str, np.ndarray]:
         by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
         return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}
+
+    def dirty_documents(self) -> list[str]:
+        return [r[0] for r in self._connect().execute("SELECT doc_id FROM dirty ORDER BY doc_id")]
+
+    def clear_dirty(self, doc_id: str) -> None:
+        with self._write_lock, self._conn() as c:
+            c.execute("DELETE FROM dirty WHERE doc_id=?", (doc_id,))
 
     def passage_ids(self) -> list[str]:
         """In document order, so everything built from them (ties in rankings included) is reproducible."""

@@ -116,6 +116,10 @@ class ChromaStore:
     def count(self) -> int:
         return int(self._collection().count())
 
+    def ids_for_document(self, doc_id: str) -> list[str]:
+        got = self._collection().get(where={"doc_id": doc_id}, include=[])
+        return list(got["ids"])
+
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         col = self._collection()
         out: dict[str, np.ndarray] = {}
