@@ -173,7 +173,7 @@ class ExtractiveAnswerer:
         out: list[_Candidate] = []
         for rank, hit in enumerate(hits):
             p = hit.passage
-            ctx_tokens = set(tokens(p.embed_text))
+            ctx_tokens = set(tokens(_context(p)))
             ctx_cov = sum(w for t, w in ctx_weights.items() if t in ctx_tokens) / ctx_total
             for start, end, text, sentence in self._units(hit):
                 if len(re.findall(r"\w+", text)) < 4 or _FURNITURE.match(text):  # a lone cell, a place-date line
@@ -351,13 +351,14 @@ class ExtractiveAnswerer:
                     and t.upper() in q_text and not _spelled_out(t, best.hit.passage.text):
                 return True
         p = best.hit.passage
-        if ask.quarter and not re.search(rf"quý\s+{ask.quarter}\b", p.embed_text, re.I):
+        context = _context(p)
+        if ask.quarter and not re.search(rf"quý\s+{ask.quarter}\b", context, re.I):
             return True
         for month, year in _MONTH_YEAR.findall(q_text):
             m = int(month)
             said = rf"(?<!\d)0?{m}\s?/\s?{year}|tháng 0?{m} năm {year}"
             period = f"{p.metadata.get('period') or ''} {p.metadata.get('doc_date') or ''}"
-            if not re.search(said, p.embed_text, re.I) and not re.search(said, period) and \
+            if not re.search(said, context, re.I) and not re.search(said, period) and \
                     f"{year}-{m:02d}" not in period:
                 return True  # a month the passage does not cover
         return False
@@ -482,6 +483,14 @@ def _dates_named(question: str) -> list[re.Pattern[str]]:
     for m, y in re.findall(r"tháng\s+(\d{1,2})\s?(?:/|năm)\s?((?:19|20)\d\d)", q):
         out.append(re.compile(rf"(?<!\d)0?{int(m)}\s?/\s?{y}|tháng 0?{int(m)} năm {y}", re.I))
     return out
+
+
+def _context(p: Any) -> str:
+    """A passage with what frames it: its document's title, number and its section titles."""
+    md = p.metadata
+    head = " ".join(str(md.get(k) or "") for k in ("doc_type", "doc_number", "attached_to", "title", "section_title",
+                                                    "citing_sentence"))
+    return f"{head}\n{p.text}"
 
 
 def _labelled_row(md: dict[str, Any]) -> str:

@@ -131,7 +131,7 @@ class PassageCache:
         self.by_group: dict[str, set[str]] = {}  # access group → passage ids
         self._visible_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
         self.generation = -1
-        self._tokens: dict[str, list[str]] = {}  # accented tokens per passage, to un-count them from the restorer
+        self._known: tuple[int, set[str]] = (-1, set())
         self._lock = threading.Lock()
 
     def refresh(self, force: bool = False) -> None:
@@ -143,6 +143,7 @@ class PassageCache:
                 return
             if force:
                 self._drop(list(self.by_id))
+                self.restorer = DiacriticRestorer()
             ordered = self.catalog.passage_ids()
             ids = set(ordered)
             gone = [pid for pid in self.by_id if pid not in ids]
@@ -159,14 +160,14 @@ class PassageCache:
             lex = self.catalog.lexicon(chunk)
             self.lexical.add_tokens((pid, *lex[pid]) for pid in chunk if pid in lex)
             for pid, p in passages.items():
+                # kept without its embedding text: the cache holds what search and answers read (memory)
+                p = StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
                 self.by_id[pid] = p
                 for g in groups_of(p.metadata):
                     self.by_group.setdefault(g, set()).add(pid)
                 for f, key in _index_keys(p):
                     self._table(f).setdefault(key, set()).add(pid)
-                acc = lex.get(pid, ([], []))[0]
-                self._tokens[pid] = acc
-                self.restorer.add_tokens(acc)
+                self.restorer.add_tokens(lex.get(pid, ([], []))[0])
 
     def _drop(self, ids: list[str]) -> None:
         if not ids:
@@ -183,7 +184,7 @@ class PassageCache:
                 table.get(key, set()).discard(pid)
                 if not table.get(key, True):
                     del table[key]
-            self.restorer.add_tokens(self._tokens.pop(pid, []), sign=-1)
+            # the restorer keeps the words it learnt (they only suggest diacritics); rebuilt on a full refresh
 
     def _table(self, name: str) -> dict[str, set[str]]:
         if name == "cites":
@@ -204,7 +205,9 @@ class PassageCache:
         return ids
 
     def known_numbers(self) -> set[str]:
-        return set(self.by_number) | set(self.own_number)
+        if self._known[0] != self.generation:
+            self._known = (self.generation, set(self.by_number) | set(self.own_number))
+        return self._known[1]
 
 
 def _cell_key(value: str) -> str:
