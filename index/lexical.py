@@ -9,10 +9,12 @@ the passages whose ids appeared or disappeared."""
 from __future__ import annotations
 
 import math
+import os
 import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -23,9 +25,16 @@ COMPACT_AT = 0.25  # compact when this share of slots are tombstones
 
 
 class _Field:
+    """Postings in two levels: a packed base (one array of slots, one of frequencies, offsets per term —
+    what a snapshot loads in one read) and per-term tails that ingest appends to since."""
+
     def __init__(self) -> None:
-        self.slots: dict[str, array] = {}  # term → slot numbers ('I')
-        self.freqs: dict[str, array] = {}  # term → term frequencies ('H'), aligned with slots
+        self.base_terms: dict[str, int] = {}
+        self.base_slots = np.zeros(0, dtype=np.uint32)
+        self.base_freqs = np.zeros(0, dtype=np.uint16)
+        self.base_off = np.zeros(1, dtype=np.int64)
+        self.slots: dict[str, array] = {}  # term → slot numbers appended since ('I')
+        self.freqs: dict[str, array] = {}  # term → term frequencies, aligned with slots ('H')
         self.lengths = array("f")  # slot → passage length in tokens (0 for a tombstone)
         self.total = 0.0
         self.live = 0
@@ -50,25 +59,64 @@ class _Field:
             self.lengths[slot] = 0.0
             self.live -= 1
 
-    def compact(self, alive: np.ndarray) -> None:
-        """Drop tombstoned slots from every posting list (`alive`: bool per slot)."""
-        for term in list(self.slots):
-            s = np.frombuffer(self.slots[term], dtype=np.uint32)
-            keep = alive[s]
-            if keep.all():
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self.base_terms.get(term)
+        tail = self.slots.get(term)
+        if i is None and not tail:
+            return None
+        parts_s, parts_f = [], []
+        if i is not None:
+            a, b = self.base_off[i], self.base_off[i + 1]
+            parts_s.append(self.base_slots[a:b])
+            parts_f.append(self.base_freqs[a:b])
+        if tail:
+            parts_s.append(np.frombuffer(tail, dtype=np.uint32))
+            parts_f.append(np.frombuffer(self.freqs[term], dtype=np.uint16))
+        if len(parts_s) == 1:
+            return parts_s[0], parts_f[0]
+        return np.concatenate(parts_s), np.concatenate(parts_f)
+
+    def pack(self, alive: np.ndarray | None = None, renumber: np.ndarray | None = None) -> None:
+        """Fold the tails into the base; drop tombstoned slots (`alive`) and renumber slots when asked."""
+        terms = sorted(set(self.base_terms) | set(self.slots))
+        out_s: list[np.ndarray] = []
+        out_f: list[np.ndarray] = []
+        off = [0]
+        kept: dict[str, int] = {}
+        for term in terms:
+            got = self.postings(term)
+            if got is None:
                 continue
-            if not keep.any():
-                del self.slots[term], self.freqs[term]
+            sl, fr = got
+            if alive is not None:
+                keep = alive[sl]
+                sl, fr = sl[keep], fr[keep]
+            if not len(sl):
                 continue
-            f = np.frombuffer(self.freqs[term], dtype=np.uint16)
-            self.slots[term] = array("I", s[keep].tobytes())
-            self.freqs[term] = array("H", f[keep].tobytes())
+            if renumber is not None:
+                sl = renumber[sl].astype(np.uint32)
+            kept[term] = len(kept)
+            out_s.append(sl)
+            out_f.append(fr)
+            off.append(off[-1] + len(sl))
+        self.base_terms = kept
+        self.base_slots = np.concatenate(out_s).astype(np.uint32) if out_s else np.zeros(0, dtype=np.uint32)
+        self.base_freqs = np.concatenate(out_f).astype(np.uint16) if out_f else np.zeros(0, dtype=np.uint16)
+        self.base_off = np.asarray(off, dtype=np.int64)
+        self.slots, self.freqs = {}, {}
+        if alive is not None:
+            self.lengths = array("f", np.frombuffer(self.lengths, dtype=np.float32)[alive].tobytes())
+
+    def df(self, term: str) -> int:
+        i = self.base_terms.get(term)
+        n = int(self.base_off[i + 1] - self.base_off[i]) if i is not None else 0
+        return n + len(self.slots.get(term, ()))
 
     def idf(self, term: str) -> float:
-        s = self.slots.get(term)
-        if not s or not self.live:
+        df = self.df(term)
+        if not df or not self.live:
             return 0.0
-        df = min(len(s), self.live)  # tombstones may still count until compaction: an approximation
+        df = min(df, self.live)  # tombstones may still count until compaction: an approximation
         return math.log(1 + (self.live - df + 0.5) / (df + 0.5))
 
     def score(self, query: list[str], size: int) -> np.ndarray | None:
@@ -78,11 +126,11 @@ class _Field:
         avg = self.total / self.live
         scores: np.ndarray | None = None
         for term, qtf in Counter(query).items():
-            s = self.slots.get(term)
-            if not s:
+            got = self.postings(term)
+            if got is None:
                 continue
-            slots = np.frombuffer(s, dtype=np.uint32)
-            tf = np.frombuffer(self.freqs[term], dtype=np.uint16).astype(np.float32)
+            slots, tf16 = got
+            tf = tf16.astype(np.float32)
             dl = lengths[slots]
             part = qtf * self.idf(term) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
             part[dl == 0] = 0.0  # tombstones
@@ -90,6 +138,27 @@ class _Field:
                 scores = np.zeros(size, dtype=np.float32)
             np.add.at(scores, slots, part)
         return scores
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        self.pack()
+        vocab = "\n".join(sorted(self.base_terms, key=self.base_terms.__getitem__))
+        return {f"{prefix}_slots": self.base_slots, f"{prefix}_freqs": self.base_freqs, f"{prefix}_off": self.base_off,
+                f"{prefix}_lengths": np.frombuffer(self.lengths, dtype=np.float32).copy(),
+                f"{prefix}_vocab": np.frombuffer(vocab.encode(), dtype=np.uint8),
+                f"{prefix}_stats": np.array([self.total, self.live], dtype=np.float64)}
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str) -> _Field:
+        f = cls()
+        vocab = bytes(data[f"{prefix}_vocab"]).decode()
+        f.base_terms = {t: i for i, t in enumerate(vocab.split("\n"))} if vocab else {}
+        f.base_slots = data[f"{prefix}_slots"]
+        f.base_freqs = data[f"{prefix}_freqs"]
+        f.base_off = data[f"{prefix}_off"]
+        f.lengths = array("f", data[f"{prefix}_lengths"].astype(np.float32).tobytes())
+        f.total, live = (float(x) for x in data[f"{prefix}_stats"])
+        f.live = int(live)
+        return f
 
 
 class LexicalIndex:
@@ -135,17 +204,38 @@ class LexicalIndex:
     def _compact(self) -> None:
         """Renumber live slots densely and drop tombstones from the postings."""
         alive = np.array([pid is not None for pid in self.ids], dtype=bool)
+        renumber = (np.cumsum(alive) - 1).astype(np.uint32)
         for fld in (self.accented, self.folded):
-            fld.compact(alive)
-        new_slot = np.cumsum(alive) - 1
-        for fld in (self.accented, self.folded):
-            for term, s in fld.slots.items():
-                fld.slots[term] = array("I", new_slot[np.frombuffer(s, dtype=np.uint32)].astype(np.uint32).tobytes())
-            lengths = np.frombuffer(fld.lengths, dtype=np.float32)[alive]
-            fld.lengths = array("f", lengths.tobytes())
+            fld.pack(alive, renumber)
         self.ids = [pid for pid in self.ids if pid is not None]
         self.slot_of = {pid: i for i, pid in enumerate(self.ids)}  # type: ignore[misc]
         self.dead = 0
+
+    # --- snapshot: what a restart loads instead of re-reading every passage's tokens --------------
+    def save(self, path: str) -> None:
+        with self.lock:
+            if self.dead:
+                self._compact()
+            ids = "\n".join(pid or "" for pid in self.ids)
+            arrays = {**self.accented.arrays("acc"), **self.folded.arrays("fold"),
+                      "ids": np.frombuffer(ids.encode(), dtype=np.uint8)}
+        tmp = f"{path}.{os.getpid()}.tmp.npz"
+        np.savez(tmp, **arrays)  # type: ignore[arg-type]
+        os.replace(tmp, path)
+
+    def load(self, path: str) -> bool:
+        try:
+            with np.load(path) as data:
+                acc, fold = _Field.from_arrays(data, "acc"), _Field.from_arrays(data, "fold")
+                ids_text = bytes(data["ids"]).decode()
+        except (OSError, KeyError, ValueError):
+            return False
+        with self.lock:
+            self.accented, self.folded = acc, fold
+            self.ids = list(ids_text.split("\n")) if ids_text else []
+            self.slot_of = {pid: i for i, pid in enumerate(self.ids)}  # type: ignore[misc]
+            self.dead = 0
+        return True
 
     def clear(self) -> None:
         with self.lock:

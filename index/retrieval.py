@@ -3,6 +3,8 @@ fused by weighted reciprocal rank. Filters fail closed: a filter that matches no
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import threading
 from collections.abc import Callable
@@ -31,6 +33,7 @@ DEPTH = 60
 # date named) gains this share of a first-rank contribution per feature.
 W_PREFER = 0.5
 PREFER_DEPTH = 30
+SNAPSHOT_EVERY = 2000  # passages changed before the lexical snapshot is written again
 W_LEX_SCORE = 1.0
 CLOSING_PRIOR = 0.5
 _ASKS_CLOSING = re.compile(r"\bký\b|\bky\b|người ký|nguoi ky|nơi nhận|noi nhan|gửi|\bgui\b|sign|recipient", re.I)  # only the fused head is re-scored: a feature must not drag in an unrelated passage
@@ -133,6 +136,8 @@ class PassageCache:
         self.generation = -1
         self._known: tuple[int, set[str]] = (-1, set())
         self._lock = threading.Lock()
+        self._saving = threading.Lock()
+        self.changed = 0  # passages added or removed since the last snapshot
 
     def refresh(self, force: bool = False) -> None:
         gen = self.catalog.generation()
@@ -143,22 +148,71 @@ class PassageCache:
                 return
             if force:
                 self._drop(list(self.by_id))
+                self.lexical.clear()
                 self.restorer = DiacriticRestorer()
             ordered = self.catalog.passage_ids()
             ids = set(ordered)
+            if self.generation == -1 and not force:
+                self._load_snapshot(ids)
             gone = [pid for pid in self.by_id if pid not in ids]
             new = [pid for pid in ordered if pid not in self.by_id]
             self._drop(gone)
             self._load(new)
+            self.changed += len(gone) + len(new)
             self.lexical.generation = gen
             self.generation = gen
+        if self.changed >= SNAPSHOT_EVERY:
+            self.save_snapshot_later()
+
+    # --- snapshot of the lexical index and the restorer: a restart reads them instead of every token ----
+    def _snapshot_paths(self) -> tuple[str, str]:
+        base = os.path.dirname(os.path.abspath(self.catalog.path))
+        return os.path.join(base, "lexical.snapshot.npz"), os.path.join(base, "restorer.snapshot.pickle")
+
+    def _load_snapshot(self, ids: set[str]) -> None:
+        lex_path, restorer_path = self._snapshot_paths()
+        if not (os.path.exists(lex_path) and os.path.exists(restorer_path)):
+            return
+        try:
+            with open(restorer_path, "rb") as fh:
+                uni, bi = pickle.load(fh)  # noqa: S301 - our own file under the data dir
+        except (OSError, pickle.PickleError, ValueError, EOFError):
+            return
+        if not self.lexical.load(lex_path):
+            return
+        self.restorer.uni, self.restorer.bi = uni, bi
+        stale = [pid for pid in self.lexical.slot_of if pid not in ids]
+        self.lexical.remove(stale)  # passages deleted after the snapshot was taken
+
+    def save_snapshot(self) -> None:
+        lex_path, restorer_path = self._snapshot_paths()
+        with self._lock:
+            self.changed = 0
+            self.lexical.save(lex_path)
+            tmp = f"{restorer_path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.restorer.uni, self.restorer.bi), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, restorer_path)
+
+    def save_snapshot_later(self) -> None:
+        if self._saving.acquire(blocking=False):
+            def run() -> None:
+                try:
+                    self.save_snapshot()
+                except OSError:
+                    pass
+                finally:
+                    self._saving.release()
+
+            threading.Thread(target=run, name="chidao-snapshot", daemon=True).start()
 
     def _load(self, ids: list[str]) -> None:
         for i in range(0, len(ids), 2000):
             chunk = ids[i : i + 2000]
             passages = self.catalog.passages_by_id(chunk)
-            lex = self.catalog.lexicon(chunk)
-            self.lexical.add_tokens((pid, *lex[pid]) for pid in chunk if pid in lex)
+            need = [pid for pid in chunk if pid not in self.lexical.slot_of]  # not already from the snapshot
+            lex = self.catalog.lexicon(need) if need else {}
+            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
             for pid, p in passages.items():
                 # kept without its embedding text: the cache holds what search and answers read (memory)
                 p = StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
@@ -167,7 +221,8 @@ class PassageCache:
                     self.by_group.setdefault(g, set()).add(pid)
                 for f, key in _index_keys(p):
                     self._table(f).setdefault(key, set()).add(pid)
-                self.restorer.add_tokens(lex.get(pid, ([], []))[0])
+                if pid in lex:
+                    self.restorer.add_tokens(lex[pid][0])
 
     def _drop(self, ids: list[str]) -> None:
         if not ids:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from functools import lru_cache
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -27,6 +29,12 @@ def fold(text: str) -> str:
     s = unicodedata.normalize("NFD", text)
     s = "".join(c for c in s if not unicodedata.combining(c))
     return s.replace("đ", "d").replace("Đ", "D")
+
+
+@lru_cache(maxsize=500_000)
+def fold_word(word: str) -> str:
+    """`fold` for a single token, memoised: a corpus repeats a small vocabulary millions of times."""
+    return fold(word)
 
 
 def has_diacritics(text: str) -> bool:
@@ -79,7 +87,7 @@ def tokens(text: str, folded: bool = False) -> list[str]:
     prev: str | None = None
     for kind, tok in seq:
         if kind == "word":
-            w = fold(tok) if folded else tok
+            w = fold_word(tok) if folded else tok
             if w not in STOPWORDS:
                 out.append(w)
             if prev is not None and not (prev in STOPWORDS and w in STOPWORDS):
@@ -119,14 +127,14 @@ class DiacriticRestorer:
     def add_tokens(self, toks: list[str], sign: int = 1) -> None:
         """From a passage's accented lexical tokens (unigrams and `a_b` bigrams), so the restorer follows
         ingest and delete without re-reading text. Stop words count through the bigrams they sit in."""
-        for t in toks:
-            if not t or t[0].isdigit() or not t.replace("_", "").isalpha() or t.isupper():
+        for t, n in Counter(toks).items():
+            if not t or t[0].isdigit() or t.isupper() or not t.replace("_", "").isalpha():
                 continue
             if "_" in t:
                 a, _, b = t.partition("_")
-                self._count(self.bi, fold(a) + " " + fold(b), a + " " + b, sign)
+                self._count(self.bi, fold_word(a) + " " + fold_word(b), a + " " + b, sign * n)
             else:
-                self._count(self.uni, fold(t), t, sign)
+                self._count(self.uni, fold_word(t), t, sign * n)
 
     @staticmethod
     def _count(table: dict[str, dict[str, int]], key: str, form: str, delta: int) -> None:

@@ -88,3 +88,17 @@ def test_lexical_index_follows_delete_and_reingest(container, tmp_path: Path) ->
     fresh = make_container(Path(c.settings.data_dir))
     assert len(fresh.catalog.lexicon(fresh.catalog.passage_ids())) == n_before
     assert "512/UBND-KT" in top(fresh, "CV 512")[0]
+
+
+def test_snapshot_restart_matches_a_full_load(container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    c = container
+    c.search.search("warm", 1)
+    c.retriever.cache.save_snapshot()
+    doc = next(d for d in c.catalog.documents() if "tin-chi-dao" in d["source"])
+    removed = c.ingestor.delete(doc["doc_id"])  # after the snapshot: the restart must notice
+    fresh = make_container(Path(c.settings.data_dir))
+    fresh.search.search("warm", 1)
+    assert len(fresh.lexical) == fresh.catalog.count_passages() and removed > 0
+    q = "Tổng thu ngân sách nhà nước lũy kế quý I"
+    assert [h.passage.id for h in fresh.search.search(q, 5).hits] == [h.passage.id for h in c.search.search(q, 5).hits]
+    c.ingestor.ingest_paths([str(SAMPLES / Path(doc["source"]).name)])
