@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from index.access import as_caller, caller_groups, visible
 from index.retrieval import BadFilter, compile_filters
 from index.vectorstore import ModelMismatch
-from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.loaders import content_type_problem
 
 from . import __version__
 from .auth import match, parse_keys
@@ -223,8 +223,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             name = f.filename or "upload"
             if len(data) > limit:
                 raise HTTPException(413, f"'{name}' is larger than {c.settings.max_upload_mb} MB")
-            if len(files) == 1 and not name.lower().endswith(SUPPORTED_SUFFIXES) and not data[:5].startswith(b"%PDF"):
-                raise HTTPException(415, f"unsupported file type: '{name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})")
+            problem = content_type_problem(name, data)
+            if problem and len(files) == 1:  # a batch reports it per file instead
+                raise HTTPException(415, problem)
             reports.append((await run_in_threadpool(c.ingestor.ingest_bytes, name, data, wanted)).as_dict())
         return {"reports": reports}
 

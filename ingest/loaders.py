@@ -162,6 +162,27 @@ PARSERS: tuple[Parser, ...] = (TextParser(), PdfParser(), HtmlParser(), DocxPars
 SUPPORTED_SUFFIXES = tuple(s for p in PARSERS for s in p.suffixes)
 
 
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"7z\xbc\xaf",
+                 b"Rar!", b"\x7fELF", b"MZ", b"OggS", b"ID3", b"RIFF")
+
+
+def content_type_problem(name: str, data: bytes) -> str:
+    """Why the bytes are not a document chidao reads (checked by content, not only by name), or "" if fine."""
+    head = data[:8].lstrip()
+    suffix = os.path.splitext(name)[1].lower()
+    if head.startswith(b"%PDF") or (head.startswith(b"PK") and suffix == ".docx"):
+        return ""
+    if any(data.startswith(m) for m in _BINARY_MAGIC) or head.startswith(b"PK"):
+        return f"'{name}' is a binary file (image, archive, program or old Office format), not a document"
+    if suffix == ".pdf":
+        return f"'{name}' is not a PDF (no %PDF header)"
+    if suffix == ".docx":
+        return f"'{name}' is not a DOCX (not a zip archive)"
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"unsupported file type: '{name}' (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+    return ""
+
+
 def sniff_format(name: str, data: bytes) -> Parser:
     """Choose the parser by content first (a PDF is a PDF whatever its name), then by suffix."""
     suffix = os.path.splitext(name)[1].lower()

@@ -111,6 +111,10 @@ def test_http_api(server: str) -> None:
 
     up = httpx.post(server + "/v1/documents", files={"files": ("note.exe", b"MZ\x00\x01", "application/octet-stream")})
     assert up.status_code == 415
+    # by content, not by name: an image named .pdf, a zip named .txt
+    for name, data in (("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), ("notes.txt", b"PK\x03\x04" + b"\x00" * 64)):
+        up = httpx.post(server + "/v1/documents", files={"files": (name, data)})
+        assert up.status_code == 415 and up.headers["content-type"].startswith("application/problem+json")
     text = "Số: 9/UBND-TH\nHà Nội, ngày 02 tháng 1 năm 2025\n\nGiao Sở Xây dựng chủ trì sửa chữa 12 cây cầu yếu.\n"
     up = httpx.post(server + "/v1/documents", files={"files": ("cv9.txt", text.encode(), "text/plain")})
     assert up.status_code == 200 and up.json()["reports"][0]["status"] == "ingested"
