@@ -6,6 +6,7 @@ import io
 import os
 import zipfile
 
+from .legacy import looks_tcvn3, repair_legacy, tcvn3_to_unicode
 from .textnorm import nfc
 from .types import Line, Parser, RawDocument
 
@@ -29,6 +30,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        latin = data.decode("latin-1")
+        if looks_tcvn3(latin):  # an old file typed with .VnTime fonts: bytes are TCVN3 codes
+            return tcvn3_to_unicode(latin), "TCVN3"
         return data.decode("cp1258", errors="replace"), "cp1258"
 
 
@@ -83,14 +87,19 @@ class PdfParser:
                 if not ok:
                     raise CorruptFile("encrypted PDF (password required)")
             lines: list[Line] = []
+            legacy = ""
             for i, page in enumerate(reader.pages, start=1):
-                lines.extend(_lines(page.extract_text() or "", i))
+                text, enc = repair_legacy(page.extract_text() or "")  # .VnTime fonts extract as TCVN3 codes
+                legacy = legacy or enc
+                lines.extend(_lines(text, i))
                 lines.append(Line("", i))
         except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
             if isinstance(exc, CorruptFile):
                 raise
             raise CorruptFile(f"unreadable PDF: {exc}") from exc
         doc = RawDocument(path, lines, "pdf")
+        if legacy:
+            doc.warnings.append(f"text layer in {legacy} legacy font encoding, converted to Unicode")
         if not any(ln.text.strip() for ln in lines):
             doc.warnings.append("no text layer (scanned PDF?)")
         return doc
