@@ -1,5 +1,6 @@
-"""Legacy TCVN3 (ABC) text is detected and converted: the shared report re-encoded to TCVN3 bytes parses to
-the same passages as the original (accented capitals aside, which TCVN3 writes in a separate font)."""
+"""Real-world inputs. Legacy TCVN3 (ABC) text is detected and converted: the shared report re-encoded to TCVN3 parses to
+the same passages as the original (accented capitals aside, which TCVN3 writes in a separate font). A task table
+in a .docx gives the same rows as the tab-separated text."""
 
 from __future__ import annotations
 
@@ -35,3 +36,29 @@ def test_tcvn3_file_parses_like_the_original() -> None:
     ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
     assert ratio >= 0.99, ratio
     assert len(converted.passages) == len(original.passages)
+
+
+def test_docx_task_table_gives_the_same_rows_as_the_text() -> None:
+    import io
+
+    import docx
+
+    path = CORPUS / "phu-luc-ke-hoach-126-par-index-2024.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    doc = docx.Document()
+    for line in lines[:6]:
+        if "\t" not in line and line.strip():
+            doc.add_paragraph(line)
+    table = doc.add_table(rows=0, cols=6)
+    for line in lines:
+        if "\t" in line:
+            cells = table.add_row().cells
+            for i, value in enumerate(line.split("\t")[:6]):
+                cells[i].text = value
+    buf = io.BytesIO()
+    doc.save(buf)
+    from_docx = parse_bytes("phu-luc.docx", buf.getvalue())
+    from_text = parse_bytes("phu-luc.txt", path.read_bytes())
+    rows_docx = [p.metadata.get("stt") for p in from_docx.passages if p.kind == "table_row"]
+    rows_text = [p.metadata.get("stt") for p in from_text.passages if p.kind == "table_row"]
+    assert rows_docx == rows_text and len(rows_text) > 50
