@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from typing import Any
 
 from .legacy import looks_tcvn3, repair_legacy, tcvn3_to_unicode
 from .textnorm import nfc
@@ -68,6 +69,41 @@ class TextParser:
         return doc
 
 
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def mark_raised_digits(text: str, runs: list[tuple[str, float]]) -> str:
+    """Footnote markers set as small raised digits come out of the text layer glued to the figure before
+    them (`năm 2023⁶` → `20236`, a corrupted figure). Runs of 1–3 digits in a font clearly smaller than the
+    text around them are turned back into superscript digits, so the figure stays intact and the marker
+    links its footnote."""
+    pos = 0
+    for k, (t, size) in enumerate(runs):
+        digits = t.strip()
+        if not (digits.isdigit() and len(digits) <= 3) or k == 0:
+            continue
+        before = next((r for r in reversed(runs[:k]) if r[0].strip()), None)
+        after = next((r for r in runs[k + 1 :] if r[0].strip()), None)
+        ref = max(before[1] if before else 0.0, after[1] if after else 0.0)
+        if not before or not ref or size >= 0.85 * ref:
+            continue
+        tail = before[0].rstrip("\n")[-12:]
+        i = text.find(tail + digits, pos) if tail else -1
+        if i >= 0:
+            j = i + len(tail)
+        else:  # a footnote body: the marker opens a line
+            head = after[0].lstrip()[:8] if after else ""
+            i = text.find("\n" + digits + (" " if head and not text[pos:].count("\n" + digits + head) else "") + head, pos)
+            if i < 0:
+                i = text.find("\n" + digits + head, pos)
+            if i < 0:
+                continue
+            j = i + 1
+        text = text[:j] + digits.translate(_SUP) + text[j + len(digits) :]
+        pos = j
+    return text
+
+
 class PdfParser:
     suffixes: tuple[str, ...] = (".pdf",)
 
@@ -89,7 +125,15 @@ class PdfParser:
             lines: list[Line] = []
             legacy = ""
             for i, page in enumerate(reader.pages, start=1):
-                text, enc = repair_legacy(page.extract_text() or "")  # .VnTime fonts extract as TCVN3 codes
+                runs: list[tuple[str, float]] = []
+
+                def visit(t: str, cm: Any, tm: Any, font: Any, size: float, runs: list[tuple[str, float]] = runs) -> None:
+                    if t:
+                        runs.append((t, abs(size * (tm[0] or 1))))
+
+                raw = page.extract_text(visitor_text=visit) or ""
+                raw = mark_raised_digits(raw, runs)
+                text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
                 legacy = legacy or enc
                 lines.extend(_lines(text, i))
                 lines.append(Line("", i))

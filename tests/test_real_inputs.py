@@ -62,3 +62,33 @@ def test_docx_task_table_gives_the_same_rows_as_the_text() -> None:
     rows_docx = [p.metadata.get("stt") for p in from_docx.passages if p.kind == "table_row"]
     rows_text = [p.metadata.get("stt") for p in from_text.passages if p.kind == "table_row"]
     assert rows_docx == rows_text and len(rows_text) > 50
+
+
+def test_raised_footnote_digits_never_alter_a_figure() -> None:
+    """`năm 2023` followed by a small raised `6` extracts as `20236` from the text layer; it must stay 2023
+    and the 6 must become the marker that links footnote 6."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dv", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dv", size=12)
+    pdf.multi_cell(0, 8, "BÁO CÁO\nTình hình kinh tế - xã hội tháng 4 năm 2025\n\nI. TÌNH HÌNH CHUNG\n")
+    pdf.write(8, "Tổng diện tích gieo trồng đạt 6.137,6 ha, tăng 3,2% so với năm 2023")
+    pdf.char_vpos = "SUP"
+    pdf.write(8, "6")
+    pdf.char_vpos = "LINE"
+    pdf.write(8, ". Đàn gia súc phát triển ổn định.\n\n")
+    pdf.set_y(260)
+    pdf.set_font("dv", size=9)
+    pdf.char_vpos = "SUP"
+    pdf.write(6, "6")
+    pdf.char_vpos = "LINE"
+    pdf.write(6, " Trong đó: lúa 1.840 ha, ngô 1.112,5 ha.")
+    doc = parse_bytes("bao-cao.pdf", bytes(pdf.output()))
+    text = "\n".join(p.text for p in doc.passages)
+    assert "20236" not in text and "2023⁶" in text
+    footnote = next(p for p in doc.passages if p.kind == "footnote")
+    assert footnote.metadata["footnote_no"] == 6 and "1.112,5 ha" in footnote.text
+    holder = next(p for p in doc.passages if p.kind != "footnote")
+    assert holder.metadata["footnotes"][0]["n"] == 6
