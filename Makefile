@@ -6,7 +6,7 @@ DOCS ?= samples
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: install run test lint fonts browser bench-install
+.PHONY: install run test lint fonts browser ocr bench-install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+run: install ocr
 	$(VENV)/bin/chidao ingest $(DOCS)
 	$(VENV)/bin/chidao serve --host $(HOST) --port $(PORT)
 
@@ -25,11 +25,15 @@ fonts:  # a Vietnamese-capable font for the PDFs the tests generate
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
 	  (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core)
 
+ocr:  # Tesseract with its Vietnamese model, for scanned PDFs
+	@test -x /usr/bin/tesseract -a -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata || \
+	  (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie)
+
 browser:  # Debian's Chromium and ChromeDriver for the page tests (Selenium drives them; no browser download)
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 
-test: install fonts browser
+test: install fonts browser ocr
 	$(PY) -m pytest
 
 lint: install

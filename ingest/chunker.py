@@ -82,7 +82,7 @@ class StructuredChunker:
         meta = extract_meta(doc_id, raw.source, blocks, genre)
         meta.extra["genre"] = genre
         meta.extra["format"] = raw.fmt
-        builder = _Builder(meta)
+        builder = _Builder(meta, raw.ocr_pages)
         if genre == "table":
             self._table(blocks, builder)
         else:
@@ -169,8 +169,9 @@ def _directive_fields(item: str) -> dict[str, Any]:
 
 
 class _Builder:
-    def __init__(self, meta: DocumentMeta) -> None:
+    def __init__(self, meta: DocumentMeta, ocr_pages: dict[int, float] | None = None) -> None:
         self.meta = meta
+        self.ocr_pages = ocr_pages or {}
         self.passages: list[Passage] = []
         self.position = 0
 
@@ -189,6 +190,9 @@ class _Builder:
         md.update(_text_numbers(text))
         md.update({k: v for k, v in extra.items() if v not in (None, "")})
         md["date_int"] = date_int(md.get("directive_date") or meta.date)
+        if page in self.ocr_pages:  # the text came from OCR: say so, and how sure Tesseract was
+            md["ocr"] = True
+            md["ocr_confidence"] = self.ocr_pages[page]
         doc_label = " ".join(x for x in (meta.doc_type, meta.number or meta.attached_to, meta.title) if x)
         context = f"{doc_label}. {section_title}".strip(". ") if kind != "table_row" else doc_label
         if embed is None:

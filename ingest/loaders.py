@@ -7,6 +7,7 @@ import os
 import zipfile
 from typing import Any
 
+from . import ocr
 from .legacy import looks_tcvn3, repair_legacy, tcvn3_to_unicode
 from .textnorm import nfc
 from .types import Line, Parser, RawDocument
@@ -124,6 +125,8 @@ class PdfParser:
                     raise CorruptFile("encrypted PDF (password required)")
             lines: list[Line] = []
             legacy = ""
+            warnings: list[str] = []
+            ocr_pages: dict[int, float] = {}
             for i, page in enumerate(reader.pages, start=1):
                 runs: list[tuple[str, float]] = []
 
@@ -134,6 +137,14 @@ class PdfParser:
                 raw = page.extract_text(visitor_text=visit) or ""
                 raw = mark_raised_digits(raw, runs)
                 text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
+                if sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # no text layer: a scan
+                    try:
+                        page_ocr = ocr.ocr_pdf_page(data, i - 1)
+                    except Exception as exc:  # noqa: BLE001 - a page OCR cannot read is reported, not fatal
+                        warnings.append(f"page {i}: OCR failed ({type(exc).__name__})")
+                    else:
+                        text = page_ocr.text
+                        ocr_pages[i] = round(page_ocr.confidence, 1)
                 legacy = legacy or enc
                 lines.extend(_lines(text, i))
                 lines.append(Line("", i))
@@ -141,7 +152,11 @@ class PdfParser:
             if isinstance(exc, CorruptFile):
                 raise
             raise CorruptFile(f"unreadable PDF: {exc}") from exc
-        doc = RawDocument(path, lines, "pdf")
+        doc = RawDocument(path, lines, "pdf", warnings)
+        doc.ocr_pages = ocr_pages
+        if ocr_pages:
+            mean = sum(ocr_pages.values()) / len(ocr_pages)
+            doc.warnings.append(f"{len(ocr_pages)} page(s) read by OCR (Tesseract vie), mean confidence {mean:.0f}%")
         if legacy:
             doc.warnings.append(f"text layer in {legacy} legacy font encoding, converted to Unicode")
         if not any(ln.text.strip() for ln in lines):

@@ -23,6 +23,7 @@ class RawDocument:
     lines: list[Line]
     fmt: str
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # page → OCR confidence, for pages read by OCR
 
 
 @dataclass

@@ -92,3 +92,47 @@ def test_raised_footnote_digits_never_alter_a_figure() -> None:
     assert footnote.metadata["footnote_no"] == 6 and "1.112,5 ha" in footnote.text
     holder = next(p for p in doc.passages if p.kind != "footnote")
     assert holder.metadata["footnotes"][0]["n"] == 6
+
+
+def scanned(pdf_bytes: bytes, dpi: int = 200) -> bytes:
+    """The same pages rasterised and wrapped as an image-only PDF (what a scanner produces)."""
+    import io
+
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    src = pdfium.PdfDocument(pdf_bytes)
+    out = FPDF(unit="pt", format="A4")
+    for i in range(len(src)):
+        buf = io.BytesIO()
+        src[i].render(scale=dpi / 72).to_pil().save(buf, format="PNG")
+        out.add_page()
+        out.image(buf, x=0, y=0, w=out.w, h=out.h)
+    return bytes(out.output())
+
+
+def test_scanned_pdf_is_read_by_ocr() -> None:
+    import io
+
+    import pytest
+    from pypdf import PdfReader
+
+    from ingest import ocr
+
+    from .conftest import SAMPLES
+
+    if not ocr.available():
+        pytest.skip("tesseract-ocr and tesseract-ocr-vie are installed by `make test`")
+    original = (SAMPLES / "cong-van-tinh-son-mai.pdf").read_bytes()
+    scan = scanned(original)
+    assert not (PdfReader(io.BytesIO(scan)).pages[0].extract_text() or "").strip()  # no text layer at all
+    doc = parse_bytes("cong-van-scan.pdf", scan)
+    assert doc.passages and all(p.metadata.get("ocr") for p in doc.passages)
+    assert all(p.metadata["ocr_confidence"] > 80 for p in doc.passages)
+    assert any("OCR" in w for w in doc.warnings)
+    layer = [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(io.BytesIO(original)).pages]
+    for i, expected in enumerate(layer):
+        got = re.sub(r"\s+", " ", ocr.ocr_pdf_page(scan, i).text)
+        assert difflib.SequenceMatcher(None, expected.strip(), got.strip(), autojunk=False).ratio() >= 0.95
+    text = "\n".join(p.text for p in doc.passages)
+    assert "530/UBND-VX" in text and "146 ca" in text and "21,5%" in text
