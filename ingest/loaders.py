@@ -9,6 +9,7 @@ from typing import Any
 
 from . import ocr
 from .legacy import looks_tcvn3, repair_legacy, tcvn3_to_unicode
+from .quality import vietnamese_score
 from .textnorm import nfc
 from .types import Line, Parser, RawDocument
 
@@ -71,6 +72,33 @@ class TextParser:
 
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+GARBLED_BELOW = 0.75  # share of Vietnamese words under which a page's text layer is read again
+
+
+def _reread(data: bytes, index: int, text: str) -> tuple[str, str]:
+    """Another reading of a page whose text layer is garbage: pdfium's extractor, else OCR — whichever
+    reads as more Vietnamese than the original. ("", "") when neither does."""
+    best, how, score = text, "", vietnamese_score(text)
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        try:
+            alt = pdf[index].get_textpage().get_text_range().replace("\r\n", "\n")
+        finally:
+            pdf.close()
+        if vietnamese_score(alt) > score + 0.1:
+            best, how, score = alt, "pdfium", vietnamese_score(alt)
+    except Exception:  # noqa: BLE001 - a second extractor is a bonus, not a requirement
+        pass
+    if score < GARBLED_BELOW and ocr.available():
+        try:
+            page = ocr.ocr_pdf_page(data, index)
+        except Exception:  # noqa: BLE001
+            page = None
+        if page is not None and vietnamese_score(page.text) > score + 0.1:
+            best, how = page.text, f"OCR (confidence {page.confidence:.0f}%)"
+    return (best, how) if how else ("", "")
 
 
 def mark_raised_digits(text: str, runs: list[tuple[str, float]]) -> str:
@@ -137,6 +165,15 @@ class PdfParser:
                 raw = page.extract_text(visitor_text=visit) or ""
                 raw = mark_raised_digits(raw, runs)
                 text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
+                words = len(text.split())
+                if words >= 15 and vietnamese_score(text) < GARBLED_BELOW:  # fonts without Vietnamese mappings
+                    better, how = _reread(data, i - 1, text)
+                    if how:
+                        warnings.append(f"page {i}: text layer unreadable ({vietnamese_score(text):.0%} Vietnamese), "
+                                        f"read by {how}")
+                        if how.startswith("OCR"):
+                            ocr_pages[i] = float(how.split("confidence ")[1].rstrip("%)"))
+                        text = better
                 if sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # no text layer: a scan
                     try:
                         page_ocr = ocr.ocr_pdf_page(data, i - 1)

@@ -136,3 +136,44 @@ def test_scanned_pdf_is_read_by_ocr() -> None:
         assert difflib.SequenceMatcher(None, expected.strip(), got.strip(), autojunk=False).ratio() >= 0.95
     text = "\n".join(p.text for p in doc.passages)
     assert "530/UBND-VX" in text and "146 ca" in text and "21,5%" in text
+
+
+def test_a_lying_text_layer_is_read_again() -> None:
+    """A page whose text layer is garbage (fonts without Vietnamese mappings) but whose image is right: the
+    garbage is detected (share of Vietnamese syllables) and the page is read again — here by OCR."""
+    import io
+
+    import pytest
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+
+    from ingest import ocr
+    from ingest.quality import vietnamese_score
+
+    if not ocr.available():
+        pytest.skip("tesseract-ocr and tesseract-ocr-vie are installed by `make test`")
+    good = ("Về việc đẩy mạnh công tác quản lý nhà nước về tài nguyên nước, UBND tỉnh giao Sở Tài nguyên và Môi "
+            "trường chủ trì kiểm tra 45 giấy phép khai thác nước mặt trong năm 2025.")
+    garbage = "vế+ việc đầ7y mạ1nh cô6ng tá9c quả1n lý nhà nưó9c vế+ tà1i nguyê8n nưó9c, UBN2D tỉ3nh gia7o Sở+ Tà1i"
+    assert vietnamese_score(good) > 0.95 > 0.75 > vietnamese_score(garbage)
+    picture = FPDF()
+    picture.add_page()
+    picture.add_font("dv", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    picture.set_font("dv", size=13)
+    picture.multi_cell(0, 9, good)
+    import pypdfium2 as pdfium
+
+    buf = io.BytesIO()
+    pdfium.PdfDocument(bytes(picture.output()))[0].render(scale=200 / 72).to_pil().save(buf, format="PNG")
+    lying = FPDF()
+    lying.add_page()
+    lying.image(buf, x=0, y=0, w=lying.w, h=lying.h)
+    lying.add_font("dv", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    lying.set_font("dv", size=13)
+    lying.text_mode = TextMode.INVISIBLE
+    lying.set_xy(10, 10)
+    lying.multi_cell(0, 9, garbage)
+    doc = parse_bytes("lying.pdf", bytes(lying.output()))
+    text = "\n".join(p.text for p in doc.passages)
+    assert any("text layer unreadable" in w for w in doc.warnings)
+    assert "45 giấy phép" in text and "đầ7y" not in text
