@@ -8,7 +8,7 @@ import zipfile
 from typing import Any
 
 from . import ocr
-from .legacy import looks_tcvn3, repair_legacy, tcvn3_to_unicode
+from .legacy import repair_legacy
 from .quality import vietnamese_score
 from .textnorm import nfc
 from .types import Line, Parser, RawDocument
@@ -34,8 +34,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         latin = data.decode("latin-1")
-        if looks_tcvn3(latin):  # an old file typed with .VnTime fonts: bytes are TCVN3 codes
-            return tcvn3_to_unicode(latin), "TCVN3"
+        repaired, legacy = repair_legacy(latin)  # an old file typed with TCVN3 (.VnTime) or VNI fonts
+        if legacy:
+            return repaired, legacy
         return data.decode("cp1258", errors="replace"), "cp1258"
 
 

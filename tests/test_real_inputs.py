@@ -177,3 +177,19 @@ def test_a_lying_text_layer_is_read_again() -> None:
     text = "\n".join(p.text for p in doc.passages)
     assert any("text layer unreadable" in w for w in doc.warnings)
     assert "45 giấy phép" in text and "đầ7y" not in text
+
+
+def test_vni_file_parses_like_the_original() -> None:
+    from ingest.legacy import looks_vni, unicode_to_vni
+
+    src = (CORPUS / "bao-cao-kinh-te-xa-hoi-thang-02-2024.txt").read_text(encoding="utf-8")
+    src = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "(" + m.group(0).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")) + ")",
+                 src).translate(str.maketrans("“”‘’–—…", "\"\"''--."))
+    vni = unicode_to_vni(src)
+    assert looks_vni(vni) and "Baùo caùo" in vni or "BAÙO CAÙO" in vni
+    original = parse_bytes("bao-cao.txt", src.encode())
+    converted = parse_bytes("bao-cao.txt", vni.encode("latin-1", errors="replace"))
+    a = "\n".join(p.text for p in original.passages)
+    b = "\n".join(p.text for p in converted.passages)
+    assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.99
+    assert len(converted.passages) == len(original.passages)
