@@ -9,6 +9,7 @@ from typing import Any
 
 from . import ocr
 from .legacy import repair_legacy
+from .pdftables import Run, TableState, page_table
 from .quality import vietnamese_score
 from .textnorm import nfc
 from .types import Line, Parser, RawDocument
@@ -156,15 +157,34 @@ class PdfParser:
             legacy = ""
             warnings: list[str] = []
             ocr_pages: dict[int, float] = {}
+            table = TableState()  # a task table runs across pages: its columns are read once
             for i, page in enumerate(reader.pages, start=1):
                 runs: list[tuple[str, float]] = []
+                placed: list[Run] = []
 
-                def visit(t: str, cm: Any, tm: Any, font: Any, size: float, runs: list[tuple[str, float]] = runs) -> None:
+                def visit(t: str, cm: Any, tm: Any, font: Any, size: float, runs: list[tuple[str, float]] = runs,
+                          placed: list[Run] = placed) -> None:
                     if t:
                         runs.append((t, abs(size * (tm[0] or 1))))
+                        if t.strip():
+                            placed.append(Run(tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                                              tm[4] * cm[1] + tm[5] * cm[3] + cm[5], t))
 
-                raw = page.extract_text(visitor_text=visit) or ""
-                raw = mark_raised_digits(raw, runs)
+                rules: list[float] = []
+
+                def borders(op: bytes, args: Any, cm: Any, tm: Any, rules: list[float] = rules) -> None:
+                    """Horizontal borders: cell rectangles' top and bottom, and horizontal ruled lines."""
+                    try:
+                        if op == b"re" and len(args) == 4:
+                            x, y, w, h = (float(a) for a in args)
+                            if abs(w) > 8:
+                                rules.extend([y * cm[3] + cm[5], (y + h) * cm[3] + cm[5]])
+                    except (TypeError, ValueError):
+                        pass
+
+                raw = page.extract_text(visitor_text=visit, visitor_operand_before=borders) or ""
+                table_lines = page_table(placed, table, rules) if placed else None
+                raw = "\n".join(table_lines) if table_lines else mark_raised_digits(raw, runs)
                 text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
                 words = len(text.split())
                 if words >= 15 and vietnamese_score(text) < GARBLED_BELOW:  # fonts without Vietnamese mappings

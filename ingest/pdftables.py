@@ -1,0 +1,138 @@
+"""Task tables inside PDFs: plain text extraction runs a row's cells together (`7 Thực hiện … Theo tiến độ …
+Các sở, ban, ngành …`). From the glyphs' positions the columns are recovered: the header row names them
+(STT, Nhiệm vụ, Tiến độ, chủ trì, phối hợp, Kết quả), each text run belongs to the column it starts in, the
+lines of a cell are grouped by their spacing, and each cell joins the row whose STT it sits beside. The
+header repeated on every page is read once; cells above a page's first STT continue the row before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADER_WORDS = re.compile(r"^\s*(STT|TT|Nhiệm vụ|Nội dung|Tiến độ|Thời gian|Thời hạn|Cơ quan chủ trì|Chủ trì|"
+                           r"Cơ quan phối hợp|Phối hợp|Kết quả|Sản phẩm|Đơn vị)", re.I)
+_STT = re.compile(r"^\s*([IVXLC]+|\d+(\.\d+)*|[a-zđ]\)|[A-Z])\.?\s*$")
+
+
+@dataclass
+class Run:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass
+class TableState:
+    header: list[str] = field(default_factory=list)
+    columns: list[float] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _header(runs: list[Run]) -> tuple[float, list[Run]] | None:
+    bands: dict[int, list[Run]] = {}
+    for r in runs:
+        if _HEADER_WORDS.match(r.text):
+            bands.setdefault(round(r.y / 3), []).append(r)
+    best = max(bands.values(), key=len, default=[])
+    if len(best) < 4:
+        return None
+    y = max(r.y for r in best)
+    cells = sorted((r for r in runs if abs(r.y - y) < 2.5), key=lambda r: r.x)
+    return y, cells
+
+
+def page_table(runs: list[Run], state: TableState, rules: list[float] | None = None) -> list[str] | None:
+    """Lines for a page that holds (a piece of) a task table, or None when the page has none. `rules`: the y
+    of the table's horizontal borders (cell rectangles, ruled lines) when the page draws them — then a row is
+    the band between two borders, whatever the vertical alignment of its cells."""
+    head = _header(runs)
+    if head is None and not state.columns:
+        return None
+    out: list[str] = []
+    if head is not None:
+        y_head, cells = head
+        below_header = [r for r in runs if r.y < y_head - 2.5 and not (abs(r.y - y_head) < 12 and
+                                                                         _HEADER_WORDS.match(r.text))]
+        above = [r for r in runs if r.y > y_head + 2.5]
+        out += _plain_lines(above)
+        if not state.columns:
+            state.columns = [c.x for c in cells]
+            state.header = [c.text.strip() for c in cells]
+            out.append("\t".join(state.header))
+        body = below_header
+    else:
+        body = runs
+        if len(rules or []) < 3:  # no borders and no header: the table has ended, this is text again
+            return None
+    cols = state.columns
+
+    def col_of(x: float) -> int:
+        return max((i for i, cx in enumerate(cols) if x >= cx - 3), default=0)
+
+    ys = sorted({round(y, 1) for y in (rules or [])}, reverse=True)
+    if len(ys) >= 3:
+        return out + _banded(body, ys, cols, col_of, state)
+    anchors = sorted((r for r in body if col_of(r.x) == 0 and _STT.match(r.text)), key=lambda r: -r.y)
+    blocks: dict[int, list[list[Run]]] = {}
+    for i in range(len(cols)):
+        col_runs = sorted((r for r in body if col_of(r.x) == i and not (i == 0 and r in anchors)), key=lambda r: -r.y)
+        groups: list[list[Run]] = []
+        for r in col_runs:
+            if groups and groups[-1][-1].y - r.y < 16:  # the next line of the same cell
+                groups[-1].append(r)
+            else:
+                groups.append([r])
+        blocks[i] = groups
+    page_rows: list[list[str]] = [["" for _ in cols] for _ in anchors]
+    carry = ["" for _ in cols]
+    for i, groups in blocks.items():
+        for g in groups:
+            top, bottom = g[0].y, g[-1].y
+            text = " ".join(re.sub(r"\s+", " ", r.text).strip() for r in g).strip()
+            if not anchors or top > anchors[0].y + 16 and not any(bottom - 16 <= a.y <= top + 16 for a in anchors[:1]):
+                carry[i] = (carry[i] + " " + text).strip()  # above the page's first row: continues the last one
+                continue
+            k = min(range(len(anchors)), key=lambda j: 0 if bottom - 8 <= anchors[j].y <= top + 8 else
+                    min(abs(anchors[j].y - top), abs(anchors[j].y - bottom)))
+            page_rows[k][i] = (page_rows[k][i] + " " + text).strip()
+    if any(carry):
+        if state.rows:
+            state.rows[-1] = [(a + " " + b).strip() for a, b in zip(state.rows[-1], carry)]
+            out.append("\t".join([""] + carry[1:]))  # a continuation row (empty STT), as tables.py expects
+    for a, row in zip(anchors, page_rows):
+        row[0] = a.text.strip()
+        state.rows.append(row)
+        out.append("\t".join(row))
+    return out
+
+
+def _banded(body: list[Run], ys: list[float], cols: list[float], col_of: object, state: TableState) -> list[str]:
+    """Rows as the bands between horizontal borders; the first band of a page without an STT continues the
+    row before (a row cut by the page break)."""
+    out: list[str] = []
+    bands: list[list[list[Run]]] = []
+    for top, bottom in zip(ys, ys[1:]):
+        cells: list[list[Run]] = [[] for _ in cols]
+        for r in body:
+            if bottom - 0.5 <= r.y <= top + 0.5:
+                cells[col_of(r.x)].append(r)  # type: ignore[operator]
+        if any(cells):
+            bands.append(cells)
+    for n, cells in enumerate(bands):
+        texts = [" ".join(re.sub(r"\s+", " ", r.text).strip()
+                          for r in sorted(c, key=lambda r: (-round(r.y), r.x))).strip() for c in cells]
+        if not texts[0] and n == 0 and state.rows:
+            state.rows[-1] = [(a + " " + b).strip() for a, b in zip(state.rows[-1], texts)]
+            out.append("\t".join(texts))  # a continuation row (empty STT), as tables.py expects
+            continue
+        state.rows.append(texts)
+        out.append("\t".join(texts))
+    return out
+
+
+def _plain_lines(runs: list[Run]) -> list[str]:
+    lines: dict[int, list[Run]] = {}
+    for r in runs:
+        lines.setdefault(round(r.y / 3), []).append(r)
+    return [" ".join(x.text.strip() for x in sorted(rs, key=lambda r: r.x)).strip()
+            for _, rs in sorted(lines.items(), key=lambda kv: -kv[0])]
