@@ -74,6 +74,9 @@ class TextParser:
 
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# Called after each PDF page: the parse worker uses it as a heartbeat, so a long scanned document (OCR page
+# by page) is not mistaken for a parse that loops.
+PAGE_DONE: list[Any] = []
 GARBLED_BELOW = 0.75  # share of Vietnamese words under which a page's text layer is read again
 
 
@@ -206,6 +209,8 @@ class PdfParser:
                 legacy = legacy or enc
                 lines.extend(_lines(text, i))
                 lines.append(Line("", i))
+                for tick in PAGE_DONE:
+                    tick()
         except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
             if isinstance(exc, CorruptFile):
                 raise

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import threading
+import time
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -22,11 +23,13 @@ class ParseFailed(CorruptFile):
 def _serve(conn: Connection, mem_bytes: int) -> None:  # runs in the worker process
     import resource
 
+    from . import loaders
     from .chunker import StructuredChunker
     from .pipeline import parse_bytes
 
     if mem_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
+    loaders.PAGE_DONE.append(lambda: conn.send(("tick",)))
     chunker = StructuredChunker()
     while True:
         try:
@@ -46,8 +49,9 @@ def _serve(conn: Connection, mem_bytes: int) -> None:  # runs in the worker proc
 class ParseWorker:
     """One worker process, reused across files; thread-safe (one file at a time)."""
 
-    def __init__(self, timeout_s: float = 60.0, mem_mb: int = 2048) -> None:
+    def __init__(self, timeout_s: float = 60.0, mem_mb: int = 2048, total_s: float = 1800.0) -> None:
         self.timeout_s = timeout_s
+        self.total_s = total_s
         self.mem_bytes = mem_mb * 1024 * 1024
         self._proc: Any = None
         self._conn: Connection | None = None
@@ -77,10 +81,17 @@ class ParseWorker:
             assert self._conn is not None
             try:
                 self._conn.send((name, data))
-                if not self._conn.poll(self.timeout_s):
-                    self._kill()
-                    raise ParseFailed(f"parsing took longer than {self.timeout_s:g} s (stopped)")
-                reply = self._conn.recv()
+                started = time.monotonic()
+                while True:  # the time limit runs between signs of progress (a page done), within a total cap
+                    if not self._conn.poll(self.timeout_s):
+                        self._kill()
+                        raise ParseFailed(f"parsing made no progress for {self.timeout_s:g} s (stopped)")
+                    reply = self._conn.recv()
+                    if reply[0] != "tick":
+                        break
+                    if time.monotonic() - started > self.total_s:
+                        self._kill()
+                        raise ParseFailed(f"parsing took longer than {self.total_s:g} s in all (stopped)")
             except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
                 code = self._proc.exitcode if self._proc is not None else None
                 self._kill()
