@@ -63,9 +63,6 @@ class ChromaStore:
         except Exception:  # noqa: BLE001 - already gone
             pass
 
-    def collection_names(self) -> list[str]:
-        return [c if isinstance(c, str) else c.name for c in self.client().list_collections()]
-
     def _collection(self) -> Any:
         with self._lock:
             if self._col is None:
@@ -119,14 +116,6 @@ class ChromaStore:
     def ids_for_document(self, doc_id: str) -> list[str]:
         got = self._collection().get(where={"doc_id": doc_id}, include=[])
         return list(got["ids"])
-
-    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
-        col = self._collection()
-        out: dict[str, np.ndarray] = {}
-        for i in range(0, len(ids), 1000):
-            got = col.get(ids=ids[i : i + 1000], include=["embeddings"])
-            out.update({pid: np.asarray(v, dtype=np.float32) for pid, v in zip(got["ids"], got["embeddings"])})
-        return out
 
     def all_ids(self) -> list[str]:
         col = self._collection()
