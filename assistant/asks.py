@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.vntext import fold
+from ingest.docnumbers import TYPE_WORDS
 
 # --- what is asked ----------------------------------------------------------------------------------------
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx, re.I)) for name, rx in (
@@ -40,9 +41,7 @@ _MONTH = re.compile(r"trong tháng|trong thang|tháng này|thang nay|this month|
 _QUARTER = re.compile(r"(?:quý|quy|quarter)\s+([IV]+|\d)\b", re.I)
 _DOC_TYPE_ASKED = re.compile(r"(văn bản|quyết định|nghị định|công điện|kế hoạch|thông tư|nghị quyết|báo cáo|"
                              r"công văn|chỉ thị|thông báo)\s+(nào|số mấy)", re.I)
-TYPE_CODES = {"quyết định": "QD", "nghị định": "ND", "công điện": "CD", "kế hoạch": "KH", "thông tư": "TT",
-              "nghị quyết": "NQ", "báo cáo": "BC", "chỉ thị": "CT", "thông báo": "TB", "công văn": "",
-              "văn bản": ""}
+TYPE_CODES = {**TYPE_WORDS, "văn bản": ""}  # type word → folded type code ("" for a công văn or any văn bản)
 
 
 @dataclass

@@ -91,8 +91,8 @@ _ROLE_WORDS = (("lead", re.compile(r"chủ trì|chu tri|phụ trách|phu trach|\
 _TYPE_NAMED = re.compile(r"\b(quyết định|quyet dinh|kế hoạch|ke hoach|chỉ thị|chi thi|công điện|cong dien|"
                          r"công văn|cong van|thông báo|thong bao|nghị quyết|nghi quyet|chương trình|chuong trinh)\b",
                          re.I)
-_TYPE_CODE = {"quyet dinh": "QD", "ke hoach": "KH", "chi thi": "CT", "cong dien": "CD", "cong van": "CV",
-              "thong bao": "TB", "nghi quyet": "NQ", "chuong trinh": "CTR"}
+# a công văn has no type letters; "CV" stands for it in the retriever's type preference
+_TYPE_CODE = {fold(name): code or "CV" for name, code in TYPE_WORDS.items()}
 
 
 def _types(text: str) -> list[str]:

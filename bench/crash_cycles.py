@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,14 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from _serve import ROOT, free_port, start_server  # noqa: E402 - bench/ is the script's own directory
 
 
 def make_files(dest: Path, n: int) -> list[Path]:
@@ -51,19 +43,7 @@ def make_files(dest: Path, n: int) -> list[Path]:
 
 
 def start(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, CHIDAO_DATA_DIR=str(data))
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            state = httpx.get(base + "/readyz", timeout=1).json()
-            if state.get("state") != "checking":
-                return proc
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.25)
-    raise RuntimeError("server did not become ready")
+    return start_server(data, port, timeout_s=60)[0]
 
 
 def upload_all(base: str, files: list[Path], stop: threading.Event | None = None) -> int:

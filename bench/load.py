@@ -11,17 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
+from _serve import ROOT, start_server  # noqa: E402 - bench/ is the script's own directory
 
 
 def main() -> int:
@@ -35,25 +32,13 @@ def main() -> int:
     env = dict(os.environ, CHIDAO_DATA_DIR=a.data_dir)
     cli = [sys.executable, "-m", "assistant.cli"]
     subprocess.run([*cli, "ingest", a.corpus], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_server(a.data_dir)
     questions = [json.loads(line)["question"] for line in open(a.qa, encoding="utf-8") if line.strip()]
     lat: list[float] = []
     shed: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     try:
-        for _ in range(240):
-            try:
-                if httpx.get(base + "/readyz", timeout=1).json().get("state") != "checking":
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            time.sleep(0.5)
         for q in questions[:5]:
             httpx.post(base + "/v1/ask", json={"question": q}, timeout=60)
         stop = time.time() + a.seconds

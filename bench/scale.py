@@ -16,7 +16,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _serve import start_server  # noqa: E402 - bench/ is the script's own directory
 
 from assistant.container import Container  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -95,22 +96,8 @@ def grow(base: Container, target: Path, size: int, seed: int = 3) -> None:
 
 
 def serve(data: Path) -> tuple[subprocess.Popen[bytes], str, float]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, CHIDAO_DATA_DIR=str(data), CHIDAO_READY_TIMEOUT_S="120")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            r = httpx.get(base + "/readyz", timeout=2)
-            if r.json().get("state") != "checking":
-                break
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.2)
+    proc, base = start_server(data, env={"CHIDAO_READY_TIMEOUT_S": "120"}, timeout_s=600)
     # serving means answering: the first search loads the passage cache and the lexical index
     httpx.post(base + "/v1/search", json={"query": "ngân sách", "k": 5}, timeout=300)
     return proc, base, time.perf_counter() - t0

@@ -12,15 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _serve import ROOT, start_server  # noqa: E402 - bench/ is the script's own directory
 
 
 def post(base: str, path: str, body: dict) -> float:
@@ -48,19 +46,8 @@ def main() -> int:
     env = dict(os.environ, CHIDAO_DATA_DIR=a.data_dir)
     cli = [sys.executable, "-m", "assistant.cli"]
     subprocess.run([*cli, "ingest", a.corpus], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_server(a.data_dir)
     try:
-        for _ in range(120):
-            try:
-                json.loads(urllib.request.urlopen(base + "/readyz", timeout=1).read())
-                break
-            except OSError:
-                time.sleep(0.5)
         qs = [json.loads(line) for line in open(a.qa, encoding="utf-8") if line.strip()]
         for q in qs:  # warm-up: model loaded, caches filled
             post(base, "/v1/search", {"query": q["question"], "k": 10})

@@ -53,14 +53,20 @@ _VNI = _vni_table()
 _VNI_SIGNATURE = set("øûïåäëüæñîØÛÏÅÄËÜÆÑÎ")
 
 
-def looks_vni(text: str) -> bool:
+def _looks_legacy(text: str, signature: set[str]) -> bool:
+    """Enough letters only the legacy encoding produces, and few real Unicode Vietnamese letters (legacy text
+    is Latin-1 only)."""
     sample = text[:50000]
     letters = sum(1 for ch in sample if ch.isalpha())
     if letters < 20:
         return False
-    legacy = sum(1 for ch in sample if ch in _VNI_SIGNATURE)
-    unicode_vi = sum(1 for ch in sample if ord(ch) > 0xFF and ch.isalpha())  # legacy text is Latin-1 only
+    legacy = sum(1 for ch in sample if ch in signature)
+    unicode_vi = sum(1 for ch in sample if ord(ch) > 0xFF and ch.isalpha())
     return legacy / letters > 0.02 and legacy > 3 * unicode_vi
+
+
+def looks_vni(text: str) -> bool:
+    return _looks_legacy(text, _VNI_SIGNATURE)
 
 
 def vni_to_unicode(text: str) -> str:
@@ -84,13 +90,7 @@ def unicode_to_vni(text: str) -> str:
 
 
 def looks_tcvn3(text: str) -> bool:
-    sample = text[:50000]
-    letters = sum(1 for ch in sample if ch.isalpha())
-    if letters < 20:
-        return False
-    legacy = sum(1 for ch in sample if ch in _SIGNATURE)
-    unicode_vi = sum(1 for ch in sample if ord(ch) > 0xFF and ch.isalpha())  # legacy text is Latin-1 only
-    return legacy / letters > 0.02 and legacy > 3 * unicode_vi
+    return _looks_legacy(text, _SIGNATURE)
 
 
 def tcvn3_to_unicode(text: str) -> str:
