@@ -6,7 +6,7 @@ DOCS ?= samples
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: install run test lint fonts browser ocr bench-install
+.PHONY: install run test lint fonts browser ocr office bench-install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install ocr
+run: install ocr office
 	$(VENV)/bin/chidao ingest $(DOCS)
 	$(VENV)/bin/chidao serve --host $(HOST) --port $(PORT)
 
@@ -29,11 +29,15 @@ ocr:  # Tesseract with its Vietnamese model, for scanned PDFs
 	@test -x /usr/bin/tesseract -a -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata || \
 	  (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie)
 
+office:  # LibreOffice (no GUI) to convert old Word .doc files to .docx
+	@command -v soffice >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui)
+
 browser:  # Debian's Chromium and ChromeDriver for the page tests (Selenium drives them; no browser download)
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 
-test: install fonts browser ocr
+test: install fonts browser ocr office
 	$(PY) -m pytest
 
 lint: install

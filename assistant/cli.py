@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--data-dir", help="data directory (default: $CHIDAO_DATA_DIR or ./data)")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="ingest files or directories (.txt .pdf .html .docx)")
+    p = sub.add_parser("ingest", help="ingest files or directories (.txt .pdf .html .docx .doc)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--groups", help="access groups of these documents, e.g. 'mat' (default: public)")
     p.set_defaults(func=cmd_ingest)

@@ -118,6 +118,8 @@ def compare(name: str, text_doc: object, other: object) -> dict[str, object]:
         "file": name,
         "table_rows": f"{sum(p.kind == 'table_row' for p in b)}/{sum(p.kind == 'table_row' for p in a)}",
         "footnotes": f"{sum(p.kind == 'footnote' for p in b)}/{sum(p.kind == 'footnote' for p in a)}",
+        "linked": f"{sum(bool(p.metadata.get('cited_by')) for p in b if p.kind == 'footnote')}/"
+                  f"{sum(bool(p.metadata.get('cited_by')) for p in a if p.kind == 'footnote')}",
         "similarity": round(similarity("\n".join(p.text for p in a), "\n".join(p.text for p in b)), 4),
         "ocr": any(p.metadata.get("ocr") for p in b),
     }
@@ -147,10 +149,10 @@ def main() -> int:
         rows.append(("PDF", compare(src.name, base, parse_bytes(f"{stem}.pdf", pdf))))
         rows.append(("scanned", compare(src.name, base, parse_bytes(f"{stem}.pdf", scanned))))
     print(f"rendered and parsed in {time.perf_counter() - t0:.0f} s\n")
-    print("| rendering | file | table rows | footnotes | similarity of passage text |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| rendering | file | table rows | footnotes | footnotes linked to their marker | similarity of passage text |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for kind, r in rows:
-        print(f"| {kind} | {r['file']} | {r['table_rows']} | {r['footnotes']} | {r['similarity']} |")
+        print(f"| {kind} | {r['file']} | {r['table_rows']} | {r['footnotes']} | {r['linked']} | {r['similarity']} |")
     questions = load_questions(a.qa)
     print("\n| corpus | recall@1 | recall@5 | MRR@10 | answer_acc |")
     print("| --- | --- | --- | --- | --- |")

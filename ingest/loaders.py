@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from typing import Any
 
 from . import ocr
 from .legacy import repair_legacy
+from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
 from .pdftables import Run, TableState, page_table
 from .quality import vietnamese_score
 from .textnorm import nfc
@@ -138,6 +142,57 @@ def mark_raised_digits(text: str, runs: list[tuple[str, float]]) -> str:
     return text
 
 
+def _ocr_runs(page: ocr.OcrPage) -> list[Run]:
+    """OCR words as text runs in PDF points (y up, on the baseline): the words of one line that sit close
+    together form one run, as a PDF draws a cell's line of text; a wide gap (a cell border) starts another."""
+    runs: list[Run] = []
+    last: ocr.OcrWord | None = None
+    for w in page.words:
+        if set(w.text) <= set("|[]_—-–."):  # table borders read as characters
+            last = None
+            continue
+        text = "I" if w.text == "¡" else w.text  # a roman one, which Tesseract's Vietnamese model reads as ¡
+        height = max(w.box[3] - w.box[1], 1)
+        if last is not None and w.line == last.line and 0 <= w.box[0] - last.box[2] < 0.9 * height:
+            runs[-1].text += " " + text
+        else:
+            runs.append(Run(w.box[0] / page.scale, (page.height - w.baseline) / page.scale, text))
+        last = w
+    return runs
+
+
+class _Layout:
+    """The same PDF opened in pdfium for its line geometry; a file pdfium cannot open just has none."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: Any = None
+        self._failed = False
+        self._pages: dict[int, tuple[list[PrintedLine], float]] = {}
+
+    def lines(self, index: int) -> tuple[list[PrintedLine], float]:
+        if self._failed:
+            return [], 0.0
+        try:
+            if self._pdf is None:
+                import pypdfium2 as pdfium
+
+                self._pdf = pdfium.PdfDocument(self._data)
+            if index >= len(self._pdf):
+                return [], 0.0
+            if index not in self._pages:
+                self._pages = {k: v for k, v in self._pages.items() if k >= index - 1}
+                self._pages[index] = printed_lines(self._pdf[index])
+            return self._pages[index]
+        except Exception:  # noqa: BLE001 - geometry only refines paragraphs; the text is pypdf's
+            self._failed = True
+            return [], 0.0
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+
 class PdfParser:
     suffixes: tuple[str, ...] = (".pdf",)
 
@@ -147,6 +202,7 @@ class PdfParser:
 
         if not data.lstrip()[:5].startswith(b"%PDF"):
             raise CorruptFile("not a PDF (no %PDF header)")
+        layout = _Layout(data)
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
@@ -161,6 +217,7 @@ class PdfParser:
             warnings: list[str] = []
             ocr_pages: dict[int, float] = {}
             table = TableState()  # a task table runs across pages: its columns are read once
+            markers = ocr.MarkerNumbers()  # footnote markers OCR saw raised but could not read
             for i, page in enumerate(reader.pages, start=1):
                 runs: list[tuple[str, float]] = []
                 placed: list[Run] = []
@@ -187,7 +244,13 @@ class PdfParser:
 
                 raw = page.extract_text(visitor_text=visit, visitor_operand_before=borders) or ""
                 table_lines = page_table(placed, table, rules) if placed else None
-                raw = "\n".join(table_lines) if table_lines else mark_raised_digits(raw, runs)
+                runs_on = False
+                if table_lines:
+                    raw = "\n".join(table_lines)
+                else:
+                    printed, page_width = layout.lines(i - 1)
+                    raw, runs_on = with_paragraph_breaks(mark_raised_digits(raw, runs), printed, i, page_width,
+                                                         layout.lines(i)[0])
                 text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
                 words = len(text.split())
                 if words >= 15 and vietnamese_score(text) < GARBLED_BELOW:  # fonts without Vietnamese mappings
@@ -197,24 +260,31 @@ class PdfParser:
                                         f"read by {how}")
                         if how.startswith("OCR"):
                             ocr_pages[i] = float(how.split("confidence ")[1].rstrip("%)"))
-                        text = better
+                        text, runs_on = better, False
                 if sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # no text layer: a scan
                     try:
                         page_ocr = ocr.ocr_pdf_page(data, i - 1)
                     except Exception as exc:  # noqa: BLE001 - a page OCR cannot read is reported, not fatal
                         warnings.append(f"page {i}: OCR failed ({type(exc).__name__})")
                     else:
-                        text = page_ocr.text
+                        text, runs_on = page_ocr.text, False
                         ocr_pages[i] = round(page_ocr.confidence, 1)
+                        ruled = [(page_ocr.height - y) / page_ocr.scale for y in page_ocr.rules]
+                        scanned_table = page_table(_ocr_runs(page_ocr), table, ruled, page_ocr.read_cell)
+                        if scanned_table:  # a scanned task table: its rows from the words' positions
+                            text = "\n".join(scanned_table)
                 legacy = legacy or enc
-                lines.extend(_lines(text, i))
-                lines.append(Line("", i))
+                lines.extend(_lines(markers.fill(text, read_by_ocr=i in ocr_pages), i))
+                if not runs_on:  # a paragraph running over the page is not cut by it
+                    lines.append(Line("", i))
                 for tick in PAGE_DONE:
                     tick()
         except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
             if isinstance(exc, CorruptFile):
                 raise
             raise CorruptFile(f"unreadable PDF: {exc}") from exc
+        finally:
+            layout.close()
         doc = RawDocument(path, lines, "pdf", warnings)
         doc.ocr_pages = ocr_pages
         if ocr_pages:
@@ -289,7 +359,54 @@ class DocxParser:
         return RawDocument(path, [Line(nfc(ln.text)) for ln in lines], "docx")
 
 
-PARSERS: tuple[Parser, ...] = (TextParser(), PdfParser(), HtmlParser(), DocxParser())
+OFFICE_TIMEOUT_S = 50.0  # inside the parse worker, whose no-progress limit is 60 s
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound-file signature of Word 97–2003 documents
+
+
+def office_program() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+class DocParser:
+    """Word 97–2003 .doc files, converted to .docx by LibreOffice headless (when installed), then read as
+    .docx: headings, paragraphs and table rows come through the same way."""
+
+    suffixes: tuple[str, ...] = (".doc",)
+
+    def read(self, path: str, data: bytes) -> RawDocument:
+        program = office_program()
+        if program is None:
+            raise UnsupportedFormat(".doc (Word 97–2003) needs LibreOffice to be read (Debian: "
+                                    "libreoffice-writer-nogui); otherwise convert the file to .docx")
+        if not data.startswith(_OLE2):
+            raise CorruptFile("not a Word .doc file (no OLE2 header)")
+        with tempfile.TemporaryDirectory(prefix="chidao-doc-") as tmp:
+            source = os.path.join(tmp, "in.doc")
+            with open(source, "wb") as fh:
+                fh.write(data)
+            # A private profile: LibreOffice refuses to run twice on one profile, and never touches $HOME.
+            profile = "file://" + os.path.join(tmp, "profile")
+            try:
+                done = subprocess.run([program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                                       "--convert-to", "docx", "--outdir", tmp, source],
+                                      capture_output=True, timeout=OFFICE_TIMEOUT_S)
+            except subprocess.TimeoutExpired as exc:
+                raise CorruptFile(f"LibreOffice did not convert the .doc within {OFFICE_TIMEOUT_S:.0f} s") from exc
+            target = os.path.join(tmp, "in.docx")
+            if done.returncode != 0 or not os.path.exists(target):
+                said = [ln.strip() for ln in done.stderr.decode(errors="replace").splitlines() if ln.strip()]
+                raise CorruptFile(f"LibreOffice could not convert this .doc: {said[-1][-160:] if said else 'no output'}")
+            with open(target, "rb") as fh:
+                converted = fh.read()
+        doc = DocxParser().read(path, converted)
+        if not looks_like_text("\n".join(ln.text for ln in doc.lines)):  # LibreOffice opens nearly anything
+            raise CorruptFile("no readable text in this .doc (damaged or not a Word document)")
+        doc.fmt = "doc"
+        doc.warnings.append("Word 97–2003 .doc converted by LibreOffice")
+        return doc
+
+
+PARSERS: tuple[Parser, ...] = (TextParser(), PdfParser(), HtmlParser(), DocxParser(), DocParser())
 SUPPORTED_SUFFIXES = tuple(s for p in PARSERS for s in p.suffixes)
 
 
@@ -303,6 +420,8 @@ def content_type_problem(name: str, data: bytes) -> str:
     suffix = os.path.splitext(name)[1].lower()
     if head.startswith(b"%PDF") or (head.startswith(b"PK") and suffix == ".docx"):
         return ""
+    if suffix == ".doc" and data.startswith(_OLE2):
+        return ""  # Word 97–2003 (OLE2), read through LibreOffice
     if any(data.startswith(m) for m in _BINARY_MAGIC) or head.startswith(b"PK"):
         return f"'{name}' is a binary file (image, archive, program or old Office format), not a document"
     if suffix == ".pdf":
@@ -326,8 +445,6 @@ def sniff_format(name: str, data: bytes) -> Parser:
         return PARSERS[3]
     if suffix == ".pdf":
         raise CorruptFile("not a PDF (no %PDF header)")
-    if suffix == ".doc":
-        raise UnsupportedFormat(".doc (Word 97) is not supported; convert it to .docx")
     for parser in PARSERS:
         if suffix in parser.suffixes:
             return parser

@@ -7,6 +7,7 @@ header repeated on every page is read once; cells above a page's first STT conti
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _HEADER_WORDS = re.compile(r"^\s*(STT|TT|Nhiệm vụ|Nội dung|Tiến độ|Thời gian|Thời hạn|Cơ quan chủ trì|Chủ trì|"
@@ -41,7 +42,11 @@ def _header(runs: list[Run]) -> tuple[float, list[Run]] | None:
     return y, cells
 
 
-def page_table(runs: list[Run], state: TableState, rules: list[float] | None = None) -> list[str] | None:
+CellReader = Callable[[float, float, float, float], str]  # (x0, top, x1, bottom) in points → text
+
+
+def page_table(runs: list[Run], state: TableState, rules: list[float] | None = None,
+               read_cell: CellReader | None = None) -> list[str] | None:
     """Lines for a page that holds (a piece of) a task table, or None when the page has none. `rules`: the y
     of the table's horizontal borders (cell rectangles, ruled lines) when the page draws them — then a row is
     the band between two borders, whatever the vertical alignment of its cells."""
@@ -71,7 +76,7 @@ def page_table(runs: list[Run], state: TableState, rules: list[float] | None = N
 
     ys = sorted({round(y, 1) for y in (rules or [])}, reverse=True)
     if len(ys) >= 3:
-        return out + _banded(body, ys, cols, col_of, state)
+        return out + _banded(body, ys, cols, col_of, state, read_cell)
     anchors = sorted((r for r in body if col_of(r.x) == 0 and _STT.match(r.text)), key=lambda r: -r.y)
     blocks: dict[int, list[list[Run]]] = {}
     for i in range(len(cols)):
@@ -106,21 +111,26 @@ def page_table(runs: list[Run], state: TableState, rules: list[float] | None = N
     return out
 
 
-def _banded(body: list[Run], ys: list[float], cols: list[float], col_of: object, state: TableState) -> list[str]:
+def _banded(body: list[Run], ys: list[float], cols: list[float], col_of: object, state: TableState,
+            read_cell: CellReader | None = None) -> list[str]:
     """Rows as the bands between horizontal borders; the first band of a page without an STT continues the
-    row before (a row cut by the page break)."""
+    row before (a row cut by the page break). A scanned row whose STT the page's OCR dropped has it read
+    again from its cell."""
     out: list[str] = []
-    bands: list[list[list[Run]]] = []
+    bands: list[tuple[float, float, list[list[Run]]]] = []
     for top, bottom in zip(ys, ys[1:]):
         cells: list[list[Run]] = [[] for _ in cols]
         for r in body:
             if bottom - 0.5 <= r.y <= top + 0.5:
                 cells[col_of(r.x)].append(r)  # type: ignore[operator]
         if any(cells):
-            bands.append(cells)
-    for n, cells in enumerate(bands):
-        texts = [" ".join(re.sub(r"\s+", " ", r.text).strip()
-                          for r in sorted(c, key=lambda r: (-round(r.y), r.x))).strip() for c in cells]
+            bands.append((top, bottom, cells))
+    for n, (top, bottom, cells) in enumerate(bands):
+        texts = [" ".join(re.sub(r"\s+", " ", r.text).strip() for r in _reading_order(c)).strip() for c in cells]
+        if not texts[0] and read_cell is not None and len(cols) > 1:
+            number = read_cell(cols[0] - 1.5, top - 1.5, cols[1] - 4.5, bottom + 1.5).strip(" .")
+            if _STT.match(number):
+                texts[0] = number
         if not texts[0] and n == 0 and state.rows:
             state.rows[-1] = [(a + " " + b).strip() for a, b in zip(state.rows[-1], texts)]
             out.append("\t".join(texts))  # a continuation row (empty STT), as tables.py expects
@@ -128,6 +138,18 @@ def _banded(body: list[Run], ys: list[float], cols: list[float], col_of: object,
         state.rows.append(texts)
         out.append("\t".join(texts))
     return out
+
+
+def _reading_order(runs: list[Run]) -> list[Run]:
+    """Top to bottom, and left to right within a line (runs of one line may sit a fraction of a point apart,
+    as OCR'd words do)."""
+    lines: list[list[Run]] = []
+    for r in sorted(runs, key=lambda r: -r.y):
+        if lines and abs(lines[-1][0].y - r.y) < 2.0:
+            lines[-1].append(r)
+        else:
+            lines.append([r])
+    return [r for line in lines for r in sorted(line, key=lambda r: r.x)]
 
 
 def _plain_lines(runs: list[Run]) -> list[str]:

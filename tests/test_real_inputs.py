@@ -7,6 +7,8 @@ from __future__ import annotations
 import difflib
 import re
 
+import pytest
+
 from ingest.legacy import looks_tcvn3, tcvn3_to_unicode, unicode_to_tcvn3
 from ingest.pipeline import parse_bytes
 
@@ -90,7 +92,7 @@ def test_raised_footnote_digits_never_alter_a_figure() -> None:
     assert "20236" not in text and "2023⁶" in text
     footnote = next(p for p in doc.passages if p.kind == "footnote")
     assert footnote.metadata["footnote_no"] == 6 and "1.112,5 ha" in footnote.text
-    holder = next(p for p in doc.passages if p.kind != "footnote")
+    holder = next(p for p in doc.passages if p.kind == "paragraph")
     assert holder.metadata["footnotes"][0]["n"] == 6
 
 
@@ -106,15 +108,15 @@ def scanned(pdf_bytes: bytes, dpi: int = 200) -> bytes:
     for i in range(len(src)):
         buf = io.BytesIO()
         src[i].render(scale=dpi / 72).to_pil().save(buf, format="PNG")
-        out.add_page()
-        out.image(buf, x=0, y=0, w=out.w, h=out.h)
+        width, height = src[i].get_size()
+        out.add_page(format=(width, height))
+        out.image(buf, x=0, y=0, w=width, h=height)
     return bytes(out.output())
 
 
 def test_scanned_pdf_is_read_by_ocr() -> None:
     import io
 
-    import pytest
     from pypdf import PdfReader
 
     from ingest import ocr
@@ -143,7 +145,6 @@ def test_a_lying_text_layer_is_read_again() -> None:
     garbage is detected (share of Vietnamese syllables) and the page is read again — here by OCR."""
     import io
 
-    import pytest
     from fpdf import FPDF
     from fpdf.enums import TextMode
 
@@ -230,3 +231,159 @@ def test_task_table_inside_a_pdf_keeps_its_rows() -> None:
                                       " ".join(str(pdf_rows[md["stt"]].get(f, "")).split()), autojunk=False).ratio()
               for md in text_rows for f in fields]
     assert sum(ratios) / len(ratios) >= 0.99 and min(ratios) >= 0.9
+
+
+def test_pdf_paragraphs_come_from_the_page_layout() -> None:
+    """Justified paragraphs with first-line indents and no spacing, a folio, a paragraph running over the
+    page: plain extraction gives bare lines; the parse gives the paragraphs as printed."""
+    from fpdf import FPDF
+
+    from ingest.loaders import PdfParser
+    from ingest.structure import join_lines
+
+    body = ("Tổng diện tích gieo trồng vụ Đông Xuân toàn tỉnh đạt 6.137,6 ha, bằng 12,7% kế hoạch, tăng 3,2% so với "
+            "cùng kỳ. Đàn gia súc, gia cầm tiếp tục phát triển ổn định; công tác trồng, chăm sóc và khoanh nuôi "
+            "bảo vệ rừng được quan tâm.")
+    pdf = FPDF()
+    pdf.set_margins(30, 20, 15)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_font("dv", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dv", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 7, "1.1. Sản xuất nông, lâm nghiệp")
+    title = "Chỉ đạo tăng cường công tác phòng, chống dịch bệnh mùa Đông Xuân"  # a bulletin item's title
+    for k in range(9):
+        pdf.set_x(pdf.l_margin)
+        if k == 4:
+            pdf.multi_cell(0, 7, title)
+            pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(0, 7, f"      Đoạn {k + 1}. {body}", align="J")
+    for page in (1, 2):
+        pdf.page = page
+        pdf.set_xy(100, 8)
+        pdf.cell(10, 5, str(page))  # the folio above the text
+    paragraphs = [ln.text for ln in join_lines(PdfParser().read("r.pdf", bytes(pdf.output())).lines)]
+    assert paragraphs[0] == "1.1. Sản xuất nông, lâm nghiệp"
+    assert paragraphs.pop(5) == title  # not run into the paragraph under it
+    assert [t.split(".")[0] for t in paragraphs[1:]] == [f"Đoạn {k + 1}" for k in range(9)]  # one line each
+    assert all(t.endswith("bảo vệ rừng được quan tâm.") for t in paragraphs[1:])  # incl. the one over the page
+    assert "1" not in paragraphs and "2" not in paragraphs
+
+
+def test_word_97_doc_is_read_through_libreoffice(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A real .doc (made here by LibreOffice from HTML) reads like the same content as .docx: headings,
+    paragraphs, the task table's rows. Without LibreOffice the report says what to install."""
+    import subprocess
+
+    from ingest.loaders import office_program
+
+    program = office_program()
+    if program is None:
+        pytest.skip("LibreOffice is not installed (make office)")
+    rows = [["STT", "Nhiệm vụ", "Tiến độ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả"],
+            ["1", "Tổ chức thực hiện các nhiệm vụ tại Kế hoạch CCHC", "Trong năm 2024", "Sở Nội vụ",
+             "Các sở, ban, ngành", "100% nhiệm vụ hoàn thành"],
+            ["2", "Báo cáo kết quả thực hiện công tác CCHC", "Quý IV/2024", "Văn phòng UBND tỉnh", "",
+             "Báo cáo đúng hạn"]]
+    rows += [[str(k), f"Nhiệm vụ số {k} về chuyển đổi số", "Thường xuyên", "Sở Thông tin và Truyền thông",
+              "UBND cấp huyện", f"Kết quả {k}"] for k in range(3, 8)]
+    table = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    (tmp_path / "ke-hoach.html").write_text(
+        "<html><body><h1>KẾ HOẠCH cải cách hành chính năm 2024</h1><p>I. MỤC ĐÍCH, YÊU CẦU</p>"
+        "<p>Tổng diện tích gieo trồng đạt 6.137,6 ha, tăng 3,2% so với cùng kỳ.</p>"
+        f"<table border='1'>{table}</table></body></html>", encoding="utf-8")
+    subprocess.run([program, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--infilter=HTML (StarWriter)", "--convert-to", "doc:MS Word 97", "--outdir", str(tmp_path),
+                    str(tmp_path / "ke-hoach.html")], capture_output=True, timeout=120, check=True)
+    data = (tmp_path / "ke-hoach.doc").read_bytes()
+    assert data.startswith(b"\xd0\xcf\x11\xe0")
+    doc = parse_bytes("ke-hoach.doc", data)
+    text = "\n".join(p.text for p in doc.passages)
+    assert "6.137,6 ha" in text and "3,2%" in text
+    table_rows = [p for p in doc.passages if p.kind == "table_row"]
+    assert len(table_rows) == 7
+    assert "Văn phòng UBND tỉnh" in table_rows[1].text and "Quý IV/2024" in table_rows[1].text
+    assert table_rows[6].metadata["stt"] == "7" and "Kết quả 7" in table_rows[6].text
+
+
+def _report_with_raised_markers() -> bytes:
+    """A report page whose footnote markers are small raised digits, with the footnotes at the page foot."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dv", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("dv", size=12)
+    pdf.multi_cell(0, 8, "BÁO CÁO\nTình hình kinh tế - xã hội tháng 4 năm 2025\n\nI. TÌNH HÌNH CHUNG\n")
+    for n, (before, after) in enumerate([("Tổng diện tích gieo trồng đạt 6.137,6 ha, tăng 3,2% so với năm 2023",
+                                          ". Đàn gia súc phát triển ổn định."),
+                                         ("Kim ngạch xuất nhập khẩu ước đạt 570 triệu USD, tăng 81% so với cùng kỳ",
+                                          "; xuất khẩu 260 triệu USD.")], start=6):
+        pdf.set_x(pdf.l_margin)
+        pdf.write(8, before)
+        pdf.char_vpos = "SUP"
+        pdf.write(8, str(n))
+        pdf.char_vpos = "LINE"
+        pdf.write(8, after + "\n")
+    pdf.set_y(250)
+    pdf.set_font("dv", size=10)
+    for n, body in ((6, " Trong đó: lúa 1.840 ha, ngô 1.112,5 ha."), (7, " Nhập khẩu 310 triệu USD, tăng 87,9%.")):
+        pdf.set_x(pdf.l_margin)
+        pdf.char_vpos = "SUP"
+        pdf.write(6, str(n))
+        pdf.char_vpos = "LINE"
+        pdf.write(6, body + "\n")
+    return bytes(pdf.output())
+
+
+def test_scanned_footnotes_keep_their_numbers_and_figures() -> None:
+    """OCR reads a raised `⁶` as `6`, `!` or a quote mark and glues it to the figure: the glyph boxes tell it
+    is raised, so the figure stays intact and the footnotes keep their numbers."""
+    from ingest import ocr
+
+    if not ocr.available():
+        pytest.skip("tesseract-ocr and tesseract-ocr-vie are installed by `make test`")
+    doc = parse_bytes("bao-cao-scan.pdf", scanned(_report_with_raised_markers()))
+    text = "\n".join(p.text for p in doc.passages)
+    assert "20236" not in text and "81%7" not in text and "817" not in text  # no figure altered
+    assert "6.137,6 ha" in text and "570 triệu USD" in text
+    notes = {p.metadata["footnote_no"]: p.text for p in doc.passages if p.kind == "footnote"}
+    assert set(notes) == {6, 7} and "1.112,5 ha" in notes[6] and "87,9%" in notes[7]
+    assert any(p.metadata.get("footnotes") for p in doc.passages if p.kind == "paragraph")  # a marker links
+
+
+def test_scanned_task_table_keeps_its_rows_and_columns() -> None:
+    """The bordered task table rasterised: its rows come back from the OCR'd words' positions and the
+    page's ruled lines, with the same cells as the tab-separated text (OCR errors aside)."""
+    from fpdf import FPDF
+
+    from ingest import ocr
+
+    from .conftest import CORPUS
+
+    if not ocr.available():
+        pytest.skip("tesseract-ocr and tesseract-ocr-vie are installed by `make test`")
+    source = (CORPUS / "phu-luc-ke-hoach-126-par-index-2024.txt").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in source.splitlines() if "\t" in line][:14]  # header + the first rows
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.add_font("dv", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.add_font("dv", "B", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    pdf.set_font("dv", size=8)
+    pdf.add_page()
+    pdf.multi_cell(pdf.epw, 5, "PHỤ LỤC CÁC NHIỆM VỤ, GIẢI PHÁP NHẰM NÂNG CAO CHỈ SỐ PAR INDEX NĂM 2024")
+    pdf.set_x(pdf.l_margin)
+    with pdf.table(col_widths=(12, 70, 25, 35, 35, 70), repeat_headings=1, line_height=4) as table:
+        for r in rows:
+            row = table.row()
+            for value in (r + [""] * 6)[:6]:
+                row.cell(value)
+    text_pdf = bytes(pdf.output())
+    clean = [p for p in parse_bytes("phu-luc.pdf", text_pdf).passages if p.kind == "table_row"]
+    read = [p for p in parse_bytes("phu-luc-scan.pdf", scanned(text_pdf)).passages if p.kind == "table_row"]
+    assert len(read) == len(clean) >= 8
+    assert [p.metadata["stt"] for p in read] == [p.metadata["stt"] for p in clean]
+    for a, b in zip(clean, read):
+        for field in ("lead", "deadline"):
+            assert difflib.SequenceMatcher(None, a.metadata.get(field, ""), b.metadata.get(field, "")).ratio() > 0.9
+    similarity = [difflib.SequenceMatcher(None, a.text, b.text, autojunk=False).ratio() for a, b in zip(clean, read)]
+    assert sum(similarity) / len(similarity) >= 0.95
