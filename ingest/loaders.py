@@ -11,6 +11,7 @@ import zipfile
 from typing import Any
 
 from . import ocr
+from .docxnumbers import Numbering
 from .legacy import repair_legacy
 from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
 from .pdftables import Run, TableState, page_table
@@ -339,12 +340,14 @@ class DocxParser:
         except Exception as exc:  # noqa: BLE001 - python-docx raises many types for bad files
             raise CorruptFile(f"unreadable DOCX: {exc}") from exc
         lines: list[Line] = []
+        numbering = Numbering(document)
         body = document.element.body
         for child in body.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
                 text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-                lines += [Line(text), Line("")]
+                label = numbering.label(child) if text.strip() else ""
+                lines += [Line(f"{label} {text}" if label else text), Line("")]
             elif tag == "tbl":
                 for tr in child.iter():
                     if not tr.tag.endswith("}tr"):

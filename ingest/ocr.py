@@ -322,6 +322,10 @@ class MarkerNumbers:
 _FROM_SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
+def _opens_footnote(line: str) -> bool:
+    return line[:1] in (UNKNOWN_MARKER, *"⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def from_hocr(hocr: str) -> OcrPage:
     """Words grouped back into lines; a blank line between paragraphs; raised digits as footnote markers."""
     parser = _Hocr()
@@ -330,6 +334,7 @@ def from_hocr(hocr: str) -> OcrPage:
     words: list[OcrWord] = []
     confs: list[float] = []
     last_par: int | None = None
+    in_footnote = False
     for n, line in enumerate(parser.lines):
         texts = []
         for k, w in enumerate(line.words):
@@ -345,8 +350,15 @@ def from_hocr(hocr: str) -> OcrPage:
                 confs.append(w.confidence)
         if not texts:
             continue
-        if last_par is not None and line.paragraph != last_par:
+        joined = " ".join(texts)
+        same_par = last_par is not None and line.paragraph == last_par
+        if last_par is not None and not same_par:
             out.append("")
-        out.append(" ".join(texts))
+            in_footnote = False
+        if same_par and in_footnote and not _opens_footnote(joined):
+            out[-1] += " " + joined  # a footnote's next line (its first may start with a digit or a capital)
+        else:
+            out.append(joined)
+            in_footnote = _opens_footnote(joined)
         last_par = line.paragraph
     return OcrPage("\n".join(out), sum(confs) / len(confs) if confs else 0.0, words)

@@ -387,3 +387,49 @@ def test_scanned_task_table_keeps_its_rows_and_columns() -> None:
             assert difflib.SequenceMatcher(None, a.metadata.get(field, ""), b.metadata.get(field, "")).ratio() > 0.9
     similarity = [difflib.SequenceMatcher(None, a.text, b.text, autojunk=False).ratio() for a, b in zip(clean, read)]
     assert sum(similarity) / len(similarity) >= 0.95
+
+
+def test_docx_list_numbers_give_the_sections() -> None:
+    """Word draws "I.", "1.", "a)" from numbering definitions, not text: they are rendered, so a plan's
+    numbered headings give its sections and a bullet stays a list item."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    d.add_paragraph("KẾ HOẠCH Cải cách hành chính năm 2024")
+    numbered("MỤC ĐÍCH, YÊU CẦU", 0)
+    numbered("Mục đích", 1)
+    d.add_paragraph("Nâng cao Chỉ số cải cách hành chính của tỉnh năm 2024 lên nhóm khá.")
+    numbered("Yêu cầu", 1)
+    numbered("Bảo đảm đúng tiến độ", 2)
+    numbered("Bảo đảm hiệu quả", 2)
+    numbered("NỘI DUNG", 0)
+    numbered("Cải cách thể chế", 1)
+    d.add_paragraph("Rà soát 100% văn bản quy phạm pháp luật do tỉnh ban hành.")
+    buf = io.BytesIO()
+    d.save(buf)
+    from ingest.loaders import DocxParser
+
+    lines = [ln.text for ln in DocxParser().read("ke-hoach.docx", buf.getvalue()).lines if ln.text]
+    assert lines[1:6] == ["I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", lines[3], "2. Yêu cầu", "a) Bảo đảm đúng tiến độ"]
+    assert lines[6:9] == ["b) Bảo đảm hiệu quả", "II. NỘI DUNG", "1. Cải cách thể chế"]  # levels restart
+    doc = parse_bytes("ke-hoach.docx", buf.getvalue())
+    last = next(p for p in doc.passages if "Rà soát 100%" in p.text)
+    assert last.metadata["section_title"].startswith("II. NỘI DUNG")
