@@ -16,7 +16,7 @@ from .legacy import repair_legacy
 from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
 from .pdftables import Run, TableState, page_table
 from .quality import vietnamese_score
-from .textnorm import nfc
+from .textnorm import DIGIT_TO_SUP, nfc
 from .types import Line, Parser, RawDocument
 
 
@@ -78,7 +78,6 @@ class TextParser:
         return doc
 
 
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # Called after each PDF page: the parse worker uses it as a heartbeat, so a long scanned document (OCR page
 # by page) is not mistaken for a parse that loops.
 PAGE_DONE: list[Any] = []
@@ -138,7 +137,7 @@ def mark_raised_digits(text: str, runs: list[tuple[str, float]]) -> str:
             if i < 0:
                 continue
             j = i + 1
-        text = text[:j] + digits.translate(_SUP) + text[j + len(digits) :]
+        text = text[:j] + digits.translate(DIGIT_TO_SUP) + text[j + len(digits) :]
         pos = j
     return text
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from .textnorm import DIGIT_TO_SUP, SUP_RUN, SUPERSCRIPT_DIGITS, sup_to_int
+
 DPI = 300
 PAGE_TIMEOUT_S = 60.0
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _ONE_LOOKALIKES = "!lI|i"  # a small raised 1 is often read as one of these
 _TRAILING_PUNCT = set(".,;:)")
 UNKNOWN_MARKER = "\ue000"  # a raised marker whose digit OCR misread (`²` as `”`, `⁴` as `*`); numbered later
@@ -56,12 +57,8 @@ class OcrPage:
         cell = self.image.crop(box)
         if cell.getextrema()[0] > 128:  # no ink: an empty cell (a row continued from the page before)
             return ""
-        buf = io.BytesIO()
-        cell.save(buf, format="PNG")
         try:
-            out = subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "--psm", "7", "--dpi", str(DPI),
-                                  "-c", "tessedit_char_whitelist=0123456789.IVXLC"],
-                                 input=buf.getvalue(), capture_output=True, timeout=timeout_s)
+            out = _tesseract(cell, timeout_s, "--psm", "7", "-c", "tessedit_char_whitelist=0123456789.IVXLC")
         except subprocess.TimeoutExpired:
             return ""
         return out.stdout.decode("utf-8", errors="replace").strip() if out.returncode == 0 else ""
@@ -85,18 +82,21 @@ def ocr_pdf_page(data: bytes, index: int, timeout_s: float = PAGE_TIMEOUT_S) -> 
         image = pdf[index].render(scale=DPI / 72, grayscale=True).to_pil()
     finally:
         pdf.close()
-    rules = horizontal_rules(image)
-    cleaned = without_lines(image)
-    buf = io.BytesIO()
-    cleaned.save(buf, format="PNG")
-    out = subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "--psm", "3", "--dpi", str(DPI),
-                          "-c", "hocr_char_boxes=1", "hocr"],
-                         input=buf.getvalue(), capture_output=True, timeout=timeout_s)
+    cleaned, rules = without_ruled_lines(image)
+    out = _tesseract(cleaned, timeout_s, "--psm", "3", "-c", "hocr_char_boxes=1", "hocr")
     if out.returncode != 0:
         raise RuntimeError(f"tesseract failed: {out.stderr.decode(errors='replace')[-200:]}")
     page = from_hocr(out.stdout.decode("utf-8", errors="replace"))
     page.height, page.rules, page.image = float(image.height), rules, cleaned
     return page
+
+
+def _tesseract(image: Any, timeout_s: float, *options: str) -> subprocess.CompletedProcess[bytes]:
+    """Tesseract's Vietnamese model on one image, PNG through stdin."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(DPI), *options],
+                          input=buf.getvalue(), capture_output=True, timeout=timeout_s)
 
 
 LINE_MIN_PX = 90  # a dark run this long (7.6 mm at 300 dpi) is a ruled line, not a letter's stroke
@@ -126,36 +126,20 @@ def _long_runs(dark: Any, axis: int) -> Any:
     return (hi - lo) > 0
 
 
-def without_lines(image: Any) -> Any:
-    """The page with its ruled lines (table borders, underlines) painted white: Tesseract reads the cells'
-    text instead of taking borders for letters."""
+def without_ruled_lines(image: Any) -> tuple[Any, list[float]]:
+    """The page with its ruled lines (table borders, underlines) painted white, so Tesseract reads the cells'
+    text instead of taking borders for letters; and the y of each long horizontal line (a table's row
+    borders). Rows are counted on long dark runs only: a dense line of text darkens a row as much, but in
+    short strokes."""
     import numpy as np
     from PIL import Image
 
     pixels = np.asarray(image)
-    if pixels.ndim != 2:
-        return image
+    if pixels.ndim != 2 or not pixels.shape[1]:
+        return image, []
     dark = pixels < 128
-    lines = _long_runs(dark, 1) | _long_runs(dark, 0)
-    if not lines.any():
-        return image
-    for shift in (1, 2, -1, -2):  # the grey anti-aliased edges of a line go too
-        lines = lines | np.roll(lines, shift, axis=0) | np.roll(lines, shift, axis=1)
-    cleaned = pixels.copy()
-    cleaned[lines] = 255
-    return Image.fromarray(cleaned)
-
-
-def horizontal_rules(image: Any) -> list[float]:
-    """Rows of the image crossed by a long ruled line (a table's horizontal borders), one y per line. Counted
-    on long dark runs only: a dense line of text darkens a row as much, but in short strokes."""
-    import numpy as np
-
-    dark = np.asarray(image) < 128
-    if dark.ndim != 2 or not dark.shape[1]:
-        return []
-    long_dark = _long_runs(dark, 1)
-    rows = np.flatnonzero(long_dark.sum(axis=1) > 0.3 * dark.shape[1])
+    across = _long_runs(dark, 1)
+    rows = np.flatnonzero(across.sum(axis=1) > 0.3 * dark.shape[1])
     rules: list[float] = []
     run: list[int] = []
     for r in rows.tolist():
@@ -165,7 +149,14 @@ def horizontal_rules(image: Any) -> list[float]:
         run.append(r)
     if run:
         rules.append(sum(run) / len(run))
-    return rules
+    lines = across | _long_runs(dark, 0)
+    if not lines.any():
+        return image, rules
+    for shift in (1, 2, -1, -2):  # the grey anti-aliased edges of a line go too
+        lines = lines | np.roll(lines, shift, axis=0) | np.roll(lines, shift, axis=1)
+    cleaned = pixels.copy()
+    cleaned[lines] = 255
+    return Image.fromarray(cleaned), rules
 
 
 @dataclass
@@ -270,7 +261,7 @@ def _with_markers(word: _Word, line: _Line, next_word: _Word | None, first_in_li
     if start > 0 and any(_raised(c, chars[:start], size) for c in chars[:start]):
         return text  # raised letters inside the word too: a misread line, not a marker
     marker = "".join("1" if c.text in _ONE_LOOKALIKES else c.text for c in chars[start:end])
-    marker = marker.translate(_SUP) if marker.isdigit() else UNKNOWN_MARKER
+    marker = marker.translate(DIGIT_TO_SUP) if marker.isdigit() else UNKNOWN_MARKER
     return "".join(c.text for c in chars[:start]) + marker + "".join(c.text for c in chars[end:])
 
 
@@ -278,8 +269,8 @@ class MarkerNumbers:
     """Footnote markers through a document. A text layer's digits are trusted. OCR misreads small raised
     digits (`⁹` as `3`, `¹⁴` as `1`) or cannot read them at all, so on OCR pages the numbers are set from the
     order footnotes follow: footnote lines count on from the last one (a reading that does not fit the count
-    is replaced; the document's first one is taken as read), and the markers in the text take the numbers of the footnotes printed on their page, in
-    order, the reading only choosing among them."""
+    is replaced; the document's first one is taken as read), and the markers in the text take the numbers of
+    the footnotes printed on their page, in order, the reading only choosing among them."""
 
     def __init__(self) -> None:
         self.opening = 0  # the last footnote line's number
@@ -287,10 +278,10 @@ class MarkerNumbers:
 
     @staticmethod
     def _read(piece: str) -> int | None:
-        return None if piece == UNKNOWN_MARKER else int(piece.translate(_FROM_SUP))
+        return None if piece == UNKNOWN_MARKER else sup_to_int(piece)
 
     def fill(self, text: str, read_by_ocr: bool = False) -> str:
-        lines = [re.split(f"({UNKNOWN_MARKER}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", line) for line in text.split("\n")]
+        lines = [re.split(f"({UNKNOWN_MARKER}|{SUP_RUN.pattern})", line) for line in text.split("\n")]
         in_text: list[tuple[int, int]] = []
         on_page: list[int] = []
         for li, pieces in enumerate(lines):
@@ -302,7 +293,7 @@ class MarkerNumbers:
                         n = self.opening + 1
                     self.opening = n
                     on_page.append(n)
-                    pieces[k] = str(n).translate(_SUP)
+                    pieces[k] = str(n).translate(DIGIT_TO_SUP)
                 else:
                     in_text.append((li, k))
         used: set[int] = set()
@@ -315,15 +306,12 @@ class MarkerNumbers:
                 n = read if read is not None else self.in_text + 1
             used.add(n)
             self.in_text = max(self.in_text, n)
-            lines[li][k] = str(n).translate(_SUP)
+            lines[li][k] = str(n).translate(DIGIT_TO_SUP)
         return "\n".join("".join(pieces) for pieces in lines)
 
 
-_FROM_SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
 def _opens_footnote(line: str) -> bool:
-    return line[:1] in (UNKNOWN_MARKER, *"⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return line[:1] in (UNKNOWN_MARKER, *SUPERSCRIPT_DIGITS)
 
 
 def from_hocr(hocr: str) -> OcrPage:

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .textnorm import ends_sentence, starts_block
+from .textnorm import SUP_TO_DIGIT, SUPERSCRIPT_DIGITS, ends_sentence, starts_block
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?(\d{1,3})(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$", re.I)
-_MARKER_ONLY = re.compile(r"^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+[.,;:)]*\s*$")
+_MARKER_ONLY = re.compile(rf"^\s*[{SUPERSCRIPT_DIGITS}]+[.,;:)]*\s*$")
 GAP_RATIO = 1.35  # a pitch this much wider than the page's usual one is paragraph spacing
 INDENT_SHARE = 0.15  # a line starting this far into the text width is centred or set apart
 
@@ -139,12 +139,9 @@ def drop_page_numbers(texts: list[T], page: int, text_of: Callable[[T], str] = s
     return items
 
 
-_SUPERSCRIPT_TO_DIGIT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-
-
 def _key(text: str) -> str:
     """Letters and digits only: both extractors agree on them where they differ on spaces and markers."""
-    return "".join(ch for ch in text.lower().translate(_SUPERSCRIPT_TO_DIGIT) if ch.isalnum())[:40]
+    return "".join(ch for ch in text.lower().translate(SUP_TO_DIGIT) if ch.isalnum())[:40]
 
 
 def with_paragraph_breaks(text: str, lines: list[PrintedLine], page: int, page_width: float = 0.0,

@@ -9,7 +9,8 @@ import re
 import unicodedata
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+DIGIT_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 SUP_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
@@ -57,7 +58,7 @@ def is_noise_line(line: str) -> bool:
 
 
 def sup_to_int(s: str) -> int:
-    return int(s.translate(_SUP_TO_DIGIT))
+    return int(s.translate(SUP_TO_DIGIT))
 
 
 def strip_superscripts(text: str) -> str:
