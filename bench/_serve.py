@@ -38,3 +38,10 @@ def start_server(data_dir: str | Path, port: int | None = None, env: dict[str, s
         time.sleep(0.2)
     proc.kill()
     raise RuntimeError("chidao serve did not become ready")
+
+
+def ingest_and_serve(corpus: str | Path, data_dir: str | Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`chidao ingest corpus` into data_dir (an upsert: unchanged files are skipped), then start_server."""
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus)], cwd=ROOT, check=True,
+                   env=dict(os.environ, CHIDAO_DATA_DIR=str(data_dir)), stdout=subprocess.DEVNULL)
+    return start_server(data_dir)

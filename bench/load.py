@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 import httpx
-from _serve import ROOT, start_server  # noqa: E402 - bench/ is the script's own directory
+from _serve import ROOT, ingest_and_serve  # noqa: E402 - bench/ is the script's own directory
 
 
 def main() -> int:
@@ -29,10 +28,7 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     a = ap.parse_args()
-    env = dict(os.environ, CHIDAO_DATA_DIR=a.data_dir)
-    cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "ingest", a.corpus], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    proc, base = start_server(a.data_dir)
+    proc, base = ingest_and_serve(a.corpus, a.data_dir)
     questions = [json.loads(line)["question"] for line in open(a.qa, encoding="utf-8") if line.strip()]
     lat: list[float] = []
     shed: list[float] = []

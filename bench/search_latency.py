@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-from _serve import ROOT, start_server  # noqa: E402 - bench/ is the script's own directory
+from _serve import ROOT, ingest_and_serve  # noqa: E402 - bench/ is the script's own directory
 
 
 def post(base: str, path: str, body: dict) -> float:
@@ -42,11 +41,7 @@ def main() -> int:
     ap.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "chidao-bench", "chidao"))
     ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args()
-
-    env = dict(os.environ, CHIDAO_DATA_DIR=a.data_dir)
-    cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "ingest", a.corpus], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    proc, base = start_server(a.data_dir)
+    proc, base = ingest_and_serve(a.corpus, a.data_dir)
     try:
         qs = [json.loads(line) for line in open(a.qa, encoding="utf-8") if line.strip()]
         for q in qs:  # warm-up: model loaded, caches filled
