@@ -252,6 +252,8 @@ def is_loopback(host: str) -> bool:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if not args.qa:
+        return _eval_suite(args)
     from .evaluation import evaluate, load_questions
     from .ingestion import expand_paths
 
@@ -267,6 +269,54 @@ def cmd_eval(args: argparse.Namespace) -> int:
                        "rows": [r.__dict__ for r in report.rows]}, fh, ensure_ascii=False, indent=1)
     print(report.render())
     return 0
+
+
+def _eval_suite(args: argparse.Namespace) -> int:
+    """The three yardsticks (dev, laws, blind), each in its own data dir under --eval-dir, against the floors."""
+    import datetime
+    import os
+
+    from .container import Container
+    from .evalsuite import FLOORS, available, below_floor, default_sets, load_floors, run_set
+    from .settings import Settings
+
+    sets, missing = available(default_sets())
+    for m in missing:
+        print(f"skipped: {m}", file=sys.stderr)
+    if args.only:
+        sets = [s for s in sets if s.name in args.only.split(",")]
+    floors = load_floors()
+    results: dict[str, Any] = {}
+    failures: list[str] = []
+    for s in sets:
+        c = Container(Settings(data_dir=os.path.join(args.eval_dir, s.name)))
+        out = run_set(s, c)
+        results[s.name] = out
+        print(f"\n=== {s.name} ({s.questions.name} on {s.corpus.name})")
+        print(out["render"] if args.verbose and "render" in out else json.dumps(out["summary"], ensure_ascii=False))
+        if "by_kind" in out and not args.verbose:
+            for kind, v in sorted(out["by_kind"].items()):
+                print(f"  {kind:<18} n={v['n']:<3} R@5={v['rk']} MRR={v['mrr']} answer={v['ans']} "
+                      f"abstain={v['abstain']}")
+        if args.verbose and "misses" in out:
+            for m in out["misses"]:
+                print(f"  miss {m}")
+        failures += below_floor(s.name, out["summary"], s.guarded, floors)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({k: {kk: vv for kk, vv in v.items() if kk != "render"} for k, v in results.items()}, fh,
+                      ensure_ascii=False, indent=1)
+    if args.update_floors:
+        data = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() else {}
+        for s in sets:
+            data[s.name] = {m: results[s.name]["summary"][m] for m in s.guarded
+                            if results[s.name]["summary"].get(m) is not None}
+        data["_measured"] = datetime.date.today().isoformat()
+        FLOORS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"floors written to {FLOORS}", file=sys.stderr)
+    for f in failures:
+        print(f"BELOW FLOOR: {f}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -347,11 +397,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", nargs="?")
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("eval", help="retrieval and answer metrics on a QA file (same as score_http.py)")
-    p.add_argument("--qa", required=True, help="JSONL questions with evidence and must_contain")
+    p = sub.add_parser("eval", help="the three evaluation sets against their floors, or one QA file")
+    p.add_argument("--qa", help="one JSONL QA file (score_http.py's metrics); without it: dev, laws and blind")
     p.add_argument("--corpus", help="ingest this directory first (idempotent)")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", help="write rows and summary to this file")
+    p.add_argument("--eval-dir", default="./data-eval", help="data dirs of the three sets (default ./data-eval)")
+    p.add_argument("--only", help="comma-separated set names (dev, laws, blind)")
+    p.add_argument("--update-floors", action="store_true", help="record the measured figures as the floors")
+    p.add_argument("-v", "--verbose", action="store_true", help="per-kind table and every miss")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("check", help="verify the vector index against the catalog (the source of truth)")

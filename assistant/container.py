@@ -77,7 +77,8 @@ class Container:
     def search(self):  # type: ignore[no-untyped-def]
         from .search import SearchService
 
-        return SearchService(self)
+        cache = self.retriever.cache
+        return SearchService(self.retriever, restore=lambda text: cache.restorer.restore(text))
 
     @cached_property
     def conversations(self):  # type: ignore[no-untyped-def]
@@ -94,8 +95,17 @@ class Container:
     @cached_property
     def extractive(self):  # type: ignore[no-untyped-def]
         from .answer import ExtractiveAnswerer
+        from .ranker import AnswerModel
 
-        return ExtractiveAnswerer(self.search, self.settings)
+        cache = self.retriever.cache
+        return ExtractiveAnswerer(
+            self.search, self.settings, AnswerModel.load(),
+            idf=lambda term, folded: self.lexical.idf(term, folded=folded),
+            restore=lambda text: cache.restorer.restore(text),
+            passage_by_id=cache.by_id.get,
+            query_vector=self.retriever.query_vector,
+            vectors=lambda hashes: self.catalog.cached_vectors(self.embedder.name, hashes),
+        )
 
     @cached_property
     def answerer(self):  # type: ignore[no-untyped-def]

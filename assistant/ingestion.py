@@ -19,6 +19,8 @@ from index.catalog import StoredPassage, embed_hash
 from ingest.loaders import CorruptFile, UnsupportedFormat
 from ingest.pipeline import doc_id_for, parse_bytes
 
+from .spans import sentence_texts
+
 if TYPE_CHECKING:
     from .container import Container
 
@@ -122,16 +124,32 @@ class IngestService:
             chunk = missing[i : i + batch]
             vecs = c.embedder.embed_passages([hashes[h] for h in chunk])
             cached.update(zip(chunk, vecs))
+        new_sentences = self._sentence_vectors(stored, cached)
         doc = parsed.meta.as_dict()
         doc.update(sha256=sha, chunker=c.chunker.version, size=len(data), groups=groups)
         c.originals.save(sha, data)
-        new_vectors = {h: cached[h] for h in missing}
+        new_vectors = {h: cached[h] for h in missing} | new_sentences
         stale = c.catalog.replace_document(doc, stored, new_vectors, model)
         vectors = np.stack([cached[embed_hash(p.embed_text)] for p in stored])
         c.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
         c.store.delete(stale)
         c.catalog.clear_dirty(doc_id)
         return FileReport(name, "ingested", doc_id, len(stored), len(missing), warnings=parsed.warnings)
+
+    def _sentence_vectors(self, stored: list[StoredPassage], known: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Vectors of the passages' candidate sentences not embedded yet (shared by text hash, like passages):
+        the answerer compares each sentence with the question, across languages."""
+        c = self.c
+        texts = {embed_hash(t): t for p in stored for t in sentence_texts(p)}
+        todo = [h for h in texts if h not in known]
+        have = c.catalog.cached_vectors(c.embedder.name, todo)
+        todo = sorted((h for h in todo if h not in have), key=lambda h: len(texts[h]))  # similar lengths batch well
+        out: dict[str, np.ndarray] = {}
+        batch = max(1, c.settings.embed_batch) * 2
+        for i in range(0, len(todo), batch):
+            chunk = todo[i : i + batch]
+            out.update(zip(chunk, c.embedder.embed_passages([texts[h] for h in chunk])))
+        return out
 
     def _reconcile(self, doc_id: str) -> None:
         """Make the index hold exactly the catalog's passages of this document (after an interrupted write)."""

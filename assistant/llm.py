@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .answer import ABSTAIN_EN, ABSTAIN_VI, ExtractiveAnswerer
+from domain.followups import looks_like_followup
+
+from .analysis import analyze
+from .answer import ExtractiveAnswerer
+from .compose import ABSTAIN_EN, ABSTAIN_VI
 from .grounding import Grounding, check
 from .injection import flag_instructions
-from .query import analyze, looks_like_followup
 from .sources import citation_of
 from .types import Answer
 

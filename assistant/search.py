@@ -1,16 +1,21 @@
-"""Search: query analysis → hybrid retrieval → results with provenance, as our own types and API dicts."""
+"""Search: the question's analysis → a retrieval plan → hybrid retrieval → results with provenance; listing
+questions ("Sở Nội vụ chủ trì những nhiệm vụ nào?") get every matching task-table row; a turn of a
+conversation is searched with what it leans on."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from index.retrieval import Hit, QueryPlan
+from domain.followups import looks_like_followup
+from index.retrieval import Hit, HybridRetriever, QueryPlan, compile_filters
 
-from .query import analyze, standalone_query
+from .analysis import Analysis, analyze
 
-if TYPE_CHECKING:
-    from .container import Container
+MAX_LISTED_ROWS = 100
+_YTD_TEXT = r"lũy kế|luỹ kế|cộng dồn|\d+ tháng đầu năm|từ đầu năm"
 
 
 @dataclass
@@ -18,15 +23,13 @@ class SearchOutcome:
     hits: list[Hit]
     message: str = ""
     listing: dict[str, Any] | None = None  # a listing question: which column matched which value, how many rows
+    analysis: Analysis | None = None  # of the query searched
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"results": [hit_to_dict(h) for h in self.hits], "message": self.message}
         if self.listing:
             out["listing"] = self.listing
         return out
-
-
-MAX_LISTED_ROWS = 100
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
@@ -39,39 +42,58 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
     }
 
 
+def prefer_patterns(a: Analysis) -> list[str]:
+    """Text features a good passage for this question shows (its period; "chủ trì" for who-questions; a
+    document number when one is asked for; the day and month named): the retriever lifts fused candidates
+    that have them."""
+    prefer: list[str] = []
+    if a.period == "ytd":
+        prefer.append(_YTD_TEXT)
+    elif a.period == "month":
+        prefer.append(r"trong tháng")
+    if a.quarter:
+        prefer.append(rf"quý\s+{re.escape(a.quarter)}\b")
+    if "who" in a.intents:
+        prefer.append(r"chủ trì|\bgiao\b|phụ trách|Cơ quan chủ trì")
+    elif "doc" in a.intents:
+        prefer.append(r"\d+\s?/\s?(\d{4}/)?[A-ZĐ]")
+    for d, mo in a.day_months:  # 25/12 matches "25/12", "25/12/2023", "ngày 25 tháng 12"
+        prefer.append(rf"(?<!\d)0?{d}\s?/\s?0?{mo}(?!\d)|ngày 0?{d} tháng 0?{mo}(?!\d)")
+    return prefer
+
+
 class SearchService:
-    def __init__(self, container: Container) -> None:
-        self.c = container
+    def __init__(self, retriever: HybridRetriever, restore: Callable[[str], str]) -> None:
+        self.retriever = retriever
+        self.restore = restore
+
+    def analyze(self, text: str) -> Analysis:
+        return analyze(text, self.restore)
 
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
-               dense_text: str | None = None) -> SearchOutcome:
-        qa = analyze(query)
-        plan = QueryPlan(text=qa.lexical_text, k=k, filters=dict(filters or {}), number_keys=qa.number_keys,
-                         bare_numbers=qa.bare_numbers, dense_text=dense_text or query,
-                         restore_diacritics=not qa.english, prefer=qa.prefer,
-                         prefer_types=qa.types)
-        hits = self.c.retriever.search(plan)
+               analysis: Analysis | None = None) -> SearchOutcome:
+        a = analysis or self.analyze(query)
+        plan = QueryPlan(text=a.lexical_text, k=k, filters=dict(filters or {}), number_keys=a.number_keys,
+                         bare_numbers=a.bare_numbers, dense_text=query, restore_diacritics=not a.english,
+                         prefer=prefer_patterns(a), prefer_types=a.types, english=a.english)
+        hits = self.retriever.search(plan)
         listing = None
-        if qa.intent == "list" and not qa.number_keys:
-            listing = self._listing(qa.row_field, query, hits, plan)
+        if "list" in a.intents and not a.number_keys:
+            listing = self._listing(a, hits, plan)
         if listing is not None:
             hits = listing[1]
         message = ""
         if not hits:
             message = ("Không có đoạn nào khớp bộ lọc." if filters else "Không tìm thấy đoạn văn bản phù hợp.")
-        return SearchOutcome(hits, message, listing[0] if listing else None)
+        return SearchOutcome(hits, message, listing[0] if listing else None, a)
 
-    def _listing(self, field: str, query: str, hits: list[Hit], plan: QueryPlan,
-                 ) -> tuple[dict[str, Any], list[Hit]] | None:
+    def _listing(self, a: Analysis, hits: list[Hit], plan: QueryPlan) -> tuple[dict[str, Any], list[Hit]] | None:
         """"Sở Nội vụ chủ trì những nhiệm vụ nào?": every table row whose lead column names Sở Nội vụ, the
         ones retrieval ranked first, then the rest in table order."""
-        retriever = self.c.retriever
-        restored = retriever.cache.restorer.restore(query) if analyze(query).folded else query
-        column, value, ids = retriever.list_rows(restored, field)
+        retriever = self.retriever
+        column, value, ids = retriever.list_rows(a.restored, a.row_field)
         if not ids:
             return None
-        from index.retrieval import compile_filters
-
         pred = compile_filters(plan.filters)
         by_id = retriever.cache.by_id
         ids = [i for i in ids if pred is None or pred(by_id[i].metadata)]
@@ -82,25 +104,25 @@ class SearchService:
         return {"field": column, "value": value, "count": len(ids)}, out
 
     def search_in_context(self, question: str, history: list[str], k: int = 10,
-                          filters: dict[str, Any] | None = None) -> tuple[SearchOutcome, str]:
+                          filters: dict[str, Any] | None = None,
+                          analysis: Analysis | None = None) -> tuple[SearchOutcome, str]:
         """Retrieval for a turn of a conversation; returns the outcome and the query it stands for.
 
         A question naming its own document number stands alone. An obvious follow-up ("còn nhập khẩu thì
         sao?") is searched with the previous question's topic. Anything in between is searched both ways and
-        the two rankings fused, so a follow-up phrased as a full question (dev q103) still sees the earlier
-        document while a genuinely new question keeps its own best passages near the top."""
-        if not history or analyze(question).number_keys:
-            return self.search(question, k, filters), question
-        combined = standalone_query(question, history)
-        if combined == question:
-            combined = f"{question} ({history[-1]})"
-        else:
+        the two rankings fused, so a follow-up phrased as a full question still sees the earlier document while
+        a genuinely new question keeps its own best passages near the top."""
+        a = analysis or self.analyze(question)
+        if not history or a.number_keys:
+            return self.search(question, k, filters, a), question
+        combined = f"{question} ({history[-1]})"
+        if looks_like_followup(question):
             return self.search(combined, k, filters), combined
-        alone = self.search(question, k * 2, filters).hits
+        alone = self.search(question, k * 2, filters, a).hits
         joint = self.search(combined, k * 2, filters).hits
         # A conversation anchored on a named document stays on it until another is named: then the joint
         # ranking (which carries that number) counts double.
-        prev = analyze(history[-1])
+        prev = self.analyze(history[-1])
         w_joint = 2.0 if prev.number_keys or prev.bare_numbers else 1.0
         scores: dict[str, float] = {}
         by_id: dict[str, Hit] = {}
@@ -109,5 +131,6 @@ class SearchService:
                 scores[h.passage.id] = scores.get(h.passage.id, 0.0) + weight / (60 + r + 1)
                 by_id.setdefault(h.passage.id, h)
         best = sorted(scores, key=lambda pid: -scores[pid])[:k]
-        hits = [Hit(by_id[pid].passage, scores[pid], by_id[pid].ranks) for pid in best]
-        return SearchOutcome(hits, "" if hits else "Không tìm thấy đoạn văn bản phù hợp."), combined
+        hits = [Hit(by_id[pid].passage, scores[pid], by_id[pid].ranks, by_id[pid].dense) for pid in best]
+        return SearchOutcome(hits, "" if hits else "Không tìm thấy đoạn văn bản phù hợp.", None,
+                             self.analyze(combined)), combined

@@ -191,6 +191,18 @@ class Catalog:
             out.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
         return out
 
+    def vectors_by_id(self, model: str, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of passages by id (the serving cache keeps passages without their embedding text)."""
+        ids = list(ids)
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self._connect().execute(
+                "SELECT p.id, v.vec FROM passages p JOIN vectors v ON v.embed_hash = p.embed_hash AND v.model=? "
+                f"WHERE p.id IN ({','.join('?' * len(chunk))})", [model, *chunk]).fetchall()
+            out.update({pid: np.frombuffer(v, dtype=np.float32) for pid, v in rows})
+        return out
+
     def vectors_for(self, model: str, passages: list[StoredPassage]) -> dict[str, np.ndarray]:
         by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
         return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}

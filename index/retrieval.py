@@ -7,6 +7,7 @@ import os
 import pickle
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ DEPTH = 60
 # date named) gains this share of a first-rank contribution per feature.
 W_PREFER = 0.5
 PREFER_DEPTH = 30
+QUERY_VECTORS_KEPT = 64
 SNAPSHOT_EVERY = 2000  # passages changed before the lexical snapshot is written again
 W_LEX_SCORE = 1.0
 CLOSING_PRIOR = 0.5
@@ -65,6 +67,7 @@ class QueryPlan:
     restore_diacritics: bool = True  # off for English questions
     prefer: list[str] = field(default_factory=list)  # regexes of features a good passage shows
     prefer_types: list[str] = field(default_factory=list)  # folded type codes named by the question ("KH")
+    english: bool = False  # the question is in English: its words meet the Vietnamese text only through e5
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Hit:
     passage: StoredPassage
     score: float
     ranks: dict[str, int]
+    dense: float = 0.0  # cosine of the question and the passage (0 when outside the dense candidates)
 
 
 def _date_int(value: str, end: bool) -> int:
@@ -299,6 +303,22 @@ class HybridRetriever:
     def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, lexical: LexicalIndex) -> None:
         self.catalog, self.store, self.embedder, self.lexical = catalog, store, embedder, lexical
         self.cache = PassageCache(catalog, lexical)
+        self._vectors: OrderedDict[str, Any] = OrderedDict()  # recent query vectors (search, then answer)
+        self._vectors_lock = threading.Lock()
+
+    def query_vector(self, text: str) -> Any:
+        """The question's embedding, kept for the few questions in flight: the answerer compares it with
+        candidate sentences right after the search that computed it."""
+        with self._vectors_lock:
+            if text in self._vectors:
+                self._vectors.move_to_end(text)
+                return self._vectors[text]
+        vec = self.embedder.embed_query(text)
+        with self._vectors_lock:
+            self._vectors[text] = vec
+            while len(self._vectors) > QUERY_VECTORS_KEPT:
+                self._vectors.popitem(last=False)
+        return vec
 
     def resolve_numbers(self, plan: QueryPlan) -> list[str]:
         keys = [k for k in plan.number_keys if k in self.cache.known_numbers()] or list(plan.number_keys)
@@ -337,14 +357,14 @@ class HybridRetriever:
         if folded_query:
             lexical_text = self.cache.restorer.restore(plan.text)
             dense_text = self.cache.restorer.restore(dense_text)
-        vec = self.embedder.embed_query(dense_text)
+        vec = self.query_vector(dense_text)
         where = None
         if pred is not None:  # an explicit filter: Chroma searches those documents only
             ok_docs = sorted({by_id[pid].doc_id for pid in by_id if allowed is not None and allowed(pid)})
             where = {"doc_id": {"$in": ok_docs}}
         dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
-        dense = self._exact_order(dense, vec)
+        dense, sims = self._exact_order(dense, vec)
         rankings.append((W_DENSE, dense, "dense"))
 
         if folded_query:  # restored words may be wrong: the folded field of the original keeps an equal say
@@ -386,7 +406,10 @@ class HybridRetriever:
         self._prefer(plan, scores)
         self._lift_footnote_holders(scores, ranks, allowed)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
-        return [Hit(by_id[pid], s, ranks[pid]) for pid, s in best]
+        missing = [pid for pid, _ in best if pid not in sims]
+        if missing:  # found by the lexical or number path only: their cosine too, for the answerer
+            sims.update(self._exact_order(missing, vec)[1])
+        return [Hit(by_id[pid], s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best]
 
     def list_rows(self, query: str, field: str = "") -> tuple[str, str, list[str]]:
         """Rows of task tables whose column (lead / partner / deadline; any when not said) holds a value the
@@ -407,20 +430,19 @@ class HybridRetriever:
         ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
         return f, value, ids
 
-    def _exact_order(self, ids: list[str], vec: Any) -> list[str]:
+    def _exact_order(self, ids: list[str], vec: Any) -> tuple[list[str], dict[str, float]]:
         """Re-rank the ANN candidates by exact cosine with the catalog's stored vectors: HNSW order among
         near-ties (pieces of one item) is approximate and varied between processes; this is reproducible."""
         import numpy as np
 
-        passages = [self.cache.by_id[pid] for pid in ids]
-        vecs = self.catalog.vectors_for(self.embedder.name, passages)
-        if len(vecs) != len(ids):
-            return ids
+        vecs = self.catalog.vectors_by_id(self.embedder.name, ids)
         q = np.asarray(vec, dtype=np.float32)
         q = q / (np.linalg.norm(q) or 1.0)
         sims = {pid: float(np.dot(v, q) / (np.linalg.norm(v) or 1.0)) for pid, v in vecs.items()}
+        if len(vecs) != len(ids):
+            return ids, sims
         return sorted(ids, key=lambda pid: (-round(sims[pid], 6), self.cache.by_id[pid].doc_id,
-                                            self.cache.by_id[pid].position))
+                                            self.cache.by_id[pid].position)), sims
 
     def _demote(self, plan: QueryPlan, scores: dict[str, float]) -> None:
         """Closing blocks (Nơi nhận lists, signatures) and site furniture look like everything to the dense

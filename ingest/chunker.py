@@ -74,7 +74,7 @@ def _pack(texts: list[str], limit: int = MAX_CHARS) -> list[str]:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-6"
+    version = "structured-7"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         blocks = to_blocks(raw.lines)

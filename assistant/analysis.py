@@ -1,0 +1,134 @@
+"""Question analysis, once per question: its language, whether it was typed without diacritics (and the
+text with them restored from the corpus's own words), the document numbers it names (full or bare: `CV 1887`),
+the document types it names, what it asks for (domain.questions), the period, quarter and dates it is about,
+the counted noun, and its content terms. Search, listing and the answerer all read this one analysis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from domain.doctypes import CONG_VAN, ENGLISH_TYPE_WORDS, TYPE_WORD_RE, TYPE_WORDS, code_of_word
+from domain.periods import period_of, period_words, quarter_of
+from domain.questions import ASKING_WORDS, ask_count, intents_of, is_english
+from domain.words import fold
+from index.vntext import has_diacritics, tokens
+from ingest.docnumbers import find_typed_numbers
+
+# A number named with its type but without its code: "Công văn 1887", "CV số 1887", "decision 2233".
+_BARE_CODES = {"cv": "", "qd": "QD", "kh": "KH", "ct": "CT", "nq": "NQ", "cd": "CD", "tb": "TB", "bc": "BC",
+               "nd": "ND", "tt": "TT", "kl": "KL", "van ban": "", "document": "",
+               **{fold(w): code for w, code in TYPE_WORDS.items()}, **ENGLISH_TYPE_WORDS}
+_BARE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BARE_CODES), key=len, reverse=True)) +
+                   r")\s*(?:so|no\.?|number)?\s*(\d{1,6})(?![\d/])", re.I)
+# Listing questions name the task-table column they constrain.
+_ROLE_WORDS = (("lead", re.compile(r"chu tri|phu trach|dau moi|\blead|in charge", re.I)),
+               ("partner", re.compile(r"phoi hop|coordinat|partner", re.I)),
+               ("deadline", re.compile(r"tien do|thoi han|hoan thanh|deadline", re.I)))
+_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})(?![\d]|\s?/\s?[A-ZĐa-zđ])")
+_MONTH_YEAR = re.compile(r"(?:thang|month)\s+(\d{1,2})\s*(?:/|nam|of)?\s*((?:19|20)\d\d)|(?<![\d/])(\d{1,2})\s?/\s?"
+                         r"((?:19|20)\d\d)(?![\d/])", re.I)
+_EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
+# The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp".
+_MEASURED = re.compile(r"(?:bao nhieu|may|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
+_NOT_MEASURE = frozenset("phan tram tien % la duoc thi so voi ngay nam thang lan trong lieu percent of the".split())
+
+
+@dataclass
+class Analysis:
+    text: str  # as typed
+    english: bool
+    folded: bool  # typed without diacritics
+    restored: str  # diacritics put back (the text itself when it has them, or is English)
+    intents: list[str] = field(default_factory=list)
+    period: str = ""  # "ytd" | "month" | ""
+    quarter: str = ""  # "I".."IV"
+    months: list[tuple[int, int]] = field(default_factory=list)  # (month, year) named
+    years: list[str] = field(default_factory=list)  # years named
+    day_months: list[tuple[int, int]] = field(default_factory=list)  # (day, month) named
+    number_keys: list[str] = field(default_factory=list)  # full document numbers named
+    bare_numbers: list[tuple[str, str]] = field(default_factory=list)  # (number, type code or "")
+    types: list[str] = field(default_factory=list)  # type codes named without a number
+    measures: list[str] = field(default_factory=list)  # the counted noun, folded
+    row_field: str = ""  # the column a listing question constrains
+    asks: int = 1  # how many things it asks for
+
+    @property
+    def lexical_text(self) -> str:
+        return self.restored
+
+    @property
+    def wants_figure(self) -> bool:
+        return bool({"quantity", "percent", "money"} & set(self.intents))
+
+    def content_terms(self, folded: bool = False) -> list[str]:
+        """Lexical tokens of the question that carry its topic: asking words and period words out. `folded`:
+        tokens of the text as typed, without diacritics (for matching the folded field)."""
+        text = self.text if folded else self.restored
+        for a, b in sorted(period_words(text), reverse=True):
+            text = text[:a] + " " * (b - a) + text[b:]
+        out = []
+        for t in tokens(text, folded=folded):
+            if any(fold(p) in ASKING_WORDS for p in t.split("_")):
+                continue
+            if "_" in t or len(t) > 1:
+                out.append(t)
+        return list(dict.fromkeys(out))
+
+
+def _bare_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    out = []
+    for m in _BARE.finditer(fold(text)):
+        if any(s <= m.start(2) < e for s, e in spans):
+            continue
+        out.append((m.group(2), _BARE_CODES.get(m.group(1).lower(), "")))
+    return out
+
+
+def _dates(text: str) -> tuple[list[tuple[int, int]], list[str], list[tuple[int, int]]]:
+    f = fold(text).lower()
+    months: list[tuple[int, int]] = []
+    for m in _MONTH_YEAR.finditer(f):
+        mo, y = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if 1 <= int(mo) <= 12:
+            months.append((int(mo), int(y)))
+    for i, name in enumerate(_EN_MONTHS):
+        for y in re.findall(rf"\b{name}\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d\d)", f):
+            months.append((i + 1, int(y)))
+    day_months = [(int(d), int(mo)) for d, mo in _DAY_MONTH.findall(f) if 1 <= int(d) <= 31 and 1 <= int(mo) <= 12]
+    return list(dict.fromkeys(months)), list(dict.fromkeys(_YEAR.findall(f))), day_months
+
+
+def _measures(text: str) -> list[str]:
+    out = []
+    for m in _MEASURED.finditer(fold(text)):
+        words = [w for w in m.group(1).lower().split() if w not in _NOT_MEASURE]
+        if words:
+            out += [" ".join(words[:2]), words[0]]
+    return list(dict.fromkeys(out))
+
+
+def analyze(question: str, restore: object | None = None) -> Analysis:
+    """`restore`: a callable putting diacritics back (the index's restorer), used for text typed without them."""
+    text = question.strip()
+    nums = find_typed_numbers(text)
+    keys = list(dict.fromkeys(n.key for n, _, _ in nums))
+    bare = _bare_numbers(text, [(s, e) for _, s, e in nums])
+    english = is_english(text)
+    folded = not has_diacritics(text)
+    restored = text
+    if folded and not english and callable(restore):
+        restored = str(restore(text))
+    months, years, day_months = _dates(text)
+    intents = intents_of(text, english)
+    types: list[str] = []
+    if not keys and not bare:
+        for m in TYPE_WORD_RE.finditer(restored):
+            code = code_of_word(m.group(1))
+            if code is not None:
+                types.append(code or CONG_VAN)
+    row_field = next((name for name, rx in _ROLE_WORDS if rx.search(fold(text))), "") if "list" in intents else ""
+    return Analysis(text, english, folded, restored, intents, period_of(text), quarter_of(text), months, years,
+                    day_months, keys, bare, list(dict.fromkeys(types)), _measures(text), row_field, ask_count(text))

@@ -1,0 +1,140 @@
+"""How an extractive answer reads: one attribution line per source ("Theo Công văn số 1887/UBND-NC ngày
+28/12/2023:") and the quoted spans, each ending with the marker of its citation; a footnote comes with the
+sentence citing it; a listing lists the matching task rows; an abstention says what was not found and what
+the documents closest to the question do say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from index.catalog import StoredPassage
+from index.retrieval import Hit
+from index.vntext import fold
+from ingest.textnorm import strip_superscripts
+
+from .citations import section_ref, short_source
+from .sources import citation_of
+from .types import Answer, Citation
+
+ABSTAIN_VI = "Không tìm thấy thông tin trong tài liệu để trả lời câu hỏi này."
+ABSTAIN_EN = "The documents do not contain the information needed to answer this question."
+_ROW_FIELDS = (("deadline", "Tiến độ", "Deadline"), ("lead", "Cơ quan chủ trì", "Lead"),
+               ("partner", "Cơ quan phối hợp", "Partners"), ("result", "Kết quả/sản phẩm", "Result"))
+
+
+@dataclass
+class Quote:
+    """A span chosen to be quoted: where it is in which passage."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    unit: str
+    frame: str = ""  # the agency the passage's heading names, shown before a span that does not name it
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "…"
+
+
+def attribution(q: Quote, english: bool) -> str:
+    md = q.hit.passage.metadata
+    kind = q.hit.passage.kind
+    where = ""
+    if kind == "footnote" and md.get("footnote_no"):
+        where = f", {'footnote' if english else 'chú thích'} {md['footnote_no']}"
+    elif kind == "table_row" and md.get("stt"):
+        where = f", {'task' if english else 'nhiệm vụ'} {md['stt']}"
+    elif md.get("section") and kind != "directive_item":
+        where = f", {'section' if english else 'mục'} {section_ref(md['section'])}"
+    return f"{'According to' if english else 'Theo'} {short_source(md)}{where}:"
+
+
+def span_text(q: Quote, english: bool = False) -> str:
+    """The quote as shown: a table row as its task and labelled cells, any other span verbatim."""
+    p = q.hit.passage
+    md = p.metadata
+    if p.kind == "table_row" and md.get("row_task"):
+        shown = [f"{en if english else vi}: {_clip(str(md.get(f'row_{key}')).strip(), 140)}"
+                 for key, vi, en in _ROW_FIELDS if str(md.get(f"row_{key}") or "").strip()]
+        return f"“{_clip(str(md['row_task']), 220)}” — " + "; ".join(shown)
+    span = strip_superscripts(q.text).strip()
+    span = span[0].upper() + span[1:] if span[:1].islower() else span
+    return f"{q.frame}: {span}" if q.frame else span
+
+
+def compose(parts: list[Quote], english: bool, query: str,
+            passage_by_id: Callable[[str], StoredPassage | None]) -> Answer:
+    citations: list[Citation] = []
+    lines: list[str] = []
+    numbers: dict[str, int] = {}
+    last_source = ""
+    for q in parts:
+        pid = q.hit.passage.id
+        if pid not in numbers:
+            numbers[pid] = len(citations) + 1
+            citations.append(citation_of(numbers[pid], q.hit.passage, q.start, q.end))
+        source = attribution(q, english)
+        if source != last_source:
+            lines.append(source)
+            last_source = source
+        lines.append(f"{span_text(q, english)} [{numbers[pid]}]")
+    best = parts[0].hit.passage
+    md = best.metadata
+    holder_id = md.get("cited_by") if best.kind == "footnote" else None
+    holder = passage_by_id(str(holder_id)) if holder_id else None
+    if holder is not None and md.get("citing_sentence") and sum(map(len, lines)) < 260:
+        cited = str(md["citing_sentence"])
+        start = holder.text.find(cited[:40])
+        citations.append(citation_of(len(citations) + 1, holder, start, start + len(cited) if start >= 0 else -1))
+        intro = "Footnote to the sentence" if english else "Chú thích cho câu"
+        lines.append(f"{intro}: “{_clip(cited, 150)}” [{len(citations)}]")
+    return Answer("\n".join(lines), False, citations, [], query)
+
+
+def abstain(english: bool, hits: list[Hit], query: str, missing: str = "", nearest: Quote | None = None) -> Answer:
+    """The documents do not answer: say so, name what was not found, and quote what the closest passage does
+    say (marked and cited, so a reader can judge), with the closest passages in `related`."""
+    related = [citation_of(i + 1, h.passage, -1, -1) for i, h in enumerate(hits[:3])]
+    if english:
+        text = ABSTAIN_EN if not missing else f"The documents do not state {missing}."
+    else:
+        text = ABSTAIN_VI if not missing else f"Tài liệu không nêu {missing}."
+    citations: list[Citation] = []
+    if nearest is not None:
+        citations = [citation_of(1, nearest.hit.passage, nearest.start, nearest.end)]
+        said = "The closest passage" if english else "Đoạn gần nhất"
+        text += f"\n{said} — {attribution(nearest, english)}\n{_clip(span_text(nearest, english), 260)} [1]"
+    return Answer(text, True, citations, related, query)
+
+
+def listing(found: dict[str, Any], hits: list[Hit], english: bool, query: str) -> Answer:
+    shown = hits[:6]
+    citations = [citation_of(i + 1, h.passage, -1, -1) for i, h in enumerate(shown)]
+    first = hits[0].passage.metadata
+    role = {"lead": "chủ trì", "partner": "phối hợp", "deadline": "tiến độ"}.get(found["field"], "")
+    value = _original_case(str(first.get(f"row_{found['field']}") or ""), found["value"])
+    if english:
+        head = f"{found['count']} tasks match ({found['field']}: {value[:60]}), per {short_source(first)}:"
+    else:
+        head = f"Theo {short_source(first)}, có {found['count']} nhiệm vụ ({role}: {value[:60]}):"
+    lines = [head]
+    for i, h in enumerate(shown):
+        md = h.passage.metadata
+        lines.append(f"- {md.get('stt', '')} {_clip(str(md.get('row_task') or ''), 90)} [{i + 1}]")
+    if found["count"] > len(shown):
+        more = found["count"] - len(shown)
+        lines.append(f"… and {more} more." if english else f"… và {more} nhiệm vụ khác.")
+    return Answer("\n".join(lines), False, citations, [], query)
+
+
+def _original_case(cell: str, folded_value: str) -> str:
+    """The words of `cell` that fold to `folded_value` (`so noi vu` in `- Sở Nội vụ chủ trì` → `Sở Nội vụ`)."""
+    words = folded_value.split()
+    rx = re.compile(r"\W+".join(re.escape(w) for w in words), re.I)
+    m = rx.search(fold(cell))
+    return cell[m.start() : m.end()] if m and len(fold(cell)) == len(cell) else folded_value

@@ -1,0 +1,206 @@
+"""Features of a candidate answer span that mean the same on any document: how much of the question's
+topic it covers (idf-weighted, relative to the corpus), whether it holds what the question asks for (a figure,
+an agency, a date…), whether its period and dates agree with the question's, how retrieval ranked its
+passage, its shape. The answer model (`assistant/ranker.py`) weighs them with weights fitted by
+`bench/fit_answerer.py`; nothing here names a topic."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.figures import counted_noun_follows, offers
+from domain.periods import is_in_month, is_year_to_date, quarter_of
+from domain.words import fold
+from index.catalog import StoredPassage
+from index.retrieval import Hit
+from index.vntext import tokens
+
+from .analysis import Analysis
+from .spans import Span
+
+CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
+PAIRED = ("quantity", "percent", "money", "who", "doc", "when", "year")  # asked and offered / asked and missing, apart
+UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer than anything it holds)
+_OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)",
+                          re.I)
+_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
+_MONTH_ONLY = re.compile(r"\btrong tháng\b|\btháng\s+\d{1,2}\b(?!\s*(?:/|năm)\s*\d)", re.I)
+
+
+def context_of(p: StoredPassage) -> str:
+    """A passage with what frames it: its document's type, number, title and its section titles."""
+    md = p.metadata
+    head = " ".join(str(md.get(k) or "") for k in ("doc_type", "doc_number", "attached_to", "title", "section_title",
+                                                    "citing_sentence", "table_header"))
+    return f"{head}\n{p.text}"
+
+
+@dataclass
+class QuestionTerms:
+    """The question's content terms with their idf weights, computed once per question."""
+
+    weights: dict[str, float]  # term → idf (UNKNOWN_IDF for terms the corpus never uses)
+    total: float
+    rare: list[str]  # the up-to-three rarest terms the corpus does use
+    unknown_share: float  # weight share of terms the corpus never uses
+    folded: bool  # matched on folded tokens (a question typed without diacritics)
+
+    @classmethod
+    def build(cls, a: Analysis, idf: Callable[[str, bool], float]) -> QuestionTerms:
+        # typed without diacritics (English too): matched on folded tokens, where names ("Lang Son"), acronyms
+        # and figures of an English question meet the Vietnamese text
+        folded = a.folded
+        terms = a.content_terms(folded)
+        weights: dict[str, float] = {}
+        for t in terms:
+            w = idf(t, folded)
+            # a bigram with a function word says little about the topic ("dự án thuộc"): a fraction
+            weights[t] = (w if w > 0 else UNKNOWN_IDF) * (0.5 if "_" in t else 1.0)
+        total = sum(weights.values()) or 1.0
+        known = {t: w for t, w in weights.items() if idf(t, folded) > 0 and not t[:1].isdigit()}
+        rare = sorted(known, key=lambda t: -known[t])[:3]
+        unknown = sum(w for t, w in weights.items() if idf(t, folded) == 0 and "_" not in t)
+        return cls(weights, total, rare, unknown / total, folded)
+
+    def coverage(self, toks: set[str]) -> float:
+        return sum(w for t, w in self.weights.items() if t in toks) / self.total
+
+
+def _toks(text: str, folded: bool) -> set[str]:
+    return set(tokens(text, folded=folded))
+
+
+def _dates_agree(a: Analysis, text: str) -> tuple[float, float]:
+    """(match, conflict): the month/year or year the question names is in the text / another one is."""
+    if not (a.months or a.years):
+        return 0.0, 0.0
+    f = fold(text).lower()
+    named_months = [(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) for m in _OTHER_MONTH.finditer(f)]
+    match = any(mm in named_months for mm in a.months) or any(y in f for y in a.years)
+    conflict = bool(a.months) and bool(named_months) and not any(mm in named_months for mm in a.months)
+    if a.years and not a.months:
+        years = set(_YEAR.findall(f))
+        conflict = bool(years) and not (years & set(a.years))
+    return float(match), float(conflict and not match)
+
+
+def span_offers(span: Span, p: StoredPassage, frame: str = "") -> set[str]:
+    """What the span can answer (domain.figures.offers); a table row says who and when by its columns; a
+    span under a heading naming an agency (`frame`) says who by it."""
+    got = offers(span.text if span.unit != "row" else span.sentence)
+    if frame:
+        got.add("who")
+    if span.unit == "row":
+        got.discard("who")
+        got.discard("when")
+        if p.metadata.get("row_lead"):
+            got.add("who")
+        if p.metadata.get("row_deadline"):
+            got.add("when")
+    return got
+
+
+def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_score: float, span: Span,
+                       got: set[str], ctx_toks: set[str], top_dense: float) -> tuple[dict[str, float], set[str]]:
+    """The features of one span, and the tokens of the span with its sentence."""
+    p = hit.passage
+    span_toks = _toks(span.text if span.unit != "row" else span.sentence, q.folded)
+    sent_toks = span_toks if span.sentence == span.text else _toks(span.sentence, q.folded)
+    near = span_toks | sent_toks
+    asked = [i for i in a.intents if i in CORE]
+    offered = sum(1 for i in asked if i in got)
+    per_intent = {}
+    for i in PAIRED:
+        per_intent[f"hit_{i}"] = float(i in asked and i in got)
+        per_intent[f"miss_{i}"] = float(i in asked and i not in got)
+    period_match = period_conflict = 0.0
+    if a.period == "ytd":
+        period_match = float(is_year_to_date(span.text))
+        period_conflict = float(not period_match and bool(_MONTH_ONLY.search(span.text)))
+    elif a.period == "month":
+        period_match = float(is_in_month(span.text))
+        period_conflict = float(not period_match and is_year_to_date(span.text))
+    quarter_conflict = 0.0
+    if a.quarter:
+        qs = quarter_of(context_of(p))
+        quarter_conflict = float(qs != a.quarter)
+    date_match, date_conflict = _dates_agree(a, span.text)
+    ctx_match, _ = _dates_agree(a, context_of(p))
+    rare_near = sum(1 for t in q.rare if t in near) / len(q.rare) if q.rare else 0.0
+    rare_absent = float(bool(q.rare) and q.rare[0] not in ctx_toks)
+    dense_rank = hit.ranks.get("dense")
+    lex_rank = hit.ranks.get("lexical")
+    english = float(a.english)
+    f = {
+        "cov_span": q.coverage(span_toks),
+        "cov_sent": q.coverage(sent_toks),
+        "cov_ctx": q.coverage(ctx_toks),
+        "rare_near": rare_near,
+        "rare_absent_ctx": rare_absent,
+        "unknown_share": q.unknown_share,
+        "asked_offered": offered / len(asked) if asked else 0.0,
+        "asked_missing": float(bool(asked) and offered < len(asked)),
+        "figure_asked_offered": float(a.wants_figure and "quantity" in got),
+        "only_content_asked": float(not asked),
+        "measure_follows": float(any(counted_noun_follows(span.text, m) for m in a.measures)),
+        "period_match": period_match,
+        "period_conflict": period_conflict,
+        "quarter_conflict": quarter_conflict,
+        "date_match": max(date_match, 0.5 * ctx_match),
+        "date_conflict": date_conflict,
+        "rank_recip": 1.0 / (1 + rank),
+        "fused_rel": hit.score / top_score if top_score > 0 else 0.0,
+        "dense_recip": 1.0 / dense_rank if dense_rank else 0.0,
+        "lex_recip": 1.0 / lex_rank if lex_rank else 0.0,
+        "dense_gap": hit.dense - top_dense,
+        "len_log": math.log(1 + len(span.text)) / 6.0,
+        "is_row": float(span.unit == "row"),
+        "is_footnote": float(p.kind == "footnote"),
+        "is_frame": float(p.kind in ("closing", "header")),
+        "is_title_line": float(p.kind == "directive_item" and span.start == 0 and "\n" in p.text),
+        "is_window": float(span.unit in ("window", "item")),
+        "english": english,
+        "english_dense": english / dense_rank if dense_rank else 0.0,
+        "english_rank": english / (1 + rank),
+        "number_named_near": float(bool(a.number_keys) and any(k in near for k in a.number_keys)),
+        "qfig_near": _question_figures_near(a, span.text if span.unit != "row" else span.sentence),
+        **per_intent,
+    }
+    return f, near
+
+
+def add_sentence_similarity(rows: list[dict[str, float]], sims: list[float | None], english: bool) -> None:
+    """The cosine of the question and each span's sentence (embedded at ingest; e5 is cross-lingual, so an
+    English question meets the Vietnamese sentence that answers it), and its gap to the best sentence."""
+    known = [x for x in sims if x is not None]
+    fill = min(known) if known else 0.0  # a sentence without a vector (an index from before) counts as the worst
+    best = max(known) if known else 0.0
+    for row, sim in zip(rows, sims):
+        value = fill if sim is None else sim
+        row["dense_sent"] = value
+        row["dense_sent_gap"] = value - best
+        row["english_dense_sent"] = (value - best) if english else 0.0
+
+
+_QFIG = re.compile(r"\d+(?:[.,]\d+)*%?")
+
+
+def _question_figures_near(a: Analysis, text: str) -> float:
+    """Share of the figures the question itself names (not years) that the span repeats ("95%", "15-20/11")."""
+    figs = [f for f in _QFIG.findall(a.text) if not re.fullmatch(r"(?:19|20)\d\d", f)]
+    if not figs:
+        return 0.0
+    return sum(1 for f in figs if f in text) / len(figs)
+
+
+# The order of the model's weights (assistant/data/answer_model.json names them too and is checked against this).
+FEATURE_NAMES = ("cov_span", "cov_sent", "cov_ctx", "rare_near", "rare_absent_ctx", "unknown_share", "asked_offered",
+          "asked_missing", "figure_asked_offered", "only_content_asked", "measure_follows", "period_match",
+          "period_conflict", "quarter_conflict", "date_match", "date_conflict", "rank_recip", "fused_rel",
+          "dense_recip", "lex_recip", "dense_gap", "len_log", "is_row", "is_footnote", "is_frame", "is_title_line",
+          "is_window", "english", "english_dense", "english_rank", "number_named_near", "qfig_near",
+          "dense_sent", "dense_sent_gap", "english_dense_sent", "prev_cov",
+          *(f"{kind}_{i}" for i in PAIRED for kind in ("hit", "miss")))

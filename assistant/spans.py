@@ -1,0 +1,135 @@
+"""Candidate answer spans of a passage: its sentences, the items of a sentence that chains figures with
+semicolons, windows of clauses of a long sentence, a table row read with its column names, a footnote.
+
+A span starts and ends at a sentence, clause or item boundary, never inside a figure, a date ("ngày 19 tháng
+12 năm 2025"), a percentage or a document number: boundaries falling inside one of `domain.figures.number_spans`
+are not used (a decimal comma "6.137,6" is not a clause boundary)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from domain.figures import AGENCY, number_spans
+from index.catalog import StoredPassage
+from ingest.textnorm import sentence_spans
+
+MAX_SPAN = 300  # a quoted span; the attribution line adds ≈ 60 characters
+CLAUSE_WINDOW = 240
+MIN_WORDS = 4  # shorter units are lone cells, place-date lines, headings
+_FOOTNOTE_HEAD = re.compile(r"^Chú thích \d+:\s*")
+# A clause ends at a comma, semicolon or colon followed by a space (a decimal comma has none).
+_CLAUSE_END = re.compile(r"[,;:](?=\s)")
+_ROW_LABELS = (("task", "Nhiệm vụ"), ("deadline", "Thời hạn"), ("lead", "Cơ quan chủ trì"),
+               ("partner", "Cơ quan phối hợp"), ("result", "Kết quả"))
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets inside the passage text (the quote to highlight)
+    end: int
+    text: str
+    sentence: str  # the sentence it belongs to (the subject is often earlier in it)
+    unit: str  # sentence | item | window | row | footnote
+
+
+def _inside_figure(pos: int, protected: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in protected)
+
+
+def labelled_row(p: StoredPassage) -> str:
+    """A table row as labelled cells ("Cơ quan chủ trì: Sở Nội vụ. Thời hạn: Quý II"), for matching."""
+    md = p.metadata
+    cells = md.get("row_cells")
+    if isinstance(cells, dict) and cells:
+        return ". ".join(f"{k}: {v}" for k, v in cells.items() if str(v).strip())
+    return ". ".join(f"{name}: {md.get(f'row_{key}')}" for key, name in _ROW_LABELS if md.get(f"row_{key}"))
+
+
+def spans_of(p: StoredPassage) -> list[Span]:
+    text = p.text
+    if p.kind == "table_row":
+        start = text.rfind("\n") + 1
+        return [Span(start, len(text), text[start:], labelled_row(p) or text[start:], "row")]
+    protected = number_spans(text)
+    sentences: list[tuple[int, int]] = []
+    # an item's title line is a unit of its own; a line break inside a date of a hard-wrapped crawl is not
+    breaks = [m.start() for m in re.finditer("\n", text) if not _inside_figure(m.start(), protected)]
+    offset = 0
+    for end in [*breaks, len(text)]:
+        line = text[offset:end]
+        sentences += [(offset + a, offset + b) for a, b in sentence_spans(line)
+                      if not _inside_figure(offset + b, protected)]
+        offset = end + 1
+    if p.kind == "footnote":
+        head = _FOOTNOTE_HEAD.match(text)
+        skip = head.end() if head else 0
+        sentences = [(max(a, skip), b) for a, b in sentences if b > skip]
+    out: list[Span] = []
+    for s, e in sentences:
+        sent = text[s:e]
+        unit = "footnote" if p.kind == "footnote" else "sentence"
+        if len(sent) <= MAX_SPAN:
+            out.append(Span(s, e, sent, sent, unit))
+            if ";" in sent:
+                out += _items(text, s, e, protected)
+            continue
+        out += _windows(text, s, e, protected)
+    return [sp for sp in out if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
+
+
+def _items(text: str, s: int, e: int, protected: list[tuple[int, int]]) -> list[Span]:
+    """The items of a sentence that lists figures with semicolons: each is a span of its own."""
+    out = []
+    start = s
+    sent = text[s:e]
+    cuts = [s + m.start() for m in re.finditer(";", sent) if not _inside_figure(s + m.start(), protected)]
+    for cut in [*cuts, e]:
+        piece = text[start:cut]
+        lead = len(piece) - len(piece.lstrip())
+        a, b = start + lead, start + len(piece.rstrip())
+        if b - a < len(sent) - 5 and len(piece.split()) >= 3:
+            out.append(Span(a, b, text[a:b], sent, "item"))
+        start = cut + 1
+    return out
+
+
+def _windows(text: str, s: int, e: int, protected: list[tuple[int, int]]) -> list[Span]:
+    """A long sentence chains figures with commas: windows of its consecutive clauses, up to CLAUSE_WINDOW."""
+    sent = text[s:e]
+    bounds = [s] + [s + m.end() for m in _CLAUSE_END.finditer(sent)
+                    if not _inside_figure(s + m.end() - 1, protected)] + [e]
+    clauses = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    out = []
+    for i in range(len(clauses)):
+        j = i
+        while j + 1 < len(clauses) and clauses[j + 1][1] - clauses[i][0] <= CLAUSE_WINDOW:
+            j += 1
+        a, b = clauses[i][0], clauses[j][1]
+        piece = text[a:b]
+        a += len(piece) - len(piece.lstrip())
+        b = a + len(text[a:b].rstrip())
+        if b > a:
+            out.append(Span(a, b, text[a:b], sent, "window"))
+    return out
+
+
+def sentence_texts(p: StoredPassage) -> list[str]:
+    """The sentences of a passage that candidate spans belong to (a table row's labelled cells for a row):
+    embedded at ingest, so the answerer can compare each with the question."""
+    return list(dict.fromkeys(sp.sentence for sp in spans_of(p)))
+
+
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
+_PROPOSED_TO = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.I)
+
+
+def agency_frame(p: StoredPassage) -> str:
+    """The agency a passage's heading names ("V. TỔ CHỨC THỰC HIỆN > 6. Sở Xây dựng" → "Sở Xây dựng"): plans
+    list each agency's tasks under its name, so the tasks' sentences do not repeat who carries them out."""
+    parts = [x.strip() for x in str(p.metadata.get("section_title") or "").split(" > ") if x.strip()]
+    for part in reversed(parts[-2:]):
+        name = _PROPOSED_TO.sub("", _NUMBERING.sub("", part)).strip(" :.")
+        if len(name) <= 100 and AGENCY.match(name):
+            return name
+    return ""

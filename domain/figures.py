@@ -1,0 +1,102 @@
+"""The shapes of what answers are made of: figures (with their units), percentages, amounts of money,
+dates, document numbers, agencies acting in a role. A span "offers" an intent of `domain.questions` when it
+holds the matching shape. Every figure shape is a whole token: spans are never cut inside one."""
+
+from __future__ import annotations
+
+import re
+
+from .words import fold
+
+# A document number (số hiệu) as written: 1887/UBND-NC, 29/2023/QĐ-UBND, 135-NQ/TU.
+DOCNUM = re.compile(r"(?<![\w/])\d{1,6}\s?/\s?(?:(?:19|20)\d\d\s?/\s?)?[A-ZĐ][\wĐđ&]*(?:\s?-\s?[A-ZĐ][\wĐđ&]*)*"
+                    r"|(?<![\w/])\d{1,5}-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ]*")
+# Dates: 28/12/2023, 28/12, 12/2023, ngày 19 tháng 12 năm 2025, tháng 12 năm 2025, năm 2025, 2021-2025.
+DATE = re.compile(r"(?:ngày\s+)?(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|20)\d\d)?(?![\d/])|"
+                  r"(?:tháng\s+)?(?<![\d/])\d{1,2}\s?/\s?(?:19|20)\d\d(?![\d/])|"
+                  r"ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2})?(?:\s+năm\s+(?:19|20)\d\d)?|"
+                  r"tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*(?:19|20)\d\d)?|"
+                  r"\b(?:19|20)\d\d\s?[-–]\s?(?:19|20)\d\d\b|\b(?:năm|quý\s+[IV]+\s*/?\s*)\s*(?:19|20)\d\d\b|"
+                  r"\b(?:19|20)\d\d\b", re.I)
+# A number as written in Vietnamese (1.234,5) or plainly, with an optional percent sign.
+NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?%?|(?<![\w.,])\d+(?:,\d+)?[ \t]?%|(?<![\w.,/])\d+(?:,\d+)?")
+PERCENT = re.compile(r"\d[\d.,]*[ \t]?%|\d[\d.,]*[ \t]+phần trăm")
+# Case-sensitive: "2023\nĐồng chí" is not an amount.
+MONEY = re.compile(r"\d[\d.,]*[ \t]*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?(?:đồng|USD|VNĐ|VND|đ)(?!\w)")
+# Deadline words of plans and directives ("hoàn thành trước ngày", "thường xuyên", "quý II/2025").
+DEADLINE = re.compile(r"thường xuyên|hằng năm|hàng năm|định kỳ|trước ngày|chậm nhất|kể từ ngày|từ ngày|đến ngày|"
+                      r"trong năm \d{4}|quý\s+[IV]+|theo tiến độ|trong thời hạn|\d+\s*(?:ngày|tháng)\s+(?:kể từ|làm việc)|"
+                      r"hằng tháng|hàng tháng|hằng quý|hàng quý|lần/năm|lần/tháng|"
+                      r"\d+\s*(?:giờ|ngày|tuần|tháng|năm)(?:\s+làm việc)?\s+(?:kể từ|tính từ|sau khi|trước khi)", re.I)
+# A date finer than a year: a day, a month, a quarter.
+DAY_OR_MONTH = re.compile(r"(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|20)\d\d)?(?![\d/])|"
+                          r"(?<![\d/])\d{1,2}\s?/\s?(?:19|20)\d\d(?![\d/])|ngày\s+\d{1,2}|tháng\s+\d{1,2}|"
+                          r"quý\s+[IV]+|\d{1,2}h\d{0,2}", re.I)
+YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,])")
+# Heads of agency names and the words of a role (who acts).
+AGENCY_HEADS = ("Sở", "Ban", "UBND", "Ủy ban", "Uỷ ban", "Văn phòng", "Thanh tra", "Công an", "Bộ", "Trung tâm",
+                "Cục", "Chi cục", "Đài", "Báo", "Kho bạc", "Hội", "Liên đoàn", "Tỉnh đoàn", "Đoàn", "Viện",
+                "Trường", "Bệnh viện", "Công ty", "Tổng công ty", "Bộ Chỉ huy", "Ngân hàng", "Tòa án", "Viện kiểm sát",
+                "Chính phủ", "Thủ tướng", "Hội đồng", "Quỹ", "Tổng cục", "Các sở", "các sở", "Chủ tịch", "Tổ")
+AGENCY = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, AGENCY_HEADS), key=len, reverse=True)) +
+                    r")\s+[A-ZĐÀ-Ỹa-zđ]")
+ROLE = re.compile(r"chủ trì|phụ trách|tham mưu|chịu trách nhiệm|có trách nhiệm|đầu mối|thường trực|"
+                  r"\b(?:giao|yêu cầu|đề nghị|phân công|chỉ đạo)\s+(?:cho\s+)?(?:các\s+)?[A-ZĐÀ-Ỹ]|"
+                  r"\bdo\b .{0,60}(?:thực hiện|chủ trì|đảm nhiệm)|phối hợp", re.I)
+PERSON_ROLE = re.compile(r"(?:đồng chí|ông|bà)\s+[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){1,3}")
+SIGNED = re.compile(r"\bký\b|KT\.\s*CHỦ TỊCH|TM\.\s*ỦY BAN|CHỦ TỊCH\b|BỘ TRƯỞNG|THỦ TƯỚNG|GIÁM ĐỐC")
+# A place: administrative units followed by a name.
+PLACE = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|xóm|thôn|bản|khu vực|vùng)\s+"
+                   r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3}")
+
+
+def number_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans that must never be cut: figures, dates and document numbers, merged."""
+    spans = sorted(m.span() for rx in (DOCNUM, DATE, NUMBER, PERCENT, MONEY) for m in rx.finditer(text))
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def figures(text: str) -> list[str]:
+    """Figures a reader would quote: numbers that are not document numbers, dates or years, nor a lone
+    list numeral (`1.`, `a)`)."""
+    rest = DATE.sub(" ", DOCNUM.sub(" ", text))
+    rest = re.sub(r"(?m)^\s*\d{1,2}[.)]\s", " ", rest)
+    return [m.group(0) for m in NUMBER.finditer(rest)]
+
+
+def offers(text: str) -> set[str]:
+    """The intents (domain.questions) whose answer shape this span holds."""
+    out: set[str] = set()
+    if figures(text):
+        out.add("quantity")
+    if PERCENT.search(text):
+        out.add("percent")
+    if MONEY.search(text):
+        out.add("money")
+    if AGENCY.search(text) and (ROLE.search(text) or PERSON_ROLE.search(text)) or PERSON_ROLE.search(text) \
+            and re.search(r"\b(?:làm|là|giữ chức|được giao)\b", text):
+        out.add("who")
+    if DOCNUM.search(text):
+        out.add("doc")
+    if DAY_OR_MONTH.search(text) or DEADLINE.search(text):
+        out.add("when")
+    if YEAR.search(text):
+        out.add("year")
+    if PLACE.search(text):
+        out.add("where")
+    if SIGNED.search(text) and re.search(r"[A-ZĐ][\wÀ-ỹ]+\s+[A-ZĐ][\wÀ-ỹ]+\s+[A-ZĐ][\wÀ-ỹ]+", text):
+        out.add("signer")
+    if len(text) > 40:
+        out.update(("what", "list"))
+    return out
+
+
+def counted_noun_follows(text: str, noun: str) -> bool:
+    """`110 cây cầu`, `400 lớp`: a figure directly followed by the counted noun (folded comparison)."""
+    return bool(re.search(rf"\d[\d.,]*\s+{re.escape(fold(noun).lower())}\b", fold(text).lower()))

@@ -1,0 +1,111 @@
+"""What a question asks for, by the words questions are asked with (not by the topics of any document):
+a figure (a percentage, an amount of money), an agency, a document, a date or deadline, a place, a content,
+a list; who signed. Vietnamese patterns are written with diacritics and matched on folded text, so typed
+without diacritics they still match; English has its own words.
+
+Each intent is a family of answers a span can offer (see `domain.figures` for the shapes)."""
+
+from __future__ import annotations
+
+import re
+
+from .doctypes import TYPE_WORDS
+from .words import fold, folded_pattern
+
+INTENTS = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "what", "list", "signer")
+
+_VI: dict[str, tuple[str, ...]] = {
+    "quantity": ("bao nhiêu", "mấy", "số lượng", "tổng số", "số bao nhiêu"),
+    "percent": ("phần trăm", "tỷ lệ", "tỉ lệ", "bao nhiêu %", "mấy %", "tỷ trọng", "tỉ trọng"),
+    "money": ("bao nhiêu tiền", "giá bao nhiêu", "bao nhiêu đồng", "mấy đồng", "bao nhiêu tỷ", "bao nhiêu triệu"),
+    "who": ("cơ quan nào", "đơn vị nào", "sở nào", "bộ nào", "ngành nào", "ban nào", "ai", "những ai",
+            "cơ quan gì", "đơn vị gì", "chủ trì", "phụ trách", "đầu mối", "chịu trách nhiệm", "cấp nào",
+            "địa phương nào", "tổ chức nào"),
+    "doc": ("văn bản nào", "số hiệu", "số mấy", "văn bản số", "căn cứ văn bản nào", "theo văn bản nào"),
+    "year": ("năm nào", "năm bao nhiêu", "vào năm nào", "đến năm nào"),
+    "when": ("khi nào", "bao giờ", "ngày nào", "tháng nào", "quý nào", "thời hạn", "thời gian nào",
+             "hạn chót", "chậm nhất", "trước ngày nào", "tiến độ", "thời điểm", "từ ngày nào", "đến ngày nào",
+             "hạn", "lúc nào", "thời gian hoàn thành", "thời gian thực hiện", "bao lâu", "trong bao lâu",
+             "mấy ngày", "bao nhiêu ngày"),
+    "where": ("ở đâu", "tại đâu", "địa điểm", "nơi nào", "chỗ nào", "địa bàn nào", "tỉnh nào", "xã nào",
+              "huyện nào"),
+    "what": ("gì", "là gì", "những gì", "nội dung", "việc gì", "vấn đề gì", "như thế nào", "ra sao",
+             "nhằm", "mục đích", "mục tiêu", "yêu cầu", "để làm gì", "thế nào", "những nội dung"),
+    "list": ("liệt kê", "danh sách", "những nhiệm vụ nào", "các nhiệm vụ nào", "những việc nào", "gồm những",
+             "bao gồm những", "những văn bản nào", "những cơ quan nào", "các đơn vị nào"),
+    "signer": ("ai ký", "người ký", "ký ban hành", "ai là người ký", "do ai ký"),
+}
+_EN: dict[str, tuple[str, ...]] = {
+    "quantity": ("how many", "how much", "what number", "number of", "what is the total"),
+    "percent": ("percent", "percentage", "what share", "what proportion", "what rate", "rate", "%"),
+    "money": ("how much money", "how many dong", "how much does it cost", "amount of money", "vnd"),
+    "who": ("who", "which agency", "which ministry", "which department", "which body", "which unit",
+            "which organization", "which organisation", "which authority", "in charge", "responsible",
+            "leads", "lead agency"),
+    "doc": ("which document", "which decision", "which decree", "which plan", "which dispatch",
+            "which directive", "which circular", "which resolution", "what document", "document number"),
+    "year": ("what year", "which year", "in what year", "by what year"),
+    "when": ("when", "what date", "which date", "deadline", "by when", "by what date", "how long", "how many days",
+             "what time", "what month", "which month", "time limit"),
+    "where": ("where", "which place", "which province", "which commune", "which district", "what location"),
+    "what": ("what", "about", "purpose", "aim", "require", "requires", "required", "how"),
+    "list": ("list", "which tasks", "what tasks", "enumerate"),
+    "signer": ("who signed", "signed by", "signer"),
+}
+# Nouns of amounts of money: asked for only together with a quantity word ("mức chi … là bao nhiêu"); alone they
+# are the topic ("nguồn kinh phí lấy từ đâu").
+_MONEY_NOUNS = folded_pattern(("kinh phí", "mức chi", "mức phí", "mức thu", "mức giá", "chi phí", "mức lương",
+                               "lệ phí", "tổng vốn", "giá", "phí", "tiền", "mức hỗ trợ", "đơn giá", "mức bồi dưỡng",
+                               "ngân sách"))
+_EN_MONEY_NOUNS = folded_pattern((), ("cost", "price", "fee", "fees", "funding", "budget", "allowance", "amount",
+                                      "capital", "pay", "rate of pay"))
+_VI_RE = {name: folded_pattern(words) for name, words in _VI.items()}
+# "kế hoạch nào", "quyết định số mấy": a document of a type is asked for.
+_TYPE_ASKED = folded_pattern(tuple(f"{w} {tail}" for w in TYPE_WORDS for tail in ("nào", "số mấy", "số bao nhiêu",
+                                                                                   "gì")))
+_EN_RE = {name: folded_pattern((), words) for name, words in _EN.items()}
+# A figure is asked for by these intents; the rest ask for a name, a text or a date.
+FIGURE_INTENTS = ("quantity", "percent", "money")
+
+
+def intents_of(question: str, english: bool) -> list[str]:
+    """The intents a question's words ask for, in INTENTS order. `what` only when nothing narrower is asked."""
+    table = _EN_RE if english else _VI_RE
+    text = fold(question)
+    found = [name for name in INTENTS if table[name].search(text) or name == "doc" and not english
+             and _TYPE_ASKED.search(text)]
+    if "quantity" in found and "money" not in found and "percent" not in found and \
+            (_EN_MONEY_NOUNS if english else _MONEY_NOUNS).search(text):
+        found.append("money")
+    if {"percent", "money"} & set(found) and "quantity" not in found:
+        found.append("quantity")
+    if "doc" in found and "quantity" in found and not {"percent", "money"} & set(found):
+        found.remove("quantity")  # "quyết định số mấy" asks for a number of a document, not a figure
+    if "signer" in found and "who" in found:
+        found.remove("who")
+    if len(found) > 1 and "what" in found:
+        found.remove("what")
+    return found
+
+
+_ASK_WORDS = folded_pattern(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao",
+                             "thế nào"),
+                            ("how many", "how much", "which", "what", "who", "when", "where"))
+
+
+def ask_count(question: str) -> int:
+    """How many things the question asks ("bao nhiêu … và bao nhiêu …" asks two)."""
+    return len(_ASK_WORDS.findall(fold(question)))
+
+
+# Words that only ask (interrogatives and politeness): in questions, never the topic an answer shares with them.
+ASKING_WORDS = frozenset(fold(w) for w in """bao nhiêu mấy nào gì ai đâu sao bao giờ khi thế như cho tôi biết hỏi
+    xin hãy vui lòng giúp vậy thì còn có được là không những các ạ nhé liệt kê""".split())
+
+# English: a question in English (no Vietnamese diacritics and several English function words).
+_EN_HINT = re.compile(r"\b(the|what|which|how|who|when|where|many|much|did|does|is|are|of|and|with|for|to|in|by)\b",
+                      re.I)
+
+
+def is_english(text: str) -> bool:
+    return fold(text) == text and len(_EN_HINT.findall(text)) >= 2

@@ -1,0 +1,69 @@
+"""The domain vocabulary: what questions ask for (with and without diacritics, in English), periods, the
+shapes of answers, follow-ups, agency frames — on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.analysis import analyze
+from domain.figures import figures, number_spans, offers
+from domain.followups import looks_like_followup
+from domain.periods import period_of, quarter_of
+from domain.questions import ask_count, intents_of, is_english
+
+
+@pytest.mark.parametrize("question,english,expected", [
+    ("Kinh phí hỗ trợ mỗi xã là bao nhiêu?", False, {"quantity", "money"}),
+    ("kinh phi ho tro moi xa la bao nhieu", False, {"quantity", "money"}),
+    ("Tỷ lệ hộ được cấp nước sạch đạt mấy phần trăm?", False, {"quantity", "percent"}),
+    ("Đơn vị nào làm đầu mối tổng hợp báo cáo?", False, {"who"}),
+    ("Báo cáo phải gửi trước ngày nào?", False, {"when"}),
+    ("Dự án hoàn thành vào năm nào?", False, {"year"}),
+    ("Thông tư nào hướng dẫn việc này?", False, {"doc"}),
+    ("Which agency is responsible for the inspection?", True, {"who"}),
+    ("How many households were relocated?", True, {"quantity"}),
+    ("Who signed the decision?", True, {"signer"}),
+])
+def test_intents(question: str, english: bool, expected: set[str]) -> None:
+    assert is_english(question) is english
+    assert set(intents_of(question, english)) == expected
+
+
+def test_two_asks_and_follow_ups() -> None:
+    assert ask_count("Vốn bao nhiêu và giải ngân được bao nhiêu?") == 2
+    assert looks_like_followup("Còn huyện kia thì sao?")
+    assert looks_like_followup("what about that one")
+    assert not looks_like_followup("Kế hoạch phòng chống thiên tai năm nay giao cho các sở những việc gì cụ thể?")
+
+
+def test_periods() -> None:
+    assert period_of("lũy kế từ đầu năm") == "ytd" and period_of("luy ke 5 thang dau nam") == "ytd"
+    assert period_of("riêng trong tháng") == "month"
+    assert quarter_of("quý III/2025") == "III" and quarter_of("quy 2") == "II"
+
+
+def test_shapes_of_answers() -> None:
+    assert "money" in offers("Mức chi 1.500.000 đồng/người/tháng cho cán bộ")
+    assert "percent" in offers("đạt 12,7% kế hoạch năm")
+    assert "when" in offers("hoàn thành trước ngày 15/12/2026")
+    assert "when" not in offers("Kế hoạch năm 2026 của tỉnh")  # a year alone is not a deadline
+    assert "year" in offers("Kế hoạch năm 2026 của tỉnh")
+    assert "who" in offers("Giao Sở Tài chính chủ trì, phối hợp với các đơn vị")
+    assert figures("Quyết định số 12/QĐ-UBND ngày 03/4/2025: hỗ trợ 250 hộ") == ["250"]
+
+
+def test_number_spans_hold_whole_figures_dates_and_numbers() -> None:
+    text = "đạt 6.137,6 ha theo Công văn 1887/UBND-NC ngày 19 tháng 12 năm 2025, tăng 3,2%"
+    spans = [text[a:b] for a, b in number_spans(text)]
+    assert "6.137,6" in spans and "1887/UBND-NC" in spans and "3,2%" in spans
+    assert any(s.startswith("ngày 19 tháng 12 năm 2025") for s in spans)
+    assert not any("2023\nĐồng" in s for s in number_spans("năm 2023\nĐồng chí Chủ tịch"))
+
+
+def test_analysis_reads_numbers_dates_and_content_once() -> None:
+    a = analyze("Công văn 4521 ngày 12/3/2025 yêu cầu những gì về phòng cháy rừng?")
+    assert a.bare_numbers == [("4521", "")] and (12, 3) in a.day_months
+    assert "phòng_cháy" in a.content_terms() and "gì" not in a.content_terms()
+    folded = analyze("ty le giai ngan von dau tu cong luy ke den thang 6 nam 2025", restore=lambda t: t)
+    assert folded.folded and folded.period == "ytd" and (6, 2025) in folded.months
+    assert "luy" not in folded.content_terms(folded=True)  # the period words are matched as a period

@@ -1,0 +1,66 @@
+"""Quoted spans never cut a figure, a date, a percentage or a document number: every candidate span of every
+passage of the samples and of the shared corpora starts and ends outside them (through the real pipeline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import SAMPLES, SHARED
+
+CORPORA = [SHARED / "corpus", SHARED / "corpus-extra", SHARED / "corpus-wide"]
+
+
+def _cuts(folder: Path) -> tuple[int, list[str]]:
+    from assistant.spans import spans_of
+    from domain.figures import number_spans
+    from index.catalog import StoredPassage
+    from ingest.pipeline import parse_bytes
+
+    n, bad = 0, []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".txt", ".html", ".pdf", ".docx"):
+            continue
+        for p in parse_bytes(path.name, path.read_bytes()).passages:
+            stored = StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, p.metadata)
+            protected = number_spans(p.text)
+            for sp in spans_of(stored):
+                n += 1
+                if p.kind == "table_row":
+                    continue  # a row is quoted whole, from its labelled cells
+                for a, b in protected:
+                    if a < sp.start < b or a < sp.end < b:
+                        bad.append(f"{path.name}: …{p.text[max(0, sp.start - 20):sp.end + 20]!r}")
+    return n, bad
+
+
+def test_spans_of_the_samples_never_cut_a_figure() -> None:
+    n, bad = _cuts(SAMPLES)
+    assert n > 40
+    assert bad == []
+
+
+@pytest.mark.parametrize("folder", CORPORA, ids=lambda p: p.name)
+def test_spans_of_the_shared_corpora_never_cut_a_figure(folder: Path) -> None:
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not present (the shared corpora sit beside the repository in CI)")
+    n, bad = _cuts(folder)
+    assert n > 500
+    assert bad == [], bad[:5]
+
+
+def test_a_decimal_comma_and_a_wrapped_date_are_not_boundaries() -> None:
+    from assistant.spans import spans_of
+    from index.catalog import StoredPassage
+
+    text = ("Diện tích gieo trồng đạt 6.137,6 ha, bằng 12,7% kế hoạch, tăng 3,2% so với cùng kỳ, trong đó lúa "
+            "chiêm xuân đạt 1.234,5 ha, ngô 2.345,6 ha, rau các loại 987,6 ha, đậu các loại 123,4 ha, khoai lang "
+            "345,6 ha, lạc 56,7 ha, thuốc lá 78,9 ha, các cây trồng khác 210,3 ha theo Quyết định số 12/QĐ-UBND ngày "
+            "31 tháng 12 năm\n2023 của UBND tỉnh.")
+    p = StoredPassage("x", "d", 0, "paragraph", text, text, {})
+    spans = spans_of(p)
+    assert spans
+    for sp in spans:
+        assert not sp.text.endswith(("6.137", "năm")), sp.text
+        assert not sp.text.startswith(("6 ha", "2023")), sp.text
