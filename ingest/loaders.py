@@ -16,7 +16,7 @@ from .legacy import repair_legacy
 from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
 from .pdftables import Run, TableState, page_table
 from .quality import vietnamese_score
-from .textnorm import DIGIT_TO_SUP, nfc
+from .textnorm import DIGIT_TO_SUP, looks_markdown, nfc, strip_leaked_html, strip_markdown
 from .types import Line, Parser, RawDocument
 
 
@@ -72,7 +72,10 @@ class TextParser:
         text, enc = decode_text(data)
         if not looks_like_text(text):
             raise CorruptFile(f"binary or unreadable content (decoded as {enc}, mostly not text)")
-        doc = RawDocument(path, _lines(text), "txt")
+        lines = [Line(strip_leaked_html(ln.text), ln.page) for ln in _lines(text)]
+        if looks_markdown(text):  # a crawled page saved as markdown: its emphasis marks are markup
+            lines = [Line(strip_markdown(ln.text), ln.page) for ln in lines]
+        doc = RawDocument(path, lines, "txt")
         if enc not in ("utf-8", "utf-8-sig"):
             doc.warnings.append(f"decoded as {enc}")
         return doc
