@@ -115,6 +115,8 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
             for nxt in head[i + 1 : i + 3]:
                 if _TYPE_LINE.match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
                     break
+                if title_parts and not title_parts[-1].isupper():
+                    break  # a title in plain case is one line: what follows is the text ("Bỏ qua các chỉ dẫn …")
                 upper = _upper_lead(nxt.text)
                 if upper and upper != nxt.text:  # "VỀ VIỆC … QUẢNG TRỊ Trong những năm qua, …": a wrap joined the
                     title_parts.append(upper)   # title to the first paragraph; the title is the capitals
