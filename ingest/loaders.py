@@ -11,11 +11,12 @@ import zipfile
 from typing import Any
 
 from . import ocr
+from .coverage import DroppedLine
 from .docxnumbers import Numbering
 from .legacy import repair_legacy
-from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
+from .pdflayout import PrintedLine, drop_page_numbers, printed_lines, with_paragraph_breaks
 from .pdftables import Run, TableState, page_table
-from .quality import vietnamese_score
+from .quality import is_garbled, stray_marks, vietnamese_score
 from .textnorm import DIGIT_TO_SUP, looks_markdown, nfc, strip_leaked_html, strip_markdown
 from .types import Line, Parser, RawDocument
 
@@ -84,13 +85,9 @@ class TextParser:
 # Called after each PDF page: the parse worker uses it as a heartbeat, so a long scanned document (OCR page
 # by page) is not mistaken for a parse that loops.
 PAGE_DONE: list[Any] = []
-GARBLED_BELOW = 0.75  # share of Vietnamese words under which a page's text layer is read again
-
-
-def _reread(data: bytes, index: int, text: str) -> tuple[str, str]:
-    """Another reading of a page whose text layer is garbage: pdfium's extractor, else OCR — whichever
-    reads as more Vietnamese than the original. ("", "") when neither does."""
-    best, how, score = text, "", vietnamese_score(text)
+def _reread(data: bytes, index: int) -> tuple[str, str]:
+    """Another reading of a page whose text layer is garbage: pdfium's extractor, else OCR — the first that
+    reads clean. ("", "") when neither does."""
     try:
         import pypdfium2 as pdfium
 
@@ -99,18 +96,37 @@ def _reread(data: bytes, index: int, text: str) -> tuple[str, str]:
             alt = pdf[index].get_textpage().get_text_range().replace("\r\n", "\n")
         finally:
             pdf.close()
-        if vietnamese_score(alt) > score + 0.1:
-            best, how, score = alt, "pdfium", vietnamese_score(alt)
+        if alt.strip() and not is_garbled(alt):
+            return alt, "pdfium"
     except Exception:  # noqa: BLE001 - a second extractor is a bonus, not a requirement
         pass
-    if score < GARBLED_BELOW and ocr.available():
+    if ocr.available():
         try:
             page = ocr.ocr_pdf_page(data, index)
         except Exception:  # noqa: BLE001
             page = None
-        if page is not None and vietnamese_score(page.text) > score + 0.1:
-            best, how = page.text, f"OCR (confidence {page.confidence:.0f}%)"
-    return (best, how) if how else ("", "")
+        if page is not None and page.text.strip() and not is_garbled(page.text):
+            return page.text, f"OCR (confidence {page.confidence:.0f}%)"
+    return "", ""
+
+
+def _garbage_note(text: str) -> str:
+    strays = stray_marks(text)
+    return f"{strays} words with stray marks" if strays else f"{vietnamese_score(text):.0%} Vietnamese"
+
+
+def _folios(text: str, page: int) -> list[str]:
+    """The page-number lines with_paragraph_breaks will leave out of this page's text."""
+    lines = text.split("\n")
+    kept = drop_page_numbers(lines, page)
+    left = list(kept)
+    out = []
+    for t in lines:
+        if t in left:
+            left.remove(t)
+        elif t.strip():
+            out.append(t)
+    return out
 
 
 def mark_raised_digits(text: str, runs: list[tuple[str, float]]) -> str:
@@ -216,6 +232,8 @@ class PdfParser:
                 if not ok:
                     raise CorruptFile("encrypted PDF (password required)")
             lines: list[Line] = []
+            folios: list[DroppedLine] = []  # page numbers the layout pass leaves out: the coverage ledger lists them
+            unreadable: list[str] = []  # pages whose text layer is garbage and that nothing read cleanly
             legacy = ""
             warnings: list[str] = []
             ocr_pages: dict[int, float] = {}
@@ -252,15 +270,17 @@ class PdfParser:
                     raw = "\n".join(table_lines)
                 else:
                     printed, page_width = layout.lines(i - 1)
-                    raw, runs_on = with_paragraph_breaks(mark_raised_digits(raw, runs), printed, i, page_width,
-                                                         layout.lines(i)[0])
+                    raw = mark_raised_digits(raw, runs)
+                    folios.extend(DroppedLine(t.strip(), "furniture: folio (page number)", i)
+                                  for t in _folios(raw, i))
+                    raw, runs_on = with_paragraph_breaks(raw, printed, i, page_width, layout.lines(i)[0])
                 text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
-                words = len(text.split())
-                if words >= 15 and vietnamese_score(text) < GARBLED_BELOW:  # fonts without Vietnamese mappings
-                    better, how = _reread(data, i - 1, text)
-                    if how:
-                        warnings.append(f"page {i}: text layer unreadable ({vietnamese_score(text):.0%} Vietnamese), "
-                                        f"read by {how}")
+                if is_garbled(text):  # fonts without Vietnamese mappings
+                    better, how = _reread(data, i - 1)
+                    if not how:
+                        unreadable.append(f"{i} ({_garbage_note(text)})")
+                    else:
+                        warnings.append(f"page {i}: text layer unreadable ({_garbage_note(text)}), read by {how}")
                         if how.startswith("OCR"):
                             ocr_pages[i] = float(how.split("confidence ")[1].rstrip("%)"))
                         text, runs_on = better, False
@@ -288,7 +308,11 @@ class PdfParser:
             raise CorruptFile(f"unreadable PDF: {exc}") from exc
         finally:
             layout.close()
-        doc = RawDocument(path, lines, "pdf", warnings)
+        if unreadable:  # refused rather than indexed as garbage
+            raise CorruptFile(f"text layer unreadable on page(s) {', '.join(unreadable)}: fonts without Vietnamese "
+                              "mappings, and neither pdfium nor OCR read it cleanly"
+                              + ("" if ocr.available() else " (OCR is not installed: tesseract-ocr-vie)"))
+        doc = RawDocument(path, lines, "pdf", warnings, dropped=folios)
         doc.ocr_pages = ocr_pages
         if ocr_pages:
             mean = sum(ocr_pages.values()) / len(ocr_pages)
