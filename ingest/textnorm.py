@@ -59,12 +59,16 @@ def strip_markdown(line: str) -> str:
 
 
 # HTML that leaked into a text file from a web export (`<ul style="list-style-type: none">` inside a table
-# cell): only complete tags of real HTML elements, with attribute syntax. Text that merely looks like a tag —
-# "chỉ số a<b, giá trị x > 7", "<ghi chú …: số thực là 15%>" — is not one and stays verbatim.
+# cell): only what cannot be text — a real HTML element's tag with quoted attributes, its closing tag, a line
+# break tag. Text that merely looks like a tag stays verbatim: "chỉ số a<b, giá trị x > 7", "<ghi chú …: số
+# thực là 15%>", even a bare "<b>".
 _HTML_ELEMENTS = ("a|abbr|b|big|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|img|li|ol|p|pre|small|span|"
                   "strong|sub|sup|table|tbody|td|th|thead|tr|u|ul")
-_LEAKED_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>\"']+))?)*"
-                         r"\s*/?>", re.I)
+_LEAKED_TAG = re.compile(
+    rf"<(?:{_HTML_ELEMENTS})(?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'))+\s*/?>"  # with attributes
+    rf"|</(?:{_HTML_ELEMENTS})>|<(?:br|hr)\s*/?>",
+    re.I,
+)
 
 
 def strip_leaked_html(line: str) -> str:
