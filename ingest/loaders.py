@@ -85,9 +85,9 @@ class TextParser:
 # Called after each PDF page: the parse worker uses it as a heartbeat, so a long scanned document (OCR page
 # by page) is not mistaken for a parse that loops.
 PAGE_DONE: list[Any] = []
-def _reread(data: bytes, index: int) -> tuple[str, str]:
+def _reread(data: bytes, index: int) -> tuple[str, str, ocr.OcrPage | None]:
     """Another reading of a page whose text layer is garbage: pdfium's extractor, else OCR — the first that
-    reads clean. ("", "") when neither does."""
+    reads clean (with the OCR page, whose word boxes can rebuild a table). ("", "", None) when neither does."""
     try:
         import pypdfium2 as pdfium
 
@@ -97,7 +97,7 @@ def _reread(data: bytes, index: int) -> tuple[str, str]:
         finally:
             pdf.close()
         if alt.strip() and not is_garbled(alt):
-            return alt, "pdfium"
+            return alt, "pdfium", None
     except Exception:  # noqa: BLE001 - a second extractor is a bonus, not a requirement
         pass
     if ocr.available():
@@ -106,8 +106,15 @@ def _reread(data: bytes, index: int) -> tuple[str, str]:
         except Exception:  # noqa: BLE001
             page = None
         if page is not None and page.text.strip() and not is_garbled(page.text):
-            return page.text, f"OCR (confidence {page.confidence:.0f}%)"
-    return "", ""
+            return page.text, f"OCR (confidence {page.confidence:.0f}%)", page
+    return "", "", None
+
+
+def _ocr_text(page: ocr.OcrPage, table: TableState) -> str:
+    """An OCR'd page's text; a task table on it rebuilt from the words' positions and the ruled lines."""
+    ruled = [(page.height - y) / page.scale for y in page.rules]
+    rows = page_table(_ocr_runs(page), table, ruled, page.read_cell)
+    return "\n".join(rows) if rows else page.text
 
 
 def _garbage_note(text: str) -> str:
@@ -264,38 +271,37 @@ class PdfParser:
                         pass
 
                 raw = page.extract_text(visitor_text=visit, visitor_operand_before=borders) or ""
-                table_lines = page_table(placed, table, rules) if placed else None
                 runs_on = False
-                if table_lines:
-                    raw = "\n".join(table_lines)
-                else:
-                    printed, page_width = layout.lines(i - 1)
-                    raw = mark_raised_digits(raw, runs)
-                    folios.extend(DroppedLine(t.strip(), "furniture: folio (page number)", i)
-                                  for t in _folios(raw, i))
-                    raw, runs_on = with_paragraph_breaks(raw, printed, i, page_width, layout.lines(i)[0])
-                text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
-                if is_garbled(text):  # fonts without Vietnamese mappings
-                    better, how = _reread(data, i - 1)
+                probe, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
+                garbled = is_garbled(probe)
+                if garbled:  # fonts without Vietnamese mappings: judged before the layer is used
+                    text, how, read = _reread(data, i - 1)
                     if not how:
-                        unreadable.append(f"{i} ({_garbage_note(text)})")
+                        unreadable.append(f"{i} ({_garbage_note(probe)})")
                     else:
-                        warnings.append(f"page {i}: text layer unreadable ({_garbage_note(text)}), read by {how}")
-                        if how.startswith("OCR"):
-                            ocr_pages[i] = float(how.split("confidence ")[1].rstrip("%)"))
-                        text, runs_on = better, False
-                if sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # no text layer: a scan
+                        warnings.append(f"page {i}: text layer unreadable ({_garbage_note(probe)}), read by {how}")
+                    if read is not None:  # its word boxes rebuild a table, as on a scan
+                        ocr_pages[i] = round(read.confidence, 1)
+                        text = _ocr_text(read, table)
+                else:
+                    table_lines = page_table(placed, table, rules) if placed else None
+                    if table_lines:
+                        raw = "\n".join(table_lines)
+                    else:
+                        printed, page_width = layout.lines(i - 1)
+                        raw = mark_raised_digits(raw, runs)
+                        folios.extend(DroppedLine(t.strip(), "furniture: folio (page number)", i)
+                                      for t in _folios(raw, i))
+                        raw, runs_on = with_paragraph_breaks(raw, printed, i, page_width, layout.lines(i)[0])
+                    text, enc = repair_legacy(raw)
+                if not garbled and sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # a scan
                     try:
                         page_ocr = ocr.ocr_pdf_page(data, i - 1)
                     except Exception as exc:  # noqa: BLE001 - a page OCR cannot read is reported, not fatal
                         warnings.append(f"page {i}: OCR failed ({type(exc).__name__})")
-                    else:
-                        text, runs_on = page_ocr.text, False
+                    else:  # a scanned task table: its rows from the words' positions
+                        text, runs_on = _ocr_text(page_ocr, table), False
                         ocr_pages[i] = round(page_ocr.confidence, 1)
-                        ruled = [(page_ocr.height - y) / page_ocr.scale for y in page_ocr.rules]
-                        scanned_table = page_table(_ocr_runs(page_ocr), table, ruled, page_ocr.read_cell)
-                        if scanned_table:  # a scanned task table: its rows from the words' positions
-                            text = "\n".join(scanned_table)
                 legacy = legacy or enc
                 lines.extend(_lines(markers.fill(text, read_by_ocr=i in ocr_pages), i))
                 if not runs_on:  # a paragraph running over the page is not cut by it

@@ -440,3 +440,40 @@ def test_docx_list_numbers_give_the_sections() -> None:
     doc = parse_bytes("ke-hoach.docx", buf.getvalue())
     last = next(p for p in doc.passages if "Rà soát 100%" in p.text)
     assert last.metadata["section_title"].startswith("II. NỘI DUNG")
+
+
+@needs_corpus
+def test_text_layer_with_stray_tone_marks_is_read_again_or_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared report rendered with fonts that lack Vietnamese mappings (bench/renderings.py `garble`: the
+    ToUnicode maps turn hook/tilde vowels into vowel + digit and grave capitals into capital + "+"): pypdf
+    reads "tỉ7nh", "chỉ7 đạo", "ĐIỀ+U" while most syllables survive, so the share of Vietnamese syllables
+    alone does not flag it. The stray marks do: the page is read again by OCR — or, without OCR, the file is
+    refused as unreadable instead of being indexed as garbage."""
+    import io
+
+    from pypdf import PdfReader
+
+    from bench.renderings import garble, render_text
+    from ingest import ocr
+    from ingest.loaders import CorruptFile
+    from ingest.quality import GARBLED_BELOW, stray_marks, vietnamese_score
+
+    source = (CORPUS / "bao-cao-kinh-te-xa-hoi-thang-02-2024.txt").read_text(encoding="utf-8").split("\n")
+    body = [ln for ln in source if len(ln) > 200][:3]  # three paragraphs of the report: one page
+    pdf = garble(render_text("\n\n".join(body)))
+    layer = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert stray_marks(layer) >= 10 and vietnamese_score(layer) > GARBLED_BELOW  # the sly case, for real
+    with monkeypatch.context() as m:
+        m.setattr(ocr, "available", lambda: False)
+        with pytest.raises(CorruptFile, match="unreadable"):
+            parse_bytes("bao-cao.pdf", pdf)
+    if not ocr.available():
+        pytest.skip("tesseract-ocr and tesseract-ocr-vie are installed by `make test`")
+    doc = parse_bytes("bao-cao.pdf", pdf)
+    text = "\n".join(p.text for p in doc.passages)
+    assert any("stray marks), read by OCR" in w for w in doc.warnings)
+    assert stray_marks(text) == 0 and all(p.metadata.get("ocr") for p in doc.passages)
+    original = parse_bytes("bao-cao.txt", "\n\n".join(body).encode())
+    expected = " ".join(" ".join(p.text for p in original.passages).split())
+    ratio = difflib.SequenceMatcher(None, expected, " ".join(text.split()), autojunk=False).ratio()
+    assert ratio >= 0.95, ratio
