@@ -201,7 +201,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @app.get("/v1/documents/{doc_id}")
     def document(doc_id: str) -> dict[str, Any]:
-        return visible_document(doc_id)
+        doc = visible_document(doc_id)
+        # the whole coverage ledger: characters read and kept, every dropped line with its reason
+        return {**doc, "coverage": c.catalog.coverage(doc_id) or doc.get("coverage")}
 
     @app.get("/v1/documents/{doc_id}/passages")
     def passages(doc_id: str) -> dict[str, Any]:

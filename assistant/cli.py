@@ -69,6 +69,8 @@ def _ingest_via_server(url: str, files: list[str], groups: str | None) -> int:
             continue
         for rep in r.json()["reports"]:
             detail = f"{rep['passages']} passages" if rep["status"] != "failed" else rep["reason"]
+            if rep.get("coverage"):
+                detail += f"; {rep['coverage']}"
             failed += rep["status"] == "failed"
             print(f"{i:>3}/{len(files)}  {rep['status']:<9} {rep['source']}  ({detail})", flush=True)
     return 1 if failed == len(files) else 0
@@ -102,6 +104,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         counts[rep.status] += 1
         bar = "#" * int(20 * done / len(files))
         detail = f"{rep.passages} passages, {rep.embedded} embedded" if rep.status != "failed" else rep.reason
+        if rep.coverage:
+            detail += f"; {rep.coverage}"
         print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)
 
     c.ingestor.reconcile()  # an earlier run killed mid-write left index updates to finish
@@ -189,6 +193,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print(json.dumps(c.catalog.document(args.id), ensure_ascii=False, indent=1))
         for p in c.catalog.passages(args.id):
             print(f"--- #{p.position} [{p.kind}] {p.metadata.get('section', '')}\n{p.text}")
+        _print_coverage(c.catalog.coverage(args.id))
         return 0
     from .lock import DataDirLocked
 
@@ -209,6 +214,18 @@ def cmd_docs(args: argparse.Namespace) -> int:
     lock.release()
     print(f"removed {args.id} ({n} passages)")
     return 0
+
+
+def _print_coverage(ledger: dict[str, Any] | None) -> None:
+    """The document's coverage ledger: what its passages keep, and every line left out with the reason."""
+    if ledger is None:
+        print("=== coverage: not recorded (ingested before coverage ledgers; re-ingest the file)")
+        return
+    print(f"=== coverage: {ledger['summary']} — {ledger['chars_kept']} of {ledger['chars_read']} characters read "
+          f"are in passages")
+    for d in ledger["dropped"] + ledger["lost"]:
+        page = f" p.{d['page']}" if d.get("page") else ""
+        print(f"  - [{d['reason']}{page}] {d['text'][:160]}")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

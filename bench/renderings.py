@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """The shared corpus as the files offices really hold: rendered to PDF with a Vietnamese font (footnote markers
 as small raised digits, the task table as a bordered PDF table with its header repeated per page), then the
-same pages rasterised and wrapped as image-only PDFs (the scanned case, read by OCR).
+same pages rasterised and wrapped as image-only PDFs (the scanned case, read by OCR), and the PDFs again with
+fonts that lack Vietnamese mappings (the text layer reads "tỉ7nh", "ĐIỀ+U": the garbled case, detected and
+read again by OCR).
 
 For each rendering: passages against those of the text files (table rows, footnotes, character similarity of
 all passage text), then the dev questions against a corpus made only of those renderings (recall@5 and
@@ -21,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +93,43 @@ def render_table(text: str) -> bytes:
     return bytes(pdf.output())
 
 
+def _stray(ch: str) -> str:
+    """What an old font's broken mapping leaves after a letter: a digit for the hook and the tilde, `+` for a
+    capital's grave accent."""
+    marks = unicodedata.normalize("NFD", ch)
+    if "\u0309" in marks:
+        return "7"
+    if "\u0303" in marks:
+        return "4"
+    return "+" if ch.isupper() and "\u0300" in marks else ""
+
+
+def garble(pdf_bytes: bytes) -> bytes:
+    """The same PDF whose fonts lack Vietnamese mappings the way documents from old Word/VnTime setups do:
+    the ToUnicode CMap of every font maps the glyphs of vowels with the hook or the tilde to the vowel and a
+    stray digit, and capitals with the grave accent to the capital and a `+`. The pages look exactly the
+    same; the text layer reads "UBND tỉ7nh đã tập trung chỉ7 đạo, ĐIỀ+U HÀNH" (most syllables intact)."""
+    from pypdf import PdfReader, PdfWriter
+
+    def remap(m: re.Match[str]) -> str:
+        stray = _stray(chr(int(m.group(2), 16)))
+        return f"<{m.group(1)}> <{m.group(2)}{ord(stray):04X}>" if stray else m.group(0)
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)))
+    seen: set[int] = set()
+    for page in writer.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            cmap = ref.get_object()["/ToUnicode"].get_object()
+            if id(cmap) in seen:
+                continue
+            seen.add(id(cmap))
+            text = cmap.get_data().decode("latin-1")
+            cmap.set_data(re.sub(r"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>", remap, text).encode("latin-1"))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def scan(pdf_bytes: bytes, dpi: int = 200) -> bytes:
     import pypdfium2 as pdfium
     from fpdf import FPDF
@@ -130,10 +170,12 @@ def main() -> int:
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     ap.add_argument("--qa", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "chidao-renderings"))
+    ap.add_argument("--renderings", default="pdf,scan,garbled", help="which renderings (comma-separated)")
     a = ap.parse_args()
     work = Path(a.work)
+    kinds = [k for k in a.renderings.split(",") if k]
     shutil.rmtree(work, ignore_errors=True)
-    for sub in ("text", "pdf", "scan"):
+    for sub in ("text", *kinds):
         (work / sub).mkdir(parents=True)
     rows = []
     t0 = time.perf_counter()
@@ -141,13 +183,12 @@ def main() -> int:
         text = src.read_text(encoding="utf-8")
         shutil.copy(src, work / "text" / src.name)
         pdf = render_table(text) if text.count("\t") > 50 else render_text(text)
-        scanned = scan(pdf)
-        stem = src.stem
-        (work / "pdf" / f"{stem}.pdf").write_bytes(pdf)
-        (work / "scan" / f"{stem}.pdf").write_bytes(scanned)
+        made = {"pdf": lambda: pdf, "scan": lambda: scan(pdf), "garbled": lambda: garble(pdf)}  # noqa: B023
         base = parse_bytes(src.name, text.encode())
-        rows.append(("PDF", compare(src.name, base, parse_bytes(f"{stem}.pdf", pdf))))
-        rows.append(("scanned", compare(src.name, base, parse_bytes(f"{stem}.pdf", scanned))))
+        for kind in kinds:
+            rendered = made[kind]()
+            (work / kind / f"{src.stem}.pdf").write_bytes(rendered)
+            rows.append((kind, compare(src.name, base, parse_bytes(f"{src.stem}.pdf", rendered))))
     print(f"rendered and parsed in {time.perf_counter() - t0:.0f} s\n")
     print("| rendering | file | table rows | footnotes | footnotes linked to their marker | similarity of passage text |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -156,7 +197,7 @@ def main() -> int:
     questions = load_questions(a.qa)
     print("\n| corpus | recall@1 | recall@5 | MRR@10 | answer_acc |")
     print("| --- | --- | --- | --- | --- |")
-    for sub in ("text", "pdf", "scan"):
+    for sub in ("text", *kinds):
         c = Container(Settings(data_dir=str(work / f"data-{sub}"), ready_check=False))
         c.ingestor.ingest_paths([str(work / sub)])
         s = evaluate(c, questions).summary

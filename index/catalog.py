@@ -32,10 +32,13 @@ CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, embed_hash TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lexicon (id TEXT PRIMARY KEY, accented TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dirty (doc_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS coverage (doc_id TEXT PRIMARY KEY, ledger TEXT NOT NULL);
 """
 # `dirty` lists documents whose catalog change may not have reached the vector index yet: it is written in
 # the catalog's transaction and cleared once Chroma has the change, so a crash in between is repaired by
 # re-applying the document from the catalog (reconcile) — never lost, never a phantom.
+# `coverage` holds each document's coverage ledger (characters read and kept, every dropped line with its
+# reason), written with the document; its summary also sits in the document's metadata for listings.
 # `lexicon` persists each passage's lexical tokens (space-joined), written in the same transaction as the
 # passage, so the BM25 index loads at start without re-tokenising and follows ingest/delete incrementally.
 
@@ -115,9 +118,14 @@ class Catalog:
         meta.update(doc_id=r[0], source=r[1], sha256=r[2], chunker=r[3], n_passages=r[5], ingested_at=r[6], size=r[7])
         return meta
 
+    def coverage(self, doc_id: str) -> dict[str, Any] | None:
+        """The document's coverage ledger, as ingest recorded it (None for documents ingested before it)."""
+        row = self._connect().execute("SELECT ledger FROM coverage WHERE doc_id=?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def replace_document(self, doc: dict[str, Any], passages: list[StoredPassage], vectors: dict[str, np.ndarray],
-                         model: str) -> list[str]:
-        """Atomically swap a document's passages; returns the ids that were removed."""
+                         model: str, ledger: dict[str, Any] | None = None) -> list[str]:
+        """Atomically swap a document's passages (and its coverage ledger); returns the ids that were removed."""
         with self._write_lock, self._conn() as c:
             old = {r[0] for r in c.execute("SELECT id FROM passages WHERE doc_id=?", (doc["doc_id"],))}
             c.execute("DELETE FROM passages WHERE doc_id=?", (doc["doc_id"],))
@@ -134,6 +142,9 @@ class Catalog:
             )
             c.execute(f"DELETE FROM lexicon WHERE id IN ({','.join('?' * len(old))})", sorted(old))
             c.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (doc["doc_id"],))
+            c.execute("DELETE FROM coverage WHERE doc_id=?", (doc["doc_id"],))
+            if ledger is not None:
+                c.execute("INSERT INTO coverage VALUES (?, ?)", (doc["doc_id"], json.dumps(ledger, ensure_ascii=False)))
             c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?)", [lexicon_row(p) for p in passages])
             c.executemany(
                 "INSERT OR IGNORE INTO vectors VALUES (?,?,?)",
@@ -148,6 +159,7 @@ class Catalog:
             c.execute("DELETE FROM passages WHERE doc_id=?", (doc_id,))
             c.execute(f"DELETE FROM lexicon WHERE id IN ({','.join('?' * len(ids))})", ids)
             c.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            c.execute("DELETE FROM coverage WHERE doc_id=?", (doc_id,))
             c.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (doc_id,))
             self._bump(c)
         return ids

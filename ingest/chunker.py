@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .coverage import build_ledger
 from .docnumbers import date_int, find_dates, find_numbers, numbers_with_dates
+from .furniture import remove_furniture
 from .metadata import extract_meta
 from .structure import UNNUMBERED_LEVEL, to_blocks
 from .tables import build_rows, full_stt
@@ -77,7 +79,8 @@ class StructuredChunker:
     version = "structured-7"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
-        blocks = to_blocks(raw.lines)
+        lines, dropped = remove_furniture(raw.lines)
+        blocks = to_blocks(lines)
         genre = genre_of(blocks)
         meta = extract_meta(doc_id, raw.source, blocks, genre)
         meta.extra["genre"] = genre
@@ -87,13 +90,14 @@ class StructuredChunker:
             self._table(blocks, builder)
         else:
             self._sections(blocks, builder, genre)
-        return ParsedDocument(meta, builder.passages, list(raw.warnings))
+        ledger = build_ledger(raw.lines, [p.text for p in builder.passages], dropped + list(raw.dropped))
+        return ParsedDocument(meta, builder.passages, list(raw.warnings), ledger)
 
     def _table(self, blocks: list[Block], b: _Builder) -> None:
         rows = build_rows([x for x in blocks if x.kind == "table_row"])
         intro = [x.text for x in blocks if x.kind in ("para", "heading")]
-        if intro:
-            b.add("header", "\n".join(intro)[:MAX_CHARS], blocks[0].page, section="", section_title="")
+        for piece in _pack(intro):  # all of it: a long introduction is cut, never truncated
+            b.add("header", piece, blocks[0].page, section="", section_title="")
         header = next((list(r.cells) for r in rows), [])
         roles = {role: next((h for h in header if rx.search(h)), None) for role, rx in COLUMN_ROLES}
         table_name = f"{b.meta.doc_type or 'Phụ lục'} {b.meta.attached_to or b.meta.number}".strip()
@@ -115,37 +119,58 @@ class StructuredChunker:
     def _sections(self, blocks: list[Block], b: _Builder, genre: str) -> None:
         stack: list[Block] = []
         buf: list[Block] = []
+        unsaid: list[Block] = []  # headings no passage has printed yet: the next passage starts with them
         footnotes = [x for x in blocks if x.kind == "footnote"]
 
         def flush() -> None:
-            if not buf:
+            if buf and buf[0].in_header:  # the document's header: what it is, never a section of it
+                b.add("header", "\n".join(x.text for x in buf), buf[0].page, section="", section_title="")
+                buf.clear()
+                return
+            item_title = stack[-1].text if stack and stack[-1].level == UNNUMBERED_LEVEL else ""
+            lead = "\n".join(h.text for h in unsaid if h.text != item_title)
+            if not buf and not lead:
+                unsaid.clear()
                 return
             numbered = [h for h in stack if h.label]
             section = " > ".join(h.label for h in numbered)
             titles = " > ".join(h.text for h in stack)
-            item_title = stack[-1].text if stack and stack[-1].level == UNNUMBERED_LEVEL else ""
-            closing = _CLOSING.match(buf[0].text) is not None
+            closing = bool(buf) and _CLOSING.match(buf[0].text) is not None
             kind = "closing" if closing else ("directive_item" if genre == "bulletin" and item_title else "paragraph")
             if not stack and not closing and b.position == 0:
                 kind = "header"
             texts = [x.text for x in buf]
             limit = MAX_CHARS - (len(item_title) + 1 if item_title else 0)
-            for piece in _pack(texts, limit):
+            for k, piece in enumerate(_pack(texts, limit) or [""]):
+                if k == 0 and lead:  # headings are part of the text: the first passage under them prints them
+                    piece = f"{lead}\n{piece}" if piece else lead
                 text = f"{item_title}\n{piece}" if item_title else piece
                 extra: dict[str, Any] = {}
                 if kind == "directive_item":
                     extra.update(_directive_fields(item_title + "\n" + "\n".join(texts)))
-                b.add(kind, text, buf[0].page, section=section or (item_title[:120] if item_title else ""),
+                page = buf[0].page if buf else unsaid[0].page
+                b.add(kind, text, page, section=section or (item_title[:120] if item_title else ""),
                       section_title=titles, **extra)
             buf.clear()
+            unsaid.clear()
 
         for blk in blocks:
             if blk.kind == "footnote":
                 continue
-            if blk.kind == "heading":
+            if blk.in_header:
+                if not (buf and buf[-1].in_header):
+                    flush()
+                    stack = []  # an attached document starts afresh
+                buf.append(blk)
+                continue
+            if buf and buf[-1].in_header:
                 flush()
+            if blk.kind == "heading":
+                if buf:
+                    flush()
                 stack = [h for h in stack if h.level < blk.level]
                 stack.append(blk)
+                unsaid.append(blk)
                 continue
             if _CLOSING.match(blk.text) and buf and not _CLOSING.match(buf[0].text):
                 flush()

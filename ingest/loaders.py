@@ -11,12 +11,13 @@ import zipfile
 from typing import Any
 
 from . import ocr
+from .coverage import DroppedLine
 from .docxnumbers import Numbering
 from .legacy import repair_legacy
-from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
+from .pdflayout import PrintedLine, drop_page_numbers, printed_lines, with_paragraph_breaks
 from .pdftables import Run, TableState, page_table
-from .quality import vietnamese_score
-from .textnorm import DIGIT_TO_SUP, nfc
+from .quality import is_garbled, stray_marks, vietnamese_score
+from .textnorm import DIGIT_TO_SUP, looks_markdown, nfc, strip_leaked_html, strip_markdown
 from .types import Line, Parser, RawDocument
 
 
@@ -72,7 +73,10 @@ class TextParser:
         text, enc = decode_text(data)
         if not looks_like_text(text):
             raise CorruptFile(f"binary or unreadable content (decoded as {enc}, mostly not text)")
-        doc = RawDocument(path, _lines(text), "txt")
+        lines = [Line(strip_leaked_html(ln.text), ln.page) for ln in _lines(text)]
+        if looks_markdown(text):  # a crawled page saved as markdown: its emphasis marks are markup
+            lines = [Line(strip_markdown(ln.text), ln.page) for ln in lines]
+        doc = RawDocument(path, lines, "txt")
         if enc not in ("utf-8", "utf-8-sig"):
             doc.warnings.append(f"decoded as {enc}")
         return doc
@@ -81,13 +85,9 @@ class TextParser:
 # Called after each PDF page: the parse worker uses it as a heartbeat, so a long scanned document (OCR page
 # by page) is not mistaken for a parse that loops.
 PAGE_DONE: list[Any] = []
-GARBLED_BELOW = 0.75  # share of Vietnamese words under which a page's text layer is read again
-
-
-def _reread(data: bytes, index: int, text: str) -> tuple[str, str]:
-    """Another reading of a page whose text layer is garbage: pdfium's extractor, else OCR — whichever
-    reads as more Vietnamese than the original. ("", "") when neither does."""
-    best, how, score = text, "", vietnamese_score(text)
+def _reread(data: bytes, index: int) -> tuple[str, str, ocr.OcrPage | None]:
+    """Another reading of a page whose text layer is garbage: pdfium's extractor, else OCR — the first that
+    reads clean (with the OCR page, whose word boxes can rebuild a table). ("", "", None) when neither does."""
     try:
         import pypdfium2 as pdfium
 
@@ -96,18 +96,44 @@ def _reread(data: bytes, index: int, text: str) -> tuple[str, str]:
             alt = pdf[index].get_textpage().get_text_range().replace("\r\n", "\n")
         finally:
             pdf.close()
-        if vietnamese_score(alt) > score + 0.1:
-            best, how, score = alt, "pdfium", vietnamese_score(alt)
+        if alt.strip() and not is_garbled(alt):
+            return alt, "pdfium", None
     except Exception:  # noqa: BLE001 - a second extractor is a bonus, not a requirement
         pass
-    if score < GARBLED_BELOW and ocr.available():
+    if ocr.available():
         try:
             page = ocr.ocr_pdf_page(data, index)
         except Exception:  # noqa: BLE001
             page = None
-        if page is not None and vietnamese_score(page.text) > score + 0.1:
-            best, how = page.text, f"OCR (confidence {page.confidence:.0f}%)"
-    return (best, how) if how else ("", "")
+        if page is not None and page.text.strip() and not is_garbled(page.text):
+            return page.text, f"OCR (confidence {page.confidence:.0f}%)", page
+    return "", "", None
+
+
+def _ocr_text(page: ocr.OcrPage, table: TableState) -> str:
+    """An OCR'd page's text; a task table on it rebuilt from the words' positions and the ruled lines."""
+    ruled = [(page.height - y) / page.scale for y in page.rules]
+    rows = page_table(_ocr_runs(page), table, ruled, page.read_cell)
+    return "\n".join(rows) if rows else page.text
+
+
+def _garbage_note(text: str) -> str:
+    strays = stray_marks(text)
+    return f"{strays} words with stray marks" if strays else f"{vietnamese_score(text):.0%} Vietnamese"
+
+
+def _folios(text: str, page: int) -> list[str]:
+    """The page-number lines with_paragraph_breaks will leave out of this page's text."""
+    lines = text.split("\n")
+    kept = drop_page_numbers(lines, page)
+    left = list(kept)
+    out = []
+    for t in lines:
+        if t in left:
+            left.remove(t)
+        elif t.strip():
+            out.append(t)
+    return out
 
 
 def mark_raised_digits(text: str, runs: list[tuple[str, float]]) -> str:
@@ -213,6 +239,8 @@ class PdfParser:
                 if not ok:
                     raise CorruptFile("encrypted PDF (password required)")
             lines: list[Line] = []
+            folios: list[DroppedLine] = []  # page numbers the layout pass leaves out: the coverage ledger lists them
+            unreadable: list[str] = []  # pages whose text layer is garbage and that nothing read cleanly
             legacy = ""
             warnings: list[str] = []
             ocr_pages: dict[int, float] = {}
@@ -243,36 +271,37 @@ class PdfParser:
                         pass
 
                 raw = page.extract_text(visitor_text=visit, visitor_operand_before=borders) or ""
-                table_lines = page_table(placed, table, rules) if placed else None
                 runs_on = False
-                if table_lines:
-                    raw = "\n".join(table_lines)
+                probe, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
+                garbled = is_garbled(probe)
+                if garbled:  # fonts without Vietnamese mappings: judged before the layer is used
+                    text, how, read = _reread(data, i - 1)
+                    if not how:
+                        unreadable.append(f"{i} ({_garbage_note(probe)})")
+                    else:
+                        warnings.append(f"page {i}: text layer unreadable ({_garbage_note(probe)}), read by {how}")
+                    if read is not None:  # its word boxes rebuild a table, as on a scan
+                        ocr_pages[i] = round(read.confidence, 1)
+                        text = _ocr_text(read, table)
                 else:
-                    printed, page_width = layout.lines(i - 1)
-                    raw, runs_on = with_paragraph_breaks(mark_raised_digits(raw, runs), printed, i, page_width,
-                                                         layout.lines(i)[0])
-                text, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
-                words = len(text.split())
-                if words >= 15 and vietnamese_score(text) < GARBLED_BELOW:  # fonts without Vietnamese mappings
-                    better, how = _reread(data, i - 1, text)
-                    if how:
-                        warnings.append(f"page {i}: text layer unreadable ({vietnamese_score(text):.0%} Vietnamese), "
-                                        f"read by {how}")
-                        if how.startswith("OCR"):
-                            ocr_pages[i] = float(how.split("confidence ")[1].rstrip("%)"))
-                        text, runs_on = better, False
-                if sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # no text layer: a scan
+                    table_lines = page_table(placed, table, rules) if placed else None
+                    if table_lines:
+                        raw = "\n".join(table_lines)
+                    else:
+                        printed, page_width = layout.lines(i - 1)
+                        raw = mark_raised_digits(raw, runs)
+                        folios.extend(DroppedLine(t.strip(), "furniture: folio (page number)", i)
+                                      for t in _folios(raw, i))
+                        raw, runs_on = with_paragraph_breaks(raw, printed, i, page_width, layout.lines(i)[0])
+                    text, enc = repair_legacy(raw)
+                if not garbled and sum(ch.isalpha() for ch in text) < 20 and ocr.available():  # a scan
                     try:
                         page_ocr = ocr.ocr_pdf_page(data, i - 1)
                     except Exception as exc:  # noqa: BLE001 - a page OCR cannot read is reported, not fatal
                         warnings.append(f"page {i}: OCR failed ({type(exc).__name__})")
-                    else:
-                        text, runs_on = page_ocr.text, False
+                    else:  # a scanned task table: its rows from the words' positions
+                        text, runs_on = _ocr_text(page_ocr, table), False
                         ocr_pages[i] = round(page_ocr.confidence, 1)
-                        ruled = [(page_ocr.height - y) / page_ocr.scale for y in page_ocr.rules]
-                        scanned_table = page_table(_ocr_runs(page_ocr), table, ruled, page_ocr.read_cell)
-                        if scanned_table:  # a scanned task table: its rows from the words' positions
-                            text = "\n".join(scanned_table)
                 legacy = legacy or enc
                 lines.extend(_lines(markers.fill(text, read_by_ocr=i in ocr_pages), i))
                 if not runs_on:  # a paragraph running over the page is not cut by it
@@ -285,7 +314,11 @@ class PdfParser:
             raise CorruptFile(f"unreadable PDF: {exc}") from exc
         finally:
             layout.close()
-        doc = RawDocument(path, lines, "pdf", warnings)
+        if unreadable:  # refused rather than indexed as garbage
+            raise CorruptFile(f"text layer unreadable on page(s) {', '.join(unreadable)}: fonts without Vietnamese "
+                              "mappings, and neither pdfium nor OCR read it cleanly"
+                              + ("" if ocr.available() else " (OCR is not installed: tesseract-ocr-vie)"))
+        doc = RawDocument(path, lines, "pdf", warnings, dropped=folios)
         doc.ocr_pages = ocr_pages
         if ocr_pages:
             mean = sum(ocr_pages.values()) / len(ocr_pages)

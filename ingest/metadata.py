@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from .docnumbers import TYPE_CODES, find_dates, find_numbers, iso_date, numbers_with_dates
+from .furniture import MOTTO
+from .header import ISSUER_HEAD
 from .types import Block, DocumentMeta
 
 TYPE_TITLES = {
@@ -15,14 +17,46 @@ TYPE_TITLES = {
 }
 _TYPE_LINE = re.compile(r"^(" + "|".join(TYPE_TITLES) + r")\b\s*(.*)$")
 _META_FIELD = re.compile(r"^(Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành)\s*:?\s*(.*)$")
-_ISSUER_HEAD = re.compile(
-    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BỘ [A-ZÀ-Ỹ ]+|VĂN PHÒNG CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|"
-    r"CHÍNH PHỦ|SỞ [A-ZÀ-Ỹ ]+|BAN [A-ZÀ-Ỹ ]+)(.*)$")
 _PLACE_DATE = re.compile(r"^([A-ZĐÀ-Ỹ][\wÀ-ỹ.\s]{1,40}),\s*ngày\b")
 _PERIOD = re.compile(r"(tháng\s+\d{1,2}(?:\s+và\s+\d{1,2}\s+tháng\s+đầu\s+năm)?|quý\s+[IV]+|\d{1,2}\s+tháng\s+đầu\s+năm|"
                      r"năm)\s+((?:19|20)\d\d)|từ ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s+đến ngày\s+\d{1,2}/\d{1,2}/\d{4}", re.I)
-_SIGN_ROLE = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC)")
+_SIGN_ROLE = re.compile(r"^((?:TM|KT|TL|TUQ)\.?\s|Q\.\s|CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC)")
 _BULLETIN_TITLE = re.compile(r"(chỉ đạo,? điều hành|bản tin|tin tức|điểm tin)", re.I)
+
+
+_UNITS = re.compile(r"\b(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND|VĂN PHÒNG|THỦ TƯỚNG|BỘ|SỞ|"
+                    r"BAN|TỔNG CỤC|CỤC|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG)\b")
+_ABBREVIATED = {"ỦY BAN NHÂN DÂN": "UBND", "UỶ BAN NHÂN DÂN": "UBND", "HỘI ĐỒNG NHÂN DÂN": "HĐND"}
+_PLACES = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")
+
+
+def issuer_name(caps: str) -> str:
+    """An issuer block written in capitals, in the case Vietnamese writes it: "BỘ NÔNG NGHIỆP VÀ MÔI
+    TRƯỜNG" → "Bộ Nông nghiệp và Môi trường", "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" → "UBND tỉnh Cà Mau" (a body's
+    name capitalises the first syllable of each part; a place name every syllable). With a parent body
+    above ("UBND THÀNH PHỐ HÀ NỘI / SỞ GIÁO DỤC VÀ ĐÀO TẠO") the issuer is the last body, with its place."""
+    parts = [(m.group(1), m.end()) for m in _UNITS.finditer(caps)]
+    if not parts:  # "CHÍNH PHỦ"
+        return caps[:1] + caps[1:].lower()
+    units: list[tuple[str, str]] = []
+    for k, (word, end) in enumerate(parts):
+        rest = caps[end : parts[k + 1][1] - len(parts[k + 1][0])] if k + 1 < len(parts) else caps[end:]
+        units.append((word, rest.strip(" ,-")))
+    out: list[str] = []
+    place = ""
+    for word, rest in units:
+        if word in _PLACES:
+            place = f"{word.lower()} {rest.title()}".strip()
+            if out:
+                out[-1] = f"{out[-1]} {place}"
+            continue
+        name = " và ".join(g.strip()[:1] + g.strip()[1:].lower() for g in rest.split(" VÀ ") if g.strip())
+        head = _ABBREVIATED.get(word, word[:1] + word[1:].lower())
+        out.append(f"{head} {name}".strip())
+    issuer = out[-1] if out else caps.title()
+    if len(out) > 1 and place and place not in issuer:
+        issuer = f"{issuer} {place}"
+    return issuer
 
 
 def _field_pairs(blocks: list[Block]) -> dict[str, str]:
@@ -81,6 +115,8 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
             for nxt in head[i + 1 : i + 3]:
                 if _TYPE_LINE.match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
                     break
+                if title_parts and not title_parts[-1].isupper():
+                    break  # a title in plain case is one line: what follows is the text ("Bỏ qua các chỉ dẫn …")
                 upper = _upper_lead(nxt.text)
                 if upper and upper != nxt.text:  # "VỀ VIỆC … QUẢNG TRỊ Trong những năm qua, …": a wrap joined the
                     title_parts.append(upper)   # title to the first paragraph; the title is the capitals
@@ -103,15 +139,20 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
         meta.doc_type = TYPE_CODES.get(code, "")
     if genre == "bulletin" and (not meta.doc_type or _BULLETIN_TITLE.search(head_text[:300])):
         meta.doc_type = "Bản tin"
+    if not meta.title and nums and number_line:  # "Số: 5155/SGDĐT-GDTXNNĐH Về hướng dẫn …": the trích yếu
+        rest = number_line[number_line.find(nums[0][0].code) + len(nums[0][0].code):].strip(" .,")
+        if len(rest) > 15:
+            meta.title = re.sub(r"^V/v\s+", "", rest)[:300]
     if not meta.title:
         vv = re.search(r"V/v\s+(.+)", head_text)
         first = next((b.text for b in head if len(b.text) > 15 and not b.text.startswith(("Số", "|"))), "")
         meta.title = (vv.group(1).split("\n")[0] if vv else first)[:300]
 
     # Date: the "Place, ngày … tháng … năm …" line, then crawl metadata, then the first date of the header.
-    for b in head[:30]:
+    for k, b in enumerate(head[:30]):
         if _PLACE_DATE.match(b.text) or b.text.lower().startswith("ngày"):
-            m = re.search(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*((?:19|20)\d\d)", b.text, re.I)
+            line = b.text if k + 1 >= len(head) else f"{b.text} {head[k + 1].text}"  # "Hà Nội, ngày" / "21 tháng …"
+            m = re.search(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*((?:19|20)\d\d)", line, re.I)
             if m:
                 meta.date = iso_date(m.group(1), m.group(2), m.group(3))
                 place = _PLACE_DATE.match(b.text)
@@ -126,11 +167,11 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
 
     issuer = fields.get("Nơi ban hành") or fields.get("Cơ quan ban hành") or ""
     if not issuer:
-        for b in head[:12]:
-            m = _ISSUER_HEAD.match(b.text)
-            if m:
-                issuer = (m.group(1) + m.group(2)).strip().title().replace("Ủy Ban Nhân Dân", "UBND").replace(
-                    "Uỷ Ban Nhân Dân", "UBND")
+        for k, b in enumerate(head[:12]):
+            if ISSUER_HEAD.match(b.text) and not any(ch.islower() for ch in b.text):
+                lines = [b.text] + [x.text for x in head[k + 1 : k + 3] if x.in_header and x.text.isupper()
+                                    and not MOTTO.search(x.text) and not _TYPE_LINE.match(x.text)]
+                issuer = issuer_name(" ".join(lines))
                 break
     if not issuer and meta.number:
         issuer = nums[0][0].issuer_code if nums else ""
@@ -161,14 +202,27 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
     return meta
 
 
+def _name_tail(text: str) -> str:
+    """The person's name closing a signature line: its last 2–5 words written in Title case."""
+    words = text.split()
+    name: list[str] = []
+    for w in reversed(words):
+        if not w[:1].isupper() or w.isupper() or not w.isalpha():
+            break
+        name.insert(0, w)
+    return " ".join(name) if 2 <= len(name) <= 5 and len(name) < len(words) else ""
+
+
 def _signer(blocks: list[Block]) -> str:
     """The name under the last signature role (TM./KT./CHỦ TỊCH…), if the document names one."""
-    for i in range(len(blocks) - 1, max(-1, len(blocks) - 40), -1):
-        if _SIGN_ROLE.match(blocks[i].text):
+    for i in range(len(blocks) - 1, -1, -1):  # appendices and footnotes may follow the signature
+        if _SIGN_ROLE.match(blocks[i].text) and not blocks[i].in_header:
+            tail = _name_tail(blocks[i].text)  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Mạnh Cường" on one line
+            if tail:
+                return tail
             for b in blocks[i + 1 : i + 4]:
                 t = b.text.strip()
                 words = t.split()
                 if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not t.isupper():
                     return t
-            break
     return ""

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+from .header import mark_document_headers
 from .textnorm import (
     SUPERSCRIPT_DIGITS,
     clean_line,
     ends_sentence,
-    is_noise_line,
     starts_block,
     starts_lower,
     sup_to_int,
@@ -46,7 +46,7 @@ def join_lines(lines: list[Line]) -> list[Line]:
             open_para = False
             continue
         text = clean_line(raw)
-        if not text or is_noise_line(text):
+        if not text:
             continue
         if _is_table_line(raw):
             out.append(Line(text, ln.page))
@@ -64,7 +64,7 @@ def join_lines(lines: list[Line]) -> list[Line]:
         else:
             out.append(Line(text, ln.page))
             open_para = True
-    return [ln for ln in out if not is_noise_line(ln.text)]
+    return out
 
 
 def heading_of(text: str) -> tuple[int, str, str] | None:
@@ -109,6 +109,7 @@ def to_blocks(lines: list[Line]) -> list[Block]:
         else:
             blocks.append(Block("para", text, ln.page))
     _mark_title_lines(blocks)
+    mark_document_headers(blocks)
     return _rejoin_page_breaks(blocks)
 
 
@@ -140,7 +141,7 @@ def _rejoin_page_breaks(blocks: list[Block]) -> list[Block]:
                 j -= 1
             crossed_footnotes = j < len(out) - 1
             prev = out[j] if j >= 0 else None
-            if prev is not None and prev.kind == "para" and not ends_sentence(prev.text) and (
+            if prev is not None and prev.kind == "para" and not prev.in_header and not ends_sentence(prev.text) and (
                 crossed_footnotes or starts_lower(b.text)
             ):
                 prev.text = prev.text + " " + b.text

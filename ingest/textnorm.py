@@ -1,6 +1,6 @@
-"""Text cleaning for Vietnamese administrative documents: NFC, whitespace, web furniture, hard wraps.
+"""Text cleaning for Vietnamese administrative documents: NFC, whitespace, markdown emphasis, sentence ends.
 
-Figures are never touched: only whitespace, markup leftovers and whole noise lines are removed.
+Figures are never touched: only whitespace and markup are removed. Page furniture is furniture.py's concern.
 """
 
 from __future__ import annotations
@@ -15,22 +15,6 @@ SUP_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
-_HTML_TAG_CUT = re.compile(r"<[a-zA-Z]+\b[^<>]{0,300}$|^\s*[a-z-]+=\"[^\"]*\"\s*/?>")  # a tag cut by a line end
-_MD_EMPH = re.compile(r"\*{1,3}|(?<!\w)_{2,}(?!\w)")
-_BARE_URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
-
-# Lines that belong to web page furniture, never to an official text. Generic site widgets only.
-_FURNITURE = re.compile(
-    r"^(A- A A\+|Ảnh minh họa|Ảnh minh hoạ|Tổng số điểm của bài viết|Click để đánh giá|"
-    r"Đang tải văn bản|Click vào phần|In bài viết|Chia sẻ|Lượt xem|Bản in|Quay lại|Về đầu trang)",
-    re.I,
-)
-_SITE_NOISE = re.compile(
-    r"(Đăng nhập|Đăng xuất|Tài khoản|mật khẩu|Quý khách|Quý Thành viên|bản quyền|copyright|"
-    r"sở hữu trí tuệ|Intellectual Property|hành vi sao chép|sao chép, đăng tải|the copyright|Bản dịch này|Mã số thuế|Hỗ trợ: \(|Thỏa thuận Bảo vệ|Tiếp tục sử dụng|Cảm ơn đã dùng)",
-    re.I,
-)
 
 
 def nfc(text: str) -> str:
@@ -38,23 +22,57 @@ def nfc(text: str) -> str:
 
 
 def clean_line(line: str) -> str:
-    """NFC, invisible characters, HTML tags and markdown emphasis removed, spaces collapsed (tabs kept)."""
+    """NFC, invisible characters removed, spaces collapsed (tabs kept). Nothing else: a `<`, a `*` or a `_`
+    is text here — markup is removed by the reader of the format that has it (HTML by its parser,
+    markdown by strip_markdown)."""
     line = nfc(line).translate(_ZERO_WIDTH)
-    line = _HTML_TAG.sub(" ", line)
-    line = _MD_EMPH.sub("", line)
-    if line.lstrip().startswith("#"):
-        line = line.lstrip().lstrip("#")
-    parts = [_SPACES.sub(" ", _HTML_TAG_CUT.sub(" ", p)).strip() for p in line.split("\t")]
+    parts = [_SPACES.sub(" ", p).strip() for p in line.split("\t")]
     return "\t".join(parts).strip() if len(parts) == 1 else "\t".join(parts)
 
 
-def is_noise_line(line: str) -> bool:
-    s = line.strip()
-    if not s:
-        return False
-    if _BARE_URL.match(s) or _FURNITURE.match(s):
-        return True
-    return bool(_SITE_NOISE.search(s)) and len(s) < 400
+# Markdown as crawlers write it: `**bold**` and `*italic*` spans (often opened on one line and closed on a
+# later one, so no per-line markdown parser sees the pair), `#` heading marks, `____` rules.
+_MD_STRONG = re.compile(r"(?<!\()\*{2,}|\*{2,}(?!\))")  # but "(**)", a note mark
+_MD_EM = re.compile(
+    r"(?:(?<=^)|(?<=[\s\[\"“‘'«-]))\*(?=[^\s*)])"  # an opening `*`: after a space or an opening mark
+    r"|(?<=[^\s(*])\*(?=$|[\s.,;:!?)\]\"”’'»-])"  # a closing `*`: after text, before a space or punctuation
+    r"|^\s*\*(?=\s)|(?<=\s)\*\s*$"  # a stray `*` at a line's edge
+)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?=\s|$)")
+_MD_RULE = re.compile(r"(?<!\w)_{3,}(?!\w)")
+_MD_PAIR = re.compile(r"\*\*[^*\s]|[^*\s]\*\*|^\s{0,3}#{1,6}\s+\S", re.M)
+
+
+def looks_markdown(text: str) -> bool:
+    """Text written as markdown (a crawled page): it has `**` emphasis or `#` heading lines. Only then are
+    asterisks, `#` and underscore rules markup; in plain text they are content ("(*)", "a * b", "B_04b")."""
+    return len(_MD_PAIR.findall(text)) >= 2
+
+
+def strip_markdown(line: str) -> str:
+    """A markdown line's text: emphasis marks, heading marks and underscore rules removed; a `(*)` note
+    mark, a spaced `a * b` and `snake_case` kept."""
+    line = _MD_HEADING.sub("", line)
+    line = _MD_STRONG.sub("", line)
+    line = _MD_EM.sub("", line)
+    return _MD_RULE.sub("", line)
+
+
+# HTML that leaked into a text file from a web export (`<ul style="list-style-type: none">` inside a table
+# cell): only what cannot be text — a real HTML element's tag with quoted attributes, its closing tag, a line
+# break tag. Text that merely looks like a tag stays verbatim: "chỉ số a<b, giá trị x > 7", "<ghi chú …: số
+# thực là 15%>", even a bare "<b>".
+_HTML_ELEMENTS = ("a|abbr|b|big|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|img|li|ol|p|pre|small|span|"
+                  "strong|sub|sup|table|tbody|td|th|thead|tr|u|ul")
+_LEAKED_TAG = re.compile(
+    rf"<(?:{_HTML_ELEMENTS})(?:\s+[a-zA-Z-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'))+\s*/?>"  # with attributes
+    rf"|</(?:{_HTML_ELEMENTS})>|<(?:br|hr)\s*/?>",
+    re.I,
+)
+
+
+def strip_leaked_html(line: str) -> str:
+    return _LEAKED_TAG.sub(" ", line) if "<" in line else line
 
 
 def sup_to_int(s: str) -> int:

@@ -24,6 +24,7 @@ class RawDocument:
     fmt: str
     warnings: list[str] = field(default_factory=list)
     ocr_pages: dict[int, float] = field(default_factory=dict)  # page → OCR confidence, for pages read by OCR
+    dropped: list[Any] = field(default_factory=list)  # coverage.DroppedLine: lines the parser left out (folios)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Block:
     label: str = ""  # heading numbering ("II", "1.3") or footnote number or table STT
     cells: dict[str, str] = field(default_factory=dict)
     context: list[str] = field(default_factory=list)  # part/group titles of a table row
+    in_header: bool = False  # part of a document header (issuer, motto, number, place and date, type, title)
 
 
 @dataclass
@@ -77,6 +79,7 @@ class ParsedDocument:
     meta: DocumentMeta
     passages: list[Passage]
     warnings: list[str] = field(default_factory=list)
+    ledger: Any = None  # coverage.Ledger: what the passages keep of what was read, and what was dropped why
 
 
 def passage_id(doc_id: str, position: int, text: str) -> str:

@@ -133,3 +133,20 @@ def test_upload_then_find(site: str, browser: webdriver.Chrome, tmp_path: Path) 
     browser.find_element(By.ID, "new-chat").click()
     text = ask(browser, "Quý I đã tiêm phòng lở mồm long móng cho bao nhiêu con trâu, bò?")
     assert "12.345 con" in text
+
+
+def test_reader_escapes_once_and_marks_figures_on_text(site: str, browser: webdriver.Chrome) -> None:
+    """Apostrophes and quotes show as written (never `&#39;`), and only figures of the text are marked: the 39
+    of an escaped apostrophe is not a figure."""
+    import httpx
+
+    page = ("<html><body><h1>Tin chỉ đạo</h1><p>UBND tỉnh chỉ đạo các sở triển khai kế hoạch năm 2025.</p>"
+            "<p>it&#39;s 12&#39;34 &quot;x&quot; done; tổng diện tích đạt 6.137,6 ha.</p></body></html>")
+    r = httpx.post(site + "/v1/documents", files={"files": ("tin-nhay-don.html", page.encode())}, timeout=120)
+    doc_id = r.json()["reports"][0]["doc_id"]
+    browser.get(f"{site}/doc/{doc_id}")
+    body = WebDriverWait(browser, 30).until(
+        lambda d: (p := d.find_element(By.ID, "passages")).text and p)
+    assert "it's 12'34 \"x\" done" in body.text and "&#39;" not in body.text and "&quot;" not in body.text
+    marks = [m.text for m in body.find_elements(By.CSS_SELECTOR, "mark.fig")]
+    assert "6.137,6 ha" in marks and "39" not in marks

@@ -58,8 +58,11 @@ def test_bulletin_items_without_furniture() -> None:
     long_items = {}
     for p in doc.passages:
         long_items.setdefault(p.metadata["section"], []).append(p)
-    split = [ps for ps in long_items.values() if len(ps) > 1]
+    split = [ps for section, ps in long_items.items() if section and len(ps) > 1]  # "": the lead, under no item
     assert split and all(p.text.startswith(ps[0].text.split("\n")[0]) for ps in split for p in ps)
+    # the bulletin's own title is its header, not an item: no passage is filed under it
+    assert doc.passages[0].kind == "header" and doc.passages[0].text == doc.meta.title
+    assert not any(doc.meta.title in p.metadata["section_title"] for p in doc.passages)
 
 
 def test_other_provinces_documents_ingest() -> None:

@@ -79,7 +79,7 @@ def test_hostile_batch(samples_data: Path, tmp_path_factory: pytest.TempPathFact
     assert httpx.get(srv.base + "/healthz").status_code == 200
     found = httpx.post(srv.base + "/v1/ask", json={"question": "Trong tháng trồng mới bao nhiêu ha rừng?"},
                        timeout=60).json()
-    assert "1234 ha" in found["answer"] or "1.234" in found["answer"]
+    assert "1234 ha" in found["answer"]  # quoted as the file wrote it
     srv.stop()
     check = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "check", "--full"],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -79,7 +79,7 @@ function assistantBubble() {
 // the answer's [n] markers become buttons that open citation n
 function answerHtml(text, citations) {
   const known = new Set(citations.map((c) => c.n));
-  return C.figures(C.esc(text)).replace(/\[(\d+)\]/g, (m, n) =>
+  return C.figures(text).replace(/\[(\d+)\]/g, (m, n) =>
     known.has(Number(n)) ? `<button type="button" class="cite" data-n="${n}" aria-label="${C.t("chat.sources")} ${n}">${n}</button>` : m);
 }
 
@@ -170,7 +170,7 @@ async function ask(question) {
         const ev = (block.match(/^event: (.*)$/m) || [])[1];
         const data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || "{}");
         if (ev === "meta" && data.session_id) current.session_id = data.session_id;
-        if (ev === "delta") { streamed += data.text; text.innerHTML = C.figures(C.esc(streamed)); }
+        if (ev === "delta") { streamed += data.text; text.innerHTML = C.figures(streamed); }
         if (ev === "done") { turn.answer = data; current.session_id = data.session_id || current.session_id; showAnswer(bubble, data); }
         if (ev === "error") throw new Error(data.error || C.t("chat.error"));
       }

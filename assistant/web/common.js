@@ -97,11 +97,20 @@ const Chidao = {
   esc(s) {
     return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   },
-  // figures (with their unit when there is one) stand out: 6.137,6 ha · 81% · 570 triệu USD
-  figures(html) {
+  // Figures (with their unit when there is one) stand out: 6.137,6 ha · 81% · 570 triệu USD. They are found in
+  // the text itself and every piece is escaped once: looking for them in escaped HTML would find the "39" of
+  // "&#39;" (an apostrophe) and break the entity.
+  figures(text) {
     const units = "(?:\\s?%|\\s(?:nghìn |triệu |tỷ )?(?:đồng|USD|ha|lượt|hồ sơ|doanh nghiệp|vụ|người|con|tấn|chuyến|lớp|chỉ tiêu|dự án|cây cầu|xã|km|m3|m³))?";
     const re = new RegExp("(?<![\\w/.,-])(\\d{1,3}(?:\\.\\d{3})+(?:,\\d+)?|\\d+,\\d+|\\d{2,})" + units + "(?![\\w/])", "g");
-    return html.replace(re, (m) => (/^(19|20)\d\d$/.test(m) ? m : `<mark class="fig">${m}</mark>`));
+    const s = String(text ?? "");
+    let html = "", last = 0;
+    for (const m of s.matchAll(re)) {
+      html += this.esc(s.slice(last, m.index));
+      html += /^(19|20)\d\d$/.test(m[0]) ? this.esc(m[0]) : `<mark class="fig">${this.esc(m[0])}</mark>`;
+      last = m.index + m[0].length;
+    }
+    return html + this.esc(s.slice(last));
   },
   nav(active) {
     const items = [["/", "nav.chat"], ["/directives", "nav.directives"], ["/admin", "nav.admin"]];

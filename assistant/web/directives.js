@@ -66,7 +66,7 @@ async function show(number) {
     <dt data-i18n="dir.replaces"></dt><dd>${list(r.replaces)}</dd></dl>
     <h3 data-i18n="dir.mentions"></h3>
     ${r.passages.map((p) => `<div class="passage"><a href="/doc/${encodeURIComponent(p.doc_id)}#p-${p.id}">${C.esc(p.label)}</a>
-      <div>${C.figures(C.esc(p.text))}</div></div>`).join("")}`;
+      <div>${C.figures(p.text)}</div></div>`).join("")}`;
   C.applyI18n(box);
   box.hidden = false;
   box.focus();
