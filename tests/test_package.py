@@ -25,7 +25,8 @@ from .conftest import ROOT, SAMPLES
 DISTRIBUTIONS = {"bs4": "beautifulsoup4", "docx": "python-docx", "PIL": "pillow", "sentence_transformers":
                  "sentence-transformers", "pydantic_settings": "pydantic-settings", "langchain_core": "langchain-core",
                  "langchain_openai": "langchain-openai", "multipart": "python-multipart"}
-OURS = {"assistant", "ingest", "index"}
+# the packages the wheel ships (pyproject's list): their own imports of each other are not dependencies
+OURS = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
 
 
 def _runtime_imports() -> dict[str, list[str]]:
