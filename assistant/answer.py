@@ -31,6 +31,7 @@ from .asks import (
     who_acts,
 )
 from .citations import section_ref, short_source
+from .injection import quotes_instruction
 from .query import analyze
 from .sources import citation_of
 from .types import Answer, Citation
@@ -177,6 +178,8 @@ class ExtractiveAnswerer:
             ctx_cov = sum(w for t, w in ctx_weights.items() if t in ctx_tokens) / ctx_total
             for start, end, text, sentence in self._units(hit):
                 if len(re.findall(r"\w+", text)) < 4 or _FURNITURE.match(text):  # a lone cell, a place-date line
+                    continue
+                if quotes_instruction(p, start, end):  # a document's command is never quoted as the answer
                     continue
                 # a table row is read with its column names ("Cơ quan phối hợp: …")
                 toks = set(tokens(_labelled_row(p.metadata) if p.kind == "table_row" else text))
