@@ -57,7 +57,7 @@ def mat_site(mat_server: Server) -> str:
 def open_site(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The samples, no keys (the loopback default), small limits a test can reach quickly."""
     srv = Server(copy_data(samples_data, tmp_path_factory, "sec-open"),
-                 {"CHIDAO_MAX_PASSAGES": "60", "CHIDAO_PARSE_TOTAL_S": "6"}).start()
+                 {"CHIDAO_MAX_PASSAGES": "60", "CHIDAO_PARSE_TOTAL_S": "10"}).start()
     yield srv
     srv.stop()
 
