@@ -28,6 +28,6 @@ def quotes_instruction(passage: Any, start: int, end: int) -> bool:
     """Whether text[start:end] of a passage touches an instruction-like run (flagged at ingest; computed
     here for passages ingested before the flag existed)."""
     spans = passage.metadata.get("instruction_spans")
-    if spans is None:
-        spans = instruction_spans(passage.text)
+    if spans is None:  # computed once per cached passage, not once per candidate span
+        spans = passage.metadata["instruction_spans"] = instruction_spans(passage.text)
     return overlaps(spans, start, end)

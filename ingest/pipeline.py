@@ -66,10 +66,8 @@ def parse_bytes(name: str, data: bytes, chunker: Chunker | None = None, doc_id: 
         loaders.PAGE_DONE.remove(count_page)
     parsed = (chunker or StructuredChunker()).chunk(raw, doc_id or doc_id_for(upload_key(name)))
     bound_passages(parsed)
-    for p in parsed.passages:
-        spans = instruction_spans(p.text)
-        if spans:
-            p.metadata["instruction_spans"] = spans
+    for p in parsed.passages:  # recorded even when empty: absent means "ingested before the flag existed"
+        p.metadata["instruction_spans"] = instruction_spans(p.text)
     return parsed
 
 
