@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -16,15 +17,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from index.access import as_caller, caller_groups, visible
-from index.retrieval import BadFilter, compile_filters
+from index.filters import BadFilter, compile_filters
 from index.vectorstore import ModelMismatch
 from ingest.loaders import content_type_problem
 
 from . import __version__
 from .auth import match, parse_keys
 from .container import Container
+from .ingestion import may_write
+from .limits import MAX_CONVERSATION, MAX_JSON_BODY, MAX_QUESTION, MAX_TURN, MAX_TURNS
 from .openai_compat import router as openai_router
-from .readiness import start_check
+from .readiness import public_state, start_check
+from .request_guard import allowed_hosts, allowed_origins, host_ok, origin_ok
 from .routes_directives import router as directives_router
 from .settings import Settings
 from .types import Answer
@@ -41,17 +45,18 @@ class SearchRequest(BaseModel):
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=8000)
+    content: str = Field(max_length=MAX_TURN)
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
-    history: list[Turn] | None = None
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
+    history: list[Turn] | None = Field(None, max_length=MAX_TURNS)
     session_id: str | None = Field(None, max_length=100)
     filters: dict[str, Any] | None = None
     stream: bool = False  # Server-Sent Events: `delta` events, then one `done` event with the whole answer
 
 
+_GROUP_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _STREAMING: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}, "text/event-stream": {}}}}
 
 
@@ -75,12 +80,28 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     def check_index() -> None:
         if c.settings.ready_check:
             start_check(app.state.readiness, c.settings)
-    keys = parse_keys(c.settings.api_keys)
+    keys = parse_keys(c.settings.api_keys)  # a malformed spec raises: the server does not start
+    hosts = allowed_hosts(c.settings)
+    origins = allowed_origins(c.settings)
 
     @app.middleware("http")
     async def require_key(request: Request, call_next: Any) -> Any:
-        """With CHIDAO_API_KEYS set, every /v1 route needs `Authorization: Bearer <key>` (the pages are public;
-        their calls send the key the user entered). The key's access groups hold for the whole request."""
+        """A Host the server does not answer to is refused (DNS rebinding); a state-changing request from a
+        foreign web page is refused (CSRF). With CHIDAO_API_KEYS set, every /v1 route needs `Authorization:
+        Bearer <key>` (the pages are public; their calls send the key the user entered). The key's access
+        groups hold for the whole request."""
+        host = request.headers.get("host", "")
+        if request.url.path not in ("/healthz", "/readyz") and not host_ok(host, hosts):
+            return _problem(421, "misdirected request", "This server does not answer to that host name "
+                            "(CHIDAO_ALLOWED_HOSTS).")
+        if not origin_ok(request.method, request.headers.get("origin"), request.headers.get("sec-fetch-site"),
+                         host, origins):
+            return _problem(403, "forbidden origin", "Requests that change data are accepted only from this "
+                            "server's own pages or a configured origin (CHIDAO_ALLOWED_ORIGINS).")
+        size = request.headers.get("content-length", "")
+        if size.isdigit() and int(size) > MAX_JSON_BODY and \
+                not request.headers.get("content-type", "").startswith("multipart/"):
+            return _problem(413, "too large", f"request body over {MAX_JSON_BODY // 1024} KB")
         request.state.caller = "local"
         groups: frozenset[str] | None = None
         if keys and request.url.path.startswith("/v1"):
@@ -147,7 +168,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:
-        state = dict(app.state.readiness)
+        """Unauthenticated: the state only, never a count of what the index holds."""
+        state = public_state(app.state.readiness)
         return JSONResponse(state, status_code=200 if state.get("ready") else 503)
 
     @app.post("/v1/search")
@@ -156,10 +178,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @app.post("/v1/ask", response_model=None, responses=_STREAMING)
     def ask(req: AskRequest, request: Request) -> dict[str, Any] | StreamingResponse:
+        if sum(len(t.content) for t in req.history or []) + len(req.question) > MAX_CONVERSATION:
+            raise HTTPException(413, f"the conversation is longer than {MAX_CONVERSATION} characters")
         owner = request.state.caller
         session_id = req.session_id or c.conversations.new_id()
         turns = [t.model_dump() for t in req.history] if req.history else c.conversations.history(session_id, owner)
-        history = [t["content"] for t in turns if t["role"] == "user"]
+        history = [t["content"] for t in turns if t["role"] == "user"][-MAX_TURNS:]  # a long session: its end
 
         def remember(answer: Answer) -> dict[str, Any]:
             c.conversations.append(session_id, "user", req.question, owner=owner)
@@ -214,8 +238,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @app.post("/v1/documents")
     async def upload(files: list[UploadFile] = File(...), groups: str = Form("")) -> dict[str, Any]:
+        """Each file becomes the document of its name *for the caller's access scope* (ingest/ids.py): keys
+        of different group sets never share a document id, so an upload can neither replace nor reveal a
+        document the caller cannot read."""
         limit = c.settings.max_upload_mb * 1024 * 1024
         wanted = sorted({g.strip() for g in groups.split(",") if g.strip()}) or ["public"]
+        bad = [g for g in wanted if not _GROUP_NAME.fullmatch(g)]
+        if bad:
+            raise HTTPException(400, f"bad group name(s): {', '.join(repr(g[:40]) for g in bad)}")
         allowed = caller_groups()
         if allowed is not None and not set(wanted) <= allowed:
             raise HTTPException(403, f"your key may not write documents of group(s) {', '.join(sorted(set(wanted) - allowed))}")
@@ -228,12 +258,17 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             problem = content_type_problem(name, data)
             if problem and len(files) == 1:  # a batch reports it per file instead
                 raise HTTPException(415, problem)
-            reports.append((await run_in_threadpool(c.ingestor.ingest_bytes, name, data, wanted)).as_dict())
+            report = await run_in_threadpool(c.ingestor.ingest_bytes, name, data, wanted, allowed)
+            if report.code == "conflict" and len(files) == 1:
+                raise HTTPException(409, report.reason)
+            reports.append(report.as_dict())
         return {"reports": reports}
 
     @app.delete("/v1/documents/{doc_id}")
     def delete(doc_id: str) -> dict[str, Any]:
-        visible_document(doc_id)
+        doc = visible_document(doc_id)
+        if not may_write(doc, caller_groups()):
+            raise HTTPException(403, "this document belongs to access groups your key may not write")
         return {"doc_id": doc_id, "deleted_passages": c.ingestor.delete(doc_id)}
 
     return app

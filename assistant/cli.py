@@ -33,25 +33,39 @@ def _groups(value: str | None) -> list[str] | None:
     return [g.strip() for g in value.split(",") if g.strip()] if value else None
 
 
-def _server_key() -> str:
-    import os
+def _server_headers() -> dict[str, str]:
+    """The key sent to a running server: CHIDAO_API_KEY (a key of that server's CHIDAO_API_KEYS)."""
+    from .settings import Settings
 
-    keys = os.environ.get("CHIDAO_API_KEY") or (os.environ.get("CHIDAO_API_KEYS") or "").split(",")[0]
-    return keys.split(":", 1)[0].strip()
+    key = (Settings().api_key or "").strip()
+    return {"Authorization": f"Bearer {key}"} if key else {}
 
 
-def _ingest_via_server(url: str, files: list[str], groups: str | None) -> int:
-    """Another process (the server) owns the data dir: send the files through its API."""
+def _http_problem(r: Any) -> str:
+    detail = r.json().get("detail", "") if r.headers.get("content-type", "").endswith("json") else r.text[:100]
+    if r.status_code == 401:
+        said = "CHIDAO_API_KEY is not accepted" if _server_headers() else "no key set"
+        return f"HTTP 401: the server requires an API key ({said}): set CHIDAO_API_KEY to one of its keys"
+    if r.status_code == 403 and "group" in detail:
+        return f"HTTP 403: {detail} (the key in CHIDAO_API_KEY lacks those groups)"
+    return f"HTTP {r.status_code}: {detail}"
+
+
+def _ingest_via_server(url: str, files: list[tuple[str, str]], groups: str | None) -> int:
+    """Another process (the server) owns the data dir: send the files through its API, each named by its
+    document key (folder name and path under it), so ids are the same as a direct ingest's."""
     import os
 
     import httpx
 
     from .settings import Settings
 
-    headers = {"Authorization": f"Bearer {_server_key()}"} if _server_key() else {}
-    limit = Settings().max_upload_mb
+    headers = _server_headers()
+    settings = Settings()
+    limit = settings.max_upload_mb
+    timeout = httpx.Timeout(60.0, read=settings.parse_total_s + 600)  # a long parse, then embedding
     failed = 0
-    for i, path in enumerate(files, 1):
+    for i, (path, key) in enumerate(files, 1):
         size = os.path.getsize(path) if os.path.exists(path) else -1
         if size < 0 or size > limit * 1024 * 1024:
             failed += 1
@@ -60,12 +74,13 @@ def _ingest_via_server(url: str, files: list[str], groups: str | None) -> int:
             continue
         with open(path, "rb") as fh:
             data = {"groups": groups} if groups else None
-            r = httpx.post(url + "/v1/documents", files={"files": (os.path.basename(path), fh)}, data=data,
-                           headers=headers, timeout=600)
+            r = httpx.post(url + "/v1/documents", files={"files": (key, fh)}, data=data, headers=headers,
+                           timeout=timeout)
         if r.status_code != 200:
             failed += 1
-            print(f"{i:>3}/{len(files)}  failed    {os.path.basename(path)}  (HTTP {r.status_code}: "
-                  f"{r.json().get('detail', '') if r.headers.get('content-type', '').endswith('json') else r.text[:100]})")
+            print(f"{i:>3}/{len(files)}  failed    {os.path.basename(path)}  ({_http_problem(r)})", flush=True)
+            if r.status_code in (401, 403):
+                break  # every other file would get the same answer
             continue
         for rep in r.json()["reports"]:
             detail = f"{rep['passages']} passages" if rep["status"] != "failed" else rep["reason"]
@@ -77,10 +92,10 @@ def _ingest_via_server(url: str, files: list[str], groups: str | None) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingestion import expand_paths
+    from .ingestion import expand_keys
     from .lock import DataDirLocked
 
-    files = expand_paths(args.paths)
+    files = expand_keys(args.paths)
     if not files:
         print("Không có tệp nào để nạp (no files found).", file=sys.stderr)
         return 2
@@ -96,6 +111,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     c = _container(args)
     counts = {"ingested": 0, "unchanged": 0, "failed": 0}
     width = len(str(len(files)))
+    paths = [p for p, _ in files]
     done = 0
 
     def progress(rep: Any) -> None:
@@ -109,7 +125,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)
 
     c.ingestor.reconcile()  # an earlier run killed mid-write left index updates to finish
-    c.ingestor.ingest_paths(files, progress, groups=_groups(args.groups))
+    c.ingestor.ingest_paths(paths, progress, groups=_groups(args.groups))
     lock.release()
     print(f"\n{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
     return 1 if counts["failed"] and not (counts["ingested"] or counts["unchanged"]) else 0
@@ -203,10 +219,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
         if exc.holder.get("role") == "serve" and exc.holder.get("url"):
             import httpx
 
-            headers = {"Authorization": f"Bearer {_server_key()}"} if _server_key() else {}
-            r = httpx.delete(f"{exc.holder['url']}/v1/documents/{args.id}", headers=headers, timeout=120)
+            r = httpx.delete(f"{exc.holder['url']}/v1/documents/{args.id}", headers=_server_headers(), timeout=120)
             print(f"removed {args.id} through the server ({r.json().get('deleted_passages', '?')} passages)"
-                  if r.status_code == 200 else f"error: HTTP {r.status_code}")
+                  if r.status_code == 200 else f"error: {_http_problem(r)}")
             return 0 if r.status_code == 200 else 1
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -229,18 +244,27 @@ def _print_coverage(ledger: dict[str, Any] | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from .api import create_app
+    from .auth import KeySpecError, parse_keys
     from .settings import Settings
 
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
+    if args.host:
+        overrides["host"] = args.host  # the bound host is one the server answers to (CHIDAO_ALLOWED_HOSTS)
     settings = Settings(**overrides)
-    host = args.host or settings.host
-    if not is_loopback(host) and not (settings.api_keys or "").strip() and not args.insecure:
+    host = settings.host
+    try:
+        keys = parse_keys(settings.api_keys)
+    except KeySpecError as exc:
+        print(f"error: CHIDAO_API_KEYS: {exc}. Grammar: `key1,key2` (every group) or "
+              "`key1:group,group; key2:group` (see .env.example).", file=sys.stderr)
+        return 2
+    if not is_loopback(host) and not keys and not args.insecure:
         print(f"error: refusing to listen on {host} without API keys: set CHIDAO_API_KEYS, or pass --insecure "
               "to serve every document to anyone who can reach this address.", file=sys.stderr)
         return 2
+    import uvicorn
+
+    from .api import create_app
     from .lock import DataDirLock, DataDirLocked
 
     port = args.port or settings.port

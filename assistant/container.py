@@ -59,9 +59,11 @@ class Container:
 
     @cached_property
     def parser(self):  # type: ignore[no-untyped-def]
-        from ingest.sandbox import ParseWorker
+        from ingest.sandbox import ParsePool
 
-        return ParseWorker(self.settings.parse_timeout_s, self.settings.parse_memory_mb)
+        s = self.settings
+        return ParsePool(s.parse_workers, timeout_s=s.parse_timeout_s, mem_mb=s.parse_memory_mb,
+                         total_s=s.parse_total_s, max_pages=s.max_pages)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -95,6 +97,7 @@ class Container:
     @cached_property
     def extractive(self):  # type: ignore[no-untyped-def]
         from .answer import ExtractiveAnswerer
+        from .injection import quotes_instruction
         from .ranker import AnswerModel
 
         cache = self.retriever.cache
@@ -105,6 +108,7 @@ class Container:
             passage_by_id=cache.by_id.get,
             query_vector=self.retriever.query_vector,
             vectors=lambda hashes: self.catalog.cached_vectors(self.embedder.name, hashes),
+            is_instruction=quotes_instruction,
         )
 
     @cached_property

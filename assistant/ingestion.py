@@ -1,23 +1,32 @@
 """Ingest files into the catalog, Chroma and the lexical index; one file's failure never stops the batch.
 
 Order of writes: vectors are computed first (nothing stored yet), then the catalog swaps the document's
-passages in one transaction, then Chroma gets the new ids and loses the stale ones. Re-running converges."""
+passages in one transaction, then Chroma gets the new ids and loses the stale ones. Re-running converges.
+
+Concurrency: files are parsed and embedded in parallel (a long PDF does not hold up a small upload); the
+same document id is processed by one thread at a time; one lock covers only the short catalog + Chroma swap.
+
+Ownership: ids depend on the uploader's access scope (ingest/ids.py), and a caller never replaces or deletes a
+document holding a group it may not write. Reports say only what the caller may know: `embedded` counts the
+passages whose text is new to the documents the caller can read (the vector cache is shared inside)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.access import DEFAULT_GROUPS
+from index.access import DEFAULT_GROUPS, groups_of, visible
 from index.catalog import StoredPassage, embed_hash
+from ingest.ids import ID_SCHEME, doc_id_for, legacy_doc_id, path_key, scope_of, upload_key
 from ingest.loaders import CorruptFile, UnsupportedFormat
-from ingest.pipeline import doc_id_for, parse_bytes
+from ingest.pipeline import index_version, parse_bytes
 
 from .spans import sentence_texts
 
@@ -35,83 +44,137 @@ class FileReport:
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
     coverage: str = ""  # "kept 99.6%, dropped 14 lines (furniture)": what the passages keep of the file
+    code: str = ""  # why it failed, for the API: "conflict" (a document the caller may not write)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files given, and every file under directories given (sorted, hidden files skipped): a file of an
-    unsupported type is reported as such, not silently left out."""
-    out: list[str] = []
+def expand_keys(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, document key) of the files given and of every file under directories given (sorted, hidden
+    files skipped; a file of an unsupported type is reported as such, not silently left out). The key is
+    the path under the directory given, after that directory's own name (ingest/ids.py)."""
+    out: list[tuple[str, str]] = []
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out += [os.path.join(root, f) for f in sorted(files) if not f.startswith(".")]
+                out += [(f := os.path.join(root, name), path_key(f, p)) for name in sorted(files)
+                        if not name.startswith(".")]
         else:
-            out.append(p)
+            out.append((p, path_key(p, os.path.dirname(os.path.abspath(p)))))
     return out
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    return [p for p, _ in expand_keys(paths)]
+
+
+def may_write(doc: dict[str, Any], caller: frozenset[str] | None) -> bool:
+    """A caller writes (replaces, deletes) only documents all of whose groups it holds."""
+    return caller is None or set(groups_of(doc)) <= caller
 
 
 class IngestService:
     def __init__(self, container: Container) -> None:
         self.c = container
-        self._lock = threading.Lock()  # one writer inside the process
+        self._swap = threading.Lock()  # the catalog + Chroma swap of one document at a time
+        self._doc_locks: dict[str, tuple[threading.Lock, list[int]]] = {}
+        self._doc_locks_guard = threading.Lock()
+
+    @contextmanager
+    def _one_at_a_time(self, doc_id: str) -> Iterator[None]:
+        """Serialise work on one document id (two uploads of one file), not on the whole data dir."""
+        with self._doc_locks_guard:
+            lock, users = self._doc_locks.setdefault(doc_id, (threading.Lock(), [0]))
+            users[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._doc_locks_guard:
+                users[0] -= 1
+                if not users[0]:
+                    del self._doc_locks[doc_id]
 
     def ingest_paths(self, paths: Iterable[str], progress: Callable[[FileReport], None] | None = None,
                      groups: list[str] | None = None) -> list[FileReport]:
         reports = []
-        for path in expand_paths(paths):
+        seen: dict[str, str] = {}  # document key → the path that had it in this batch
+        for path, key in expand_keys(paths):
             limit = self.c.settings.max_upload_mb * 1024 * 1024
+            name = os.path.basename(path)
             try:
+                if key in seen and os.path.abspath(seen[key]) != os.path.abspath(path):
+                    raise LookupError(seen[key])
+                seen[key] = path
                 size = os.path.getsize(path)
                 if size > limit:
                     raise ValueError(f"{size / 1e6:.0f} MB > limit {self.c.settings.max_upload_mb} MB")
                 with open(path, "rb") as fh:
                     data = fh.read()
+            except LookupError as exc:
+                rep = FileReport(name, "failed", reason=f"same document key '{key}' as {exc.args[0]} in this batch "
+                                 "(folders given with the same name): ingest one of them from a differently "
+                                 "named folder")
             except ValueError as exc:
-                rep = FileReport(os.path.basename(path), "failed", reason=f"file too large: {exc}")
+                rep = FileReport(name, "failed", reason=f"file too large: {exc}")
             except OSError as exc:
-                rep = FileReport(os.path.basename(path), "failed", reason=f"cannot read: {exc.strerror or exc}")
+                rep = FileReport(name, "failed", reason=f"cannot read: {exc.strerror or exc}")
             else:
-                rep = self.ingest_bytes(os.path.basename(path), data, groups)
+                rep = self.ingest_bytes(key, data, groups)
             reports.append(rep)
             if progress:
                 progress(rep)
         return reports
 
-    def ingest_bytes(self, name: str, data: bytes, groups: list[str] | None = None) -> FileReport:
-        """`groups`: who may read the document (access groups; default public)."""
+    def ingest_bytes(self, name: str, data: bytes, groups: list[str] | None = None,
+                     caller: frozenset[str] | None = None) -> FileReport:
+        """`name`: the document key (a path under an ingest root, or an upload's file name; sanitised here);
+        `groups`: who may read the document (default public); `caller`: the groups of whoever sends it
+        (None: unrestricted), which scope its id and bound what it may replace."""
+        key = upload_key(name)
+        source = os.path.basename(key)
         groups = sorted(set(groups or DEFAULT_GROUPS))
-        doc_id = doc_id_for(name)
+        doc_id = doc_id_for(key, scope_of(caller))
         sha = hashlib.sha256(data).hexdigest()
         if not data:
-            return FileReport(name, "failed", doc_id, reason="empty file (0 bytes)")
+            return FileReport(source, "failed", doc_id, reason="empty file (0 bytes)")
         try:
-            with self._lock:
-                return self._ingest(name, data, doc_id, sha, groups)
+            with self._one_at_a_time(doc_id):
+                return self._ingest(key, source, data, doc_id, sha, groups, caller)
         except (CorruptFile, UnsupportedFormat) as exc:
-            return FileReport(name, "failed", doc_id, reason=str(exc))
+            return FileReport(source, "failed", doc_id, reason=str(exc))
         except RecursionError:
-            return FileReport(name, "failed", doc_id, reason="document structure too deeply nested")
+            return FileReport(source, "failed", doc_id, reason="document structure too deeply nested")
         except MemoryError:
-            return FileReport(name, "failed", doc_id, reason="file too large to parse in memory")
+            return FileReport(source, "failed", doc_id, reason="file too large to parse in memory")
         except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
-            return FileReport(name, "failed", doc_id, reason=f"{type(exc).__name__}: {exc}"[:300])
+            return FileReport(source, "failed", doc_id, reason=f"{type(exc).__name__}: {exc}"[:300])
 
-    def _ingest(self, name: str, data: bytes, doc_id: str, sha: str, groups: list[str]) -> FileReport:
+    def _ingest(self, key: str, source: str, data: bytes, doc_id: str, sha: str, groups: list[str],
+                caller: frozenset[str] | None) -> FileReport:
         c = self.c
         existing = c.catalog.document(doc_id)
-        if existing and existing["sha256"] == sha and existing["chunker"] == c.chunker.version and \
+        if existing and not may_write(existing, caller):
+            return FileReport(source, "failed", doc_id, code="conflict",
+                              reason="a document with this name belongs to access groups your key may not write")
+        version = index_version(c.chunker)
+        if existing and existing["sha256"] == sha and existing["chunker"] == version and \
                 sorted(existing.get("groups") or DEFAULT_GROUPS) == groups:
             if doc_id in c.catalog.dirty_documents():
-                self._reconcile(doc_id)  # a crash left its index update unfinished
-            return FileReport(name, "unchanged", doc_id, existing["n_passages"])
-        parsed = c.parser.parse(name, data) if c.settings.parse_isolated else parse_bytes(name, data, c.chunker)
+                with self._swap:
+                    self._reconcile(doc_id)  # a crash left its index update unfinished
+            return FileReport(source, "unchanged", doc_id, existing["n_passages"])
+        s = c.settings
+        parsed = c.parser.parse(key, data, doc_id) if s.parse_isolated else \
+            parse_bytes(key, data, c.chunker, doc_id, s.max_pages)
         if not parsed.passages:
             reason = "; ".join(parsed.warnings) or "no text found"
-            return FileReport(name, "failed", doc_id, reason=f"nothing to index: {reason}")
+            return FileReport(source, "failed", doc_id, reason=f"nothing to index: {reason}")
+        if len(parsed.passages) > s.max_passages:
+            return FileReport(source, "failed", doc_id, reason=f"too large: {len(parsed.passages)} passages (limit "
+                              f"{s.max_passages}, CHIDAO_MAX_PASSAGES); split the file")
         for p in parsed.passages:
             p.metadata["groups"] = groups
         stored = [StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, p.metadata)
@@ -120,26 +183,32 @@ class IngestService:
         hashes = {embed_hash(p.embed_text): p.embed_text for p in stored}
         cached = c.catalog.cached_vectors(model, hashes)
         missing = [h for h in hashes if h not in cached]
-        batch = max(1, c.settings.embed_batch)
+        batch = max(1, s.embed_batch)
         for i in range(0, len(missing), batch):
             chunk = missing[i : i + batch]
             vecs = c.embedder.embed_passages([hashes[h] for h in chunk])
             cached.update(zip(chunk, vecs))
+        new_to_caller = self._new_to(caller, hashes, missing)
         new_sentences = self._sentence_vectors(stored, cached)
         doc = parsed.meta.as_dict()
-        doc.update(sha256=sha, chunker=c.chunker.version, size=len(data), groups=groups)
+        doc.update(sha256=sha, chunker=version, size=len(data), groups=groups, id_scheme=ID_SCHEME, key=key)
         ledger = parsed.ledger.as_dict() if parsed.ledger is not None else None
         if ledger is not None:
             doc["coverage"] = {k: ledger[k] for k in ("summary", "chars_read", "chars_kept", "kept_share")} | {
                 "dropped_lines": len(ledger["dropped"]), "lost_lines": len(ledger["lost"])}
-        c.originals.save(sha, data)
         new_vectors = {h: cached[h] for h in missing} | new_sentences
-        stale = c.catalog.replace_document(doc, stored, new_vectors, model, ledger)
         vectors = np.stack([cached[embed_hash(p.embed_text)] for p in stored])
-        c.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
-        c.store.delete(stale)
-        c.catalog.clear_dirty(doc_id)
-        return FileReport(name, "ingested", doc_id, len(stored), len(missing), warnings=parsed.warnings,
+        warnings = list(parsed.warnings)
+        with self._swap:
+            adopted = self._adopt_legacy(key, doc_id, caller)
+            if adopted:
+                warnings.append(f"replaces {adopted}, the same file ingested by an earlier version")
+            c.originals.save(sha, data)
+            stale = c.catalog.replace_document(doc, stored, new_vectors, model, ledger)
+            c.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
+            c.store.delete(stale)
+            c.catalog.clear_dirty(doc_id)
+        return FileReport(source, "ingested", doc_id, len(stored), new_to_caller, warnings=warnings,
                           coverage=ledger["summary"] if ledger else "")
 
     def _sentence_vectors(self, stored: list[StoredPassage], known: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -156,6 +225,26 @@ class IngestService:
             chunk = todo[i : i + batch]
             out.update(zip(chunk, c.embedder.embed_passages([texts[h] for h in chunk])))
         return out
+
+    def _new_to(self, caller: frozenset[str] | None, hashes: dict[str, str], missing: list[str]) -> int:
+        """Passages embedded for this file, as the caller may know it: a text already in a document the caller
+        cannot read counts as new (what the count would be without that document)."""
+        if caller is None:
+            return len(missing)
+        holders = self.c.catalog.groups_by_hash(hashes)
+        return sum(1 for h in hashes if not any(visible({"groups": g}, caller) for g in holders.get(h, [])))
+
+    def _adopt_legacy(self, key: str, doc_id: str, caller: frozenset[str] | None) -> str:
+        """A document an earlier version ingested under this file's base name is this document: removed as
+        the new one goes in (when the caller may write it), so an old data dir is not duplicated."""
+        legacy = legacy_doc_id(key)
+        if legacy == doc_id:
+            return ""
+        old = self.c.catalog.document(legacy)
+        if old is None or old.get("id_scheme") or not may_write(old, caller):
+            return ""
+        self._delete(legacy)
+        return legacy
 
     def _reconcile(self, doc_id: str) -> None:
         """Make the index hold exactly the catalog's passages of this document (after an interrupted write)."""
@@ -176,18 +265,21 @@ class IngestService:
 
     def reconcile(self) -> list[str]:
         """Finish every index update a crash interrupted; returns the documents repaired."""
-        with self._lock:
+        with self._swap:
             dirty = self.c.catalog.dirty_documents()
             for doc_id in dirty:
                 self._reconcile(doc_id)
         return dirty
 
     def delete(self, doc_id: str) -> int:
-        with self._lock:
-            doc = self.c.catalog.document(doc_id)
-            ids = self.c.catalog.delete_document(doc_id)
-            self.c.store.delete(ids)
-            self.c.catalog.clear_dirty(doc_id)
-            if doc and not any(d["sha256"] == doc["sha256"] for d in self.c.catalog.documents()):
-                self.c.originals.remove(doc["sha256"])
+        with self._one_at_a_time(doc_id), self._swap:
+            return self._delete(doc_id)
+
+    def _delete(self, doc_id: str) -> int:
+        doc = self.c.catalog.document(doc_id)
+        ids = self.c.catalog.delete_document(doc_id)
+        self.c.store.delete(ids)
+        self.c.catalog.clear_dirty(doc_id)
+        if doc and not any(d["sha256"] == doc["sha256"] for d in self.c.catalog.documents()):
+            self.c.originals.remove(doc["sha256"])
         return len(ids)

@@ -81,11 +81,19 @@ def check(c: Container, sample: int | None = 500, seed: int = 0) -> CheckReport:
         rep.problems.append(f"{len(phantom)} phantom passages in the index (not in the catalog)")
     if rep.duplicates:
         rep.problems.append(f"{rep.duplicates} duplicate ids in the index")
-    version = c.chunker.version
-    rep.stale_documents = [d["doc_id"] for d in c.catalog.documents() if d["chunker"] != version]
+    from ingest.pipeline import index_version
+
+    version = index_version(c.chunker)
+    documents = c.catalog.documents()
+    rep.stale_documents = [d["doc_id"] for d in documents if d["chunker"] != version]
     if rep.stale_documents:
         rep.notes.append(f"{len(rep.stale_documents)} documents were cut by another chunker version "
                             f"(re-ingest them)")
+    legacy = [d["doc_id"] for d in documents if not d.get("id_scheme")]
+    if legacy:
+        rep.notes.append(f"{len(legacy)} documents have ids from their base name alone (an earlier version): "
+                         "re-ingest their folders with `chidao ingest` — each replaces its old document — or "
+                         "remove them with `chidao docs rm`")
     # reachability: each passage's own stored vector finds it
     present = [pid for pid in catalog_ids if pid in idx]
     chosen = present if sample is None or sample >= len(present) else random.Random(seed).sample(present, sample)

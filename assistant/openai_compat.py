@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from .limits import MAX_CONVERSATION, MAX_QUESTION, MAX_TURN, MAX_TURNS
 from .types import Answer
 
 if TYPE_CHECKING:
@@ -29,13 +30,29 @@ class Message(BaseModel):
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return " ".join(str(p.get("text", "")) for p in self.content if isinstance(p, dict))
+            return " ".join(p["text"] for p in self.content if isinstance(p, dict) and isinstance(p.get("text"), str))
         return self.content or ""
+
+
+def _checked(messages: list[Message]) -> tuple[str, list[str]]:
+    """(question, earlier user messages) within the limits of /v1/ask; HTTP 400/413 beyond them."""
+    texts = [m.text() for m in messages]
+    for i, t in enumerate(texts):
+        if len(t) > MAX_TURN:
+            raise HTTPException(400, f"messages[{i}]: longer than {MAX_TURN} characters")
+    if sum(map(len, texts)) > MAX_CONVERSATION:
+        raise HTTPException(413, f"the conversation is longer than {MAX_CONVERSATION} characters")
+    users = [t for m, t in zip(messages, texts) if m.role == "user" and t.strip()]
+    if not users:
+        raise HTTPException(400, "messages: no user message with text")
+    if len(users[-1]) > MAX_QUESTION:
+        raise HTTPException(400, f"the last user message (the question) is longer than {MAX_QUESTION} characters")
+    return users[-1], users[:-1]
 
 
 class ChatRequest(BaseModel):
     model: str = MODEL
-    messages: list[Message] = Field(min_length=1)
+    messages: list[Message] = Field(min_length=1, max_length=MAX_TURNS + 10)  # turns, system prompts
     stream: bool = False
     temperature: float | None = None
     max_tokens: int | None = None
@@ -65,10 +82,7 @@ def router(c: Container) -> APIRouter:
     @r.post("/v1/chat/completions", response_model=None,
             responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}})
     def completions(req: ChatRequest) -> dict[str, Any] | StreamingResponse:
-        users = [m.text() for m in req.messages if m.role == "user" and m.text().strip()]
-        if not users:
-            raise HTTPException(400, "messages: no user message with text")
-        question, history = users[-1][:2000], users[:-1]
+        question, history = _checked(req.messages)
         cid = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())
         if not req.stream:

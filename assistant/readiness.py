@@ -5,7 +5,9 @@ Retry-After; afterwards `/readyz` says whether the index is sound and, if not, w
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -35,6 +37,7 @@ def start_check(state: dict[str, Any], settings: Settings, sample: int = 200) ->
         if out.returncode not in (0, 1) or not line:
             state.update(state="check_failed", ready=False, seconds=seconds,
                          message=f"the index check crashed (exit {out.returncode}): {out.stderr.strip()[-300:]}")
+            logging.getLogger("chidao.ready").error("%s", state["message"])
             return
         report = json.loads(line)
         ok = bool(report.get("index_ok"))
@@ -44,3 +47,18 @@ def start_check(state: dict[str, Any], settings: Settings, sample: int = 200) ->
     thread = threading.Thread(target=run, name="chidao-ready-check", daemon=True)
     thread.start()
     return thread
+
+
+def public_state(state: dict[str, Any]) -> dict[str, Any]:
+    """What anyone may see: the state and what to run, without the check's counts (how many passages the
+    index holds is a fact about documents a caller may not be allowed to know of)."""
+    out = {"state": state.get("state", "unknown"), "ready": bool(state.get("ready"))}
+    if out["state"] == "check_failed":
+        out["message"] = "the index check crashed; see the server log"
+    elif state.get("message"):
+        out["message"] = _COUNTS.sub("", str(state["message"]))
+    return out
+
+
+# "12 of 480 passages are not reachable", "3 passages …", "in 30 s" → the words without the numbers
+_COUNTS = re.compile(r"\b\d+(?:\s+of\s+\d+)?\s+(?=[a-z]{2})")

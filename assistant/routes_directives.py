@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from index.filters import iso_date
+
 if TYPE_CHECKING:
     from .container import Container
 
@@ -18,6 +20,7 @@ def router(c: Container) -> APIRouter:
     def directives(number: str = "", type: str = "", date_from: str = "", date_to: str = "", issuer: str = "",
                    agency: str = "", q: str = "", sort: Literal["date_desc", "date_asc"] = "date_desc",
                    page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
+        date_from, date_to = (iso_date(d) if d else "" for d in (date_from, date_to))  # bad dates: 400
         return c.directives.search(number=number, type=type, date_from=date_from, date_to=date_to, issuer=issuer,
                                    agency=agency, q=q, sort=sort, page=page, page_size=page_size)
 

@@ -24,7 +24,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8765
     max_upload_mb: int = 50  # larger uploads get 413; larger files given to `chidao ingest` are reported and skipped
-    parse_timeout_s: float = 60.0  # wall clock per file in the isolated parse worker
+    parse_timeout_s: float = 60.0  # no sign of progress (a page done) for this long stops the parse
+    parse_total_s: float = 1800.0  # wall clock per file in all, however steadily its pages come (long scans: OCR)
+    parse_workers: int = 2  # parse worker processes: one long file does not hold up the next upload
+    max_pages: int = 2000  # a PDF with more pages is refused before parsing
+    max_passages: int = 5000  # a file cut into more passages is refused before embedding
     parse_memory_mb: int = 2048  # address-space cap of the parse worker
     parse_isolated: bool = True  # parse in a worker process (off only for debugging)
     ready_timeout_s: float = 30.0  # the start-up index check; readiness stays false past it
@@ -38,4 +42,10 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 60.0
     prompts_dir: str = _PROMPTS
-    api_keys: str | None = None
+    api_keys: str | None = None  # the grammar is in assistant/auth.py (and README, .env.example)
+    api_key: str | None = None  # the key `chidao ingest` / `docs rm` send to a running server
+    # Host names the server answers to (comma-separated; `*` for any): a request naming another host is refused
+    # (DNS rebinding). Default: localhost, 127.0.0.1, ::1 and the bound host.
+    allowed_hosts: str | None = None
+    # Origins (scheme://host:port, comma-separated) besides the server's own whose pages may POST or DELETE.
+    allowed_origins: str | None = None

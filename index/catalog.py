@@ -215,6 +215,19 @@ class Catalog:
             out.update({pid: np.frombuffer(v, dtype=np.float32) for pid, v in rows})
         return out
 
+    def groups_by_hash(self, hashes: Iterable[str]) -> dict[str, list[list[str]]]:
+        """For each embedding hash, the access groups of every passage that has it (who could know of it)."""
+        hashes = list(hashes)
+        out: dict[str, list[list[str]]] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            rows = self._connect().execute(
+                f"SELECT embed_hash, json_extract(meta, '$.groups') FROM passages WHERE embed_hash IN "
+                f"({','.join('?' * len(chunk))})", chunk).fetchall()
+            for h, groups in rows:
+                out.setdefault(h, []).append(json.loads(groups) if groups else [])
+        return out
+
     def vectors_for(self, model: str, passages: list[StoredPassage]) -> dict[str, np.ndarray]:
         by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
         return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}

@@ -4,7 +4,12 @@ Compact and incremental so it holds 100k passages in little memory and scores fa
 slots; each term's postings are two growable typed arrays (slots, term frequencies) scored with numpy; a
 removed passage is a tombstone (its slot masked) until enough accumulate, then the postings are compacted.
 Loaded from the tokens the catalog persists with each passage; the retriever's cache adds and removes only
-the passages whose ids appeared or disappeared."""
+the passages whose ids appeared or disappeared.
+
+A restricted caller's scores use statistics of the passages it may read only — document frequencies, the
+number of passages and their mean length over a mask of its visible slots (`visible_slots`, supplied by the
+retriever's cache) — so a score or an idf never depends on a document the caller cannot see. Unrestricted
+callers (mask None) take the unmasked path, as fast as before."""
 
 from __future__ import annotations
 
@@ -112,27 +117,57 @@ class _Field:
         n = int(self.base_off[i + 1] - self.base_off[i]) if i is not None else 0
         return n + len(self.slots.get(term, ()))
 
-    def idf(self, term: str) -> float:
+    def idf(self, term: str, mask: np.ndarray | None = None) -> float:
+        if mask is not None:
+            return self._masked_idf(term, mask, self._masked_live(mask))
         df = self.df(term)
         if not df or not self.live:
             return 0.0
         df = min(df, self.live)  # tombstones may still count until compaction: an approximation
         return math.log(1 + (self.live - df + 0.5) / (df + 0.5))
 
-    def score(self, query: list[str], size: int) -> np.ndarray | None:
-        if not self.live:
-            return None
+    def _visible(self, mask: np.ndarray) -> np.ndarray:
+        """The mask's live slots (tombstones never count), sized like `lengths`."""
         lengths = np.frombuffer(self.lengths, dtype=np.float32)
-        avg = self.total / self.live
+        m = np.zeros(len(lengths), dtype=bool)
+        n = min(len(m), len(mask))
+        m[:n] = mask[:n]
+        return m & (lengths > 0)
+
+    def _masked_live(self, mask: np.ndarray) -> int:
+        return int(np.count_nonzero(self._visible(mask)))
+
+    def _masked_idf(self, term: str, mask: np.ndarray, live: int) -> float:
+        got = self.postings(term)
+        if got is None or not live:
+            return 0.0
+        df = int(np.count_nonzero(self._visible(mask)[got[0]]))
+        return math.log(1 + (live - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def score(self, query: list[str], size: int, mask: np.ndarray | None = None) -> np.ndarray | None:
+        lengths = np.frombuffer(self.lengths, dtype=np.float32)
+        seen = None if mask is None else self._visible(mask)
+        live = self.live if seen is None else int(np.count_nonzero(seen))
+        if not live:
+            return None
+        avg = (self.total if seen is None else float(lengths[seen].sum(dtype=np.float64))) / live
         scores: np.ndarray | None = None
         for term, qtf in Counter(query).items():
             got = self.postings(term)
             if got is None:
                 continue
             slots, tf16 = got
+            if seen is not None:  # only the caller's passages: their frequencies, their scores
+                keep = seen[slots]
+                slots, tf16 = slots[keep], tf16[keep]
+                if not len(slots):
+                    continue
+                idf = math.log(1 + (live - len(slots) + 0.5) / (len(slots) + 0.5))
+            else:
+                idf = self.idf(term)
             tf = tf16.astype(np.float32)
             dl = lengths[slots]
-            part = qtf * self.idf(term) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
+            part = qtf * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
             part[dl == 0] = 0.0  # tombstones
             if scores is None:
                 scores = np.zeros(size, dtype=np.float32)
@@ -170,6 +205,12 @@ class LexicalIndex:
         self.slot_of: dict[str, int] = {}
         self.ids: list[str | None] = []  # slot → passage id (None: removed)
         self.dead = 0
+        self.epoch = 0  # bumped whenever slots change, so masks over them are rebuilt
+        # The caller's visible slots (None: unrestricted), set by whoever knows the caller (the retriever's cache)
+        self.visible_slots: Callable[[], np.ndarray | None] | None = None
+
+    def _mask(self) -> np.ndarray | None:
+        return self.visible_slots() if self.visible_slots is not None else None
 
     def add(self, items: Iterable[tuple[str, str]]) -> None:
         self.add_tokens((pid, tokens(text), tokens(text, folded=True)) for pid, text in items)
@@ -184,6 +225,7 @@ class LexicalIndex:
                 self.slot_of[pid] = slot
                 self.accented.add(slot, accented)
                 self.folded.add(slot, folded)
+            self.epoch += 1
 
     def _remove_one(self, pid: str) -> None:
         slot = self.slot_of.pop(pid, None)
@@ -196,6 +238,7 @@ class LexicalIndex:
 
     def remove(self, ids: Iterable[str]) -> None:
         with self.lock:
+            self.epoch += 1
             for pid in ids:
                 self._remove_one(pid)
             if self.dead > COMPACT_AT * max(len(self.ids), 1):
@@ -210,6 +253,7 @@ class LexicalIndex:
         self.ids = [pid for pid in self.ids if pid is not None]
         self.slot_of = {pid: i for i, pid in enumerate(self.ids)}  # type: ignore[misc]
         self.dead = 0
+        self.epoch += 1
 
     # --- snapshot: what a restart loads instead of re-reading every passage's tokens --------------
     def save(self, path: str) -> None:
@@ -235,12 +279,14 @@ class LexicalIndex:
             self.ids = list(ids_text.split("\n")) if ids_text else []
             self.slot_of = {pid: i for i, pid in enumerate(self.ids)}  # type: ignore[misc]
             self.dead = 0
+            self.epoch += 1
         return True
 
     def clear(self) -> None:
         with self.lock:
             self.accented, self.folded = _Field(), _Field()
             self.slot_of, self.ids, self.dead = {}, [], 0
+            self.epoch += 1
 
     def __len__(self) -> int:
         return len(self.slot_of)
@@ -250,9 +296,10 @@ class LexicalIndex:
         """Accented matches outrank folded ones: the folded field only adds a fraction when the query has marks."""
         with self.lock:
             size = len(self.ids)
-            folded = self.folded.score(tokens(query, folded=True), size)
+            mask = self._mask()
+            folded = self.folded.score(tokens(query, folded=True), size, mask)
             if diacritics:
-                acc = self.accented.score(tokens(query), size)
+                acc = self.accented.score(tokens(query), size, mask)
                 scores = acc if folded is None else (folded * 0.3 if acc is None else acc + 0.3 * folded)
             else:
                 scores = folded
@@ -273,4 +320,6 @@ class LexicalIndex:
             return out
 
     def idf(self, term: str, folded: bool = False) -> float:
-        return (self.folded if folded else self.accented).idf(term)
+        """Over the caller's visible passages: a term only a hidden document has is unknown (idf 0)."""
+        with self.lock:
+            return (self.folded if folded else self.accented).idf(term, self._mask())

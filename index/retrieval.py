@@ -15,8 +15,12 @@ from typing import Any
 from .access import caller_groups, groups_of
 from .catalog import Catalog, StoredPassage
 from .embedders import Embedder
+from .filters import FILTER_KEYS as FILTER_KEYS  # re-exported: filters lived here
+from .filters import BadFilter as BadFilter
+from .filters import compile_filters, effective_type, number_key, type_key
 from .lexical import LexicalIndex
 from .vectorstore import ChromaStore
+from .visibility import RestorerPartitions, slot_mask, visible_keys
 from .vntext import DiacriticRestorer, fold, has_diacritics
 
 # Fusion weights and depth, chosen on ../shared/eval/dev.jsonl (37 answerable questions, `chidao eval`;
@@ -41,19 +45,6 @@ CLOSING_PRIOR = 0.5
 _ASKS_CLOSING = re.compile(r"\bký\b|\bky\b|người ký|nguoi ky|nơi nhận|noi nhan|gửi|\bgui\b|sign|recipient", re.I)  # only the fused head is re-scored: a feature must not drag in an unrelated passage
 
 ROW_FIELDS = ("lead", "partner", "deadline")
-FILTER_KEYS = ("type", "source", "doc_id", "kind", "date_from", "date_to", "number")
-
-
-class BadFilter(ValueError):
-    pass
-
-
-def type_key(value: str) -> str:
-    return fold(value or "").lower().strip()
-
-
-def effective_type(md: dict[str, Any]) -> str:
-    return str(md.get("directive_type") or md.get("doc_type") or "")
 
 
 @dataclass
@@ -78,53 +69,11 @@ class Hit:
     dense: float = 0.0  # cosine of the question and the passage (0 when outside the dense candidates)
 
 
-def _date_int(value: str, end: bool) -> int:
-    m = re.match(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$", str(value).strip())
-    if not m:
-        m2 = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", str(value).strip())
-        if not m2:
-            raise BadFilter(f"bad date '{value}' (use YYYY-MM-DD)")
-        return int(m2.group(3)) * 10000 + int(m2.group(2)) * 100 + int(m2.group(1))
-    y, mo, d = int(m.group(1)), int(m.group(2) or (12 if end else 0)), int(m.group(3) or (31 if end else 0))
-    return y * 10000 + mo * 100 + d
-
-
-def compile_filters(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
-    unknown = set(filters) - set(FILTER_KEYS)
-    if unknown:
-        raise BadFilter(f"unknown filter(s): {', '.join(sorted(unknown))} (known: {', '.join(FILTER_KEYS)})")
-    active = {k: v for k, v in filters.items() if v not in (None, "", [])}
-    if not active:
-        return None
-    checks: list[Callable[[dict[str, Any]], bool]] = []
-    if "type" in active:
-        want = type_key(str(active["type"]))
-        checks.append(lambda md: type_key(effective_type(md)) == want or type_key(str(md.get("doc_type"))) == want)
-    if "source" in active:
-        src = type_key(str(active["source"]))
-        checks.append(lambda md: src in type_key(str(md.get("source"))))
-    if "doc_id" in active:
-        ids = set(active["doc_id"] if isinstance(active["doc_id"], list) else [active["doc_id"]])
-        checks.append(lambda md: md.get("doc_id") in ids)
-    if "kind" in active:
-        kinds = set(active["kind"] if isinstance(active["kind"], list) else [active["kind"]])
-        checks.append(lambda md: md.get("kind") in kinds)
-    if "date_from" in active:
-        lo = _date_int(active["date_from"], end=False)
-        checks.append(lambda md: int(md.get("date_int") or 0) >= lo)
-    if "date_to" in active:
-        hi = _date_int(active["date_to"], end=True)
-        checks.append(lambda md: 0 < int(md.get("date_int") or 0) <= hi)
-    if "number" in active:
-        key = _key(active["number"])
-        checks.append(lambda md: key in (md.get("doc_numbers") or []) or md.get("directive_key") == key)
-    return lambda md: all(c(md) for c in checks)
-
-
 class PassageCache:
     """All passages' metadata in memory, with the lexical index, the number and table-cell lookups and the
     diacritic restorer. When the catalog's generation moves, only the passages whose ids appeared or
-    disappeared are loaded or dropped (ids hash the text, so a changed passage is a new id)."""
+    disappeared are loaded or dropped (ids hash the text, so a changed passage is a new id). What a restricted
+    caller gets of the shared statistics is its visible share only (index/visibility.py)."""
 
     def __init__(self, catalog: Catalog, lexical: LexicalIndex) -> None:
         self.catalog = catalog
@@ -132,13 +81,15 @@ class PassageCache:
         self.by_id: dict[str, StoredPassage] = {}
         self.by_number: dict[str, set[str]] = {}  # number key → passages citing it
         self.own_number: dict[str, set[str]] = {}  # number key → passages of that document or item
-        self.restorer = DiacriticRestorer()
+        self.restorers = RestorerPartitions()
         # task-table cells by column role: folded value → row passage ids (for listing questions)
         self.row_values: dict[str, dict[str, set[str]]] = {f: {} for f in ROW_FIELDS}
         self.by_group: dict[str, set[str]] = {}  # access group → passage ids
         self._visible_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
+        self._views: dict[tuple[str, frozenset[str]], tuple[Any, Any]] = {}  # (what, groups) → (version, value)
         self.generation = -1
         self._known: tuple[int, set[str]] = (-1, set())
+        lexical.visible_slots = self._visible_slots
         self._lock = threading.Lock()
         self._saving = threading.Lock()
         self.changed = 0  # passages added or removed since the last snapshot
@@ -153,7 +104,7 @@ class PassageCache:
             if force:
                 self._drop(list(self.by_id))
                 self.lexical.clear()
-                self.restorer = DiacriticRestorer()
+                self.restorers = RestorerPartitions()
             ordered = self.catalog.passage_ids()
             ids = set(ordered)
             if self.generation == -1 and not force:
@@ -179,12 +130,13 @@ class PassageCache:
             return
         try:
             with open(restorer_path, "rb") as fh:
-                uni, bi = pickle.load(fh)  # noqa: S301 - our own file under the data dir
+                state = pickle.load(fh)  # noqa: S301 - our own file under the data dir
         except (OSError, pickle.PickleError, ValueError, EOFError):
             return
-        if not self.lexical.load(lex_path):
+        restorers = RestorerPartitions()
+        if not restorers.load(state) or not self.lexical.load(lex_path):
             return
-        self.restorer.uni, self.restorer.bi = uni, bi
+        self.restorers = restorers
         stale = [pid for pid in self.lexical.slot_of if pid not in ids]
         self.lexical.remove(stale)  # passages deleted after the snapshot was taken
 
@@ -195,7 +147,7 @@ class PassageCache:
             self.lexical.save(lex_path)
             tmp = f"{restorer_path}.{os.getpid()}.tmp"
             with open(tmp, "wb") as fh:
-                pickle.dump((self.restorer.uni, self.restorer.bi), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(self.restorers.state(), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, restorer_path)
 
     def save_snapshot_later(self) -> None:
@@ -226,7 +178,7 @@ class PassageCache:
                 for f, key in _index_keys(p):
                     self._table(f).setdefault(key, set()).add(pid)
                 if pid in lex:
-                    self.restorer.add_tokens(lex[pid][0])
+                    self.restorers.partition(p.metadata).add_tokens(lex[pid][0])
 
     def _drop(self, ids: list[str]) -> None:
         if not ids:
@@ -263,10 +215,47 @@ class PassageCache:
         self._visible_cache[groups] = (self.generation, ids)
         return ids
 
+    @property
+    def restorer(self) -> DiacriticRestorer:
+        """The caller's restorer: words learnt from documents it may read."""
+        return self.restorers.for_groups(caller_groups(), self.generation)
+
+    def _view(self, what: str, groups: frozenset[str], version: Any, build: Callable[[], Any]) -> Any:
+        hit = self._views.get((what, groups))
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = build()
+        self._views[(what, groups)] = (version, value)
+        return value
+
+    def _visible_slots(self) -> Any:
+        """The lexical index's mask of the caller's passages (None: unrestricted); called under its lock."""
+        groups = caller_groups()
+        if groups is None:
+            return None
+        version = (self.generation, self.lexical.epoch)
+        return self._view("slots", groups, version, lambda: slot_mask(self.lexical, self.visible_ids(groups) or ()))
+
     def known_numbers(self) -> set[str]:
+        """Document numbers the corpus knows — of the caller's passages only."""
         if self._known[0] != self.generation:
             self._known = (self.generation, set(self.by_number) | set(self.own_number))
-        return self._known[1]
+        groups = caller_groups()
+        if groups is None:
+            return self._known[1]
+        visible = self.visible_ids(groups) or set()
+        return self._view("numbers", groups, self.generation,  # type: ignore[no-any-return]
+                          lambda: visible_keys(self.by_number, visible) | visible_keys(self.own_number, visible))
+
+    def row_values_seen(self, field: str) -> dict[str, set[str]]:
+        """Task-table values of a column → their rows, for the values the caller has a row of."""
+        table = self.row_values.get(field, {})
+        groups = caller_groups()
+        if groups is None:
+            return table
+        visible = self.visible_ids(groups) or set()
+        return self._view(f"rows:{field}", groups, self.generation,  # type: ignore[no-any-return]
+                          lambda: {v: pids & visible for v, pids in table.items() if not pids.isdisjoint(visible)})
 
 
 def _cell_key(value: str) -> str:
@@ -293,10 +282,7 @@ def _index_keys(p: StoredPassage) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
-def _key(text: Any) -> str:
-    if not text:
-        return ""
-    return fold(re.sub(r"\s+", "", str(text))).upper().lstrip("0")
+_key = number_key
 
 
 class HybridRetriever:
@@ -418,15 +404,13 @@ class HybridRetriever:
         q = f" {_cell_key(query)} "
         best: tuple[int, str, str] = (0, "", "")
         for f in ([field] if field else list(ROW_FIELDS)):
-            for value in self.cache.row_values.get(f, {}):
+            for value in self.cache.row_values_seen(f):  # a value only a hidden row has is not known
                 if len(value) > best[0] and f" {value} " in q:
                     best = (len(value), f, value)
         if not best[0]:
             return "", "", []
         _, f, value = best
-        visible = self.cache.visible_ids(caller_groups())
-        ids = [pid for v, pids in self.cache.row_values[f].items() if f" {value} " in f" {v} " for pid in pids
-               if visible is None or pid in visible]
+        ids = [pid for v, pids in self.cache.row_values_seen(f).items() if f" {value} " in f" {v} " for pid in pids]
         ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
         return f, value, ids
 
@@ -457,8 +441,8 @@ class HybridRetriever:
         """Agency names (folded) the text mentions: the standard provincial bodies plus every agency named
         in the corpus's task tables; a name inside a longer one found is dropped (Sở Tài chính ⊂ …)."""
         q = f" {_cell_key(text)} "
-        names = set(STANDARD_AGENCIES) | set(self.cache.row_values.get("lead", {})) | set(
-            self.cache.row_values.get("partner", {}))
+        names = set(STANDARD_AGENCIES) | set(self.cache.row_values_seen("lead")) | set(
+            self.cache.row_values_seen("partner"))
         found = sorted((n for n in names if len(n.split()) >= 2 and f" {n} " in q), key=len, reverse=True)
         out: list[str] = []
         for n in found:

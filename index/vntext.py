@@ -117,12 +117,26 @@ class DiacriticRestorer:
         for _ in range(50):
             self.add(self.SEED)
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, sign: int = 1) -> None:
         words = [t for kind, t in syllables(text) if kind == "word"]
         for w in words:
-            self._count(self.uni, fold(w), w, 1)
+            self._count(self.uni, fold(w), w, sign)
         for a, b in zip(words, words[1:]):
-            self._count(self.bi, fold(a) + " " + fold(b), a + " " + b, 1)
+            self._count(self.bi, fold(a) + " " + fold(b), a + " " + b, sign)
+
+    @classmethod
+    def merged(cls, parts: list[DiacriticRestorer]) -> DiacriticRestorer:
+        """One restorer counting what all parts learnt (the seed once)."""
+        out = cls()
+        for part in parts:
+            for mine, theirs in ((out.uni, part.uni), (out.bi, part.bi)):
+                for key, forms in theirs.items():
+                    d = mine.setdefault(key, {})
+                    for form, n in forms.items():
+                        d[form] = d.get(form, 0) + n
+            for _ in range(50):
+                out.add(cls.SEED, -1)
+        return out
 
     def add_tokens(self, toks: list[str], sign: int = 1) -> None:
         """From a passage's accented lexical tokens (unigrams and `a_b` bigrams), so the restorer follows

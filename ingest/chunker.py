@@ -53,12 +53,18 @@ def _text_numbers(text: str) -> dict[str, Any]:
     }
 
 
+MIN_PACK = 200  # a piece's room never shrinks below this, whatever title it must repeat
+
+
 def _pack(texts: list[str], limit: int = MAX_CHARS) -> list[str]:
-    """Pack paragraphs into pieces ≤ limit; a paragraph over the limit is cut at sentence ends."""
+    """Pack paragraphs into pieces ≤ limit; a paragraph over the limit is cut at sentence ends, a sentence
+    over it at word boundaries, and a run without spaces at the limit itself: no piece is unbounded (a
+    30 MB one-line file is many passages, not one) and every character is kept."""
+    limit = max(limit, MIN_PACK)
     pieces: list[str] = []
     cur = ""
     for t in texts:
-        units = [t] if len(t) <= limit else split_sentences(t)
+        units = [t] if len(t) <= limit else [w for s in split_sentences(t) for w in _words_within(s, limit)]
         for u in units:
             if cur and len(cur) + 1 + len(u) > limit:
                 pieces.append(cur)
@@ -71,6 +77,25 @@ def _pack(texts: list[str], limit: int = MAX_CHARS) -> list[str]:
     if cur:
         pieces.append(cur)
     return pieces
+
+
+def _words_within(sentence: str, limit: int) -> list[str]:
+    """A sentence cut into runs of whole words ≤ limit; a word longer than that in slices of `limit`."""
+    if len(sentence) <= limit:
+        return [sentence]
+    out: list[str] = []
+    rest = sentence
+    while len(rest) > limit:
+        cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:  # no space within reach: a fixed-width slice
+            out.append(rest[:limit])
+            rest = rest[limit:]
+        else:
+            out.append(rest[:cut])
+            rest = rest[cut + 1 :]
+    if rest:
+        out.append(rest)
+    return out
 
 
 class StructuredChunker:

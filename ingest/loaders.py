@@ -366,6 +366,7 @@ class DocxParser:
             total = sum(i.file_size for i in zf.infolist())
             if total > 200 * 1024 * 1024:
                 raise CorruptFile("DOCX expands to more than 200 MB (zip bomb?)")
+            _refuse_dtd(zf)
             document = docx.Document(io.BytesIO(data))
         except CorruptFile:
             raise
@@ -392,6 +393,17 @@ class DocxParser:
                     lines.append(Line("\t".join(cells)))
                 lines.append(Line(""))
         return RawDocument(path, [Line(nfc(ln.text)) for ln in lines], "docx")
+
+
+def _refuse_dtd(zf: zipfile.ZipFile) -> None:
+    """Word never writes a document type declaration; one in a DOCX part declares entities (external ones
+    read local files, nested ones expand without bound): refused before any XML parser sees it."""
+    for info in zf.infolist():
+        if info.filename.lower().endswith((".xml", ".rels")):
+            with zf.open(info) as part:
+                head = part.read(4096)  # a DTD comes before the root element
+            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C" in head.upper():
+                raise CorruptFile(f"XML entities are not allowed in a DOCX ({info.filename} declares a DTD)")
 
 
 OFFICE_TIMEOUT_S = 50.0  # inside the parse worker, whose no-progress limit is 60 s

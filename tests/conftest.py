@@ -44,9 +44,12 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port",
-                                      str(self.port)], env=self.env, cwd=ROOT, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+        # the server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-request
+        self.log = self.data_dir.parent / f"server-{self.port}.log"
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1",
+                                          "--port", str(self.port)], env=self.env, cwd=ROOT, stdout=log,
+                                         stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:  # ready once the start-up index check is over (ready or not: tests look at /readyz)
@@ -56,7 +59,7 @@ class Server:
                 pass
             time.sleep(0.3)
         self.proc.kill()
-        raise RuntimeError("server did not start: " + (self.proc.stdout.read().decode() if self.proc.stdout else ""))
+        raise RuntimeError("server did not start: " + self.log.read_text(errors="replace")[-3000:])
 
     def stop(self) -> None:
         if self.proc is not None:

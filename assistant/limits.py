@@ -1,0 +1,8 @@
+"""How much text one request may carry (the same on /v1/ask and /v1/chat/completions): beyond these a request
+is refused with a problem detail (400 for one text too long, 413 for too much in all), before any work."""
+
+MAX_QUESTION = 2000  # characters of a question (the last user message of a chat)
+MAX_TURN = 8000  # characters of an earlier turn (any chat message)
+MAX_TURNS = 50  # earlier turns a request may carry
+MAX_CONVERSATION = 64000  # characters of all turns together
+MAX_JSON_BODY = 1024 * 1024  # bytes of a JSON request body
