@@ -63,7 +63,13 @@ def open_site(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def leaks(body: Any, asked: str = "") -> list[str]:
-    """Markers of the restricted documents in a response (the caller's own words, echoed back, aside)."""
+    """Markers of the restricted documents in a response. The caller's own words echoed back are not a leak:
+    the whole question anywhere, and in the answer text ("Tài liệu không nêu …") a marker the caller typed;
+    citations and related passages must hold none."""
+    if isinstance(body, dict) and isinstance(body.get("answer"), str):
+        rest = json.dumps({k: v for k, v in body.items() if k != "answer"}, ensure_ascii=False)
+        answer = body["answer"].replace(asked, " ") if asked else body["answer"]
+        return [m for m in MARKERS if m in rest.replace(asked, " ") or m in answer and m not in asked]
     text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     if asked:
         text = text.replace(asked, " ")
