@@ -58,7 +58,7 @@ def genre_of(blocks: list[Block]) -> str:
     prose = sum(1 for b in blocks if b.kind in ("para", "heading"))
     titles = sum(1 for b in blocks if b.kind == "heading" and b.level == UNNUMBERED_LEVEL)
     numbered = sum(1 for b in blocks if b.kind == "heading" and b.level < UNNUMBERED_LEVEL and b.label)
-    if rows >= 5 and prose <= max(12, 0.1 * rows):
+    if rows >= 5 and prose <= 5:
         return "table"
     if titles >= 2 and numbered < titles:
         return "bulletin"

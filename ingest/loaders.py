@@ -14,7 +14,7 @@ from . import ocr
 from .docxnumbers import Numbering
 from .legacy import repair_legacy
 from .pdflayout import PrintedLine, printed_lines, with_paragraph_breaks
-from .pdftables import Run, TableState, page_table
+from .pdftables import Borders, Run, TableState, page_table
 from .quality import vietnamese_score
 from .textnorm import DIGIT_TO_SUP, nfc
 from .types import Line, Parser, RawDocument
@@ -230,20 +230,9 @@ class PdfParser:
                             placed.append(Run(tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
                                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], t))
 
-                rules: list[float] = []
-
-                def borders(op: bytes, args: Any, cm: Any, tm: Any, rules: list[float] = rules) -> None:
-                    """Horizontal borders: cell rectangles' top and bottom, and horizontal ruled lines."""
-                    try:
-                        if op == b"re" and len(args) == 4:
-                            x, y, w, h = (float(a) for a in args)
-                            if abs(w) > 8:
-                                rules.extend([y * cm[3] + cm[5], (y + h) * cm[3] + cm[5]])
-                    except (TypeError, ValueError):
-                        pass
-
+                borders = Borders()
                 raw = page.extract_text(visitor_text=visit, visitor_operand_before=borders) or ""
-                table_lines = page_table(placed, table, rules) if placed else None
+                table_lines = page_table(placed, table, borders.ys) if placed else None
                 runs_on = False
                 if table_lines:
                     raw = "\n".join(table_lines)

@@ -206,6 +206,10 @@ def _split_first(cells: list[str]) -> list[str]:
     return cells
 
 
+def _has_text(cell: str) -> bool:
+    return bool(re.search(r"\w", cell))  # `-` or `…` in a cell says it is empty
+
+
 def _depth(stt: str) -> int:
     label = stt.rstrip(".)").lstrip("(")
     if _PART_LETTER.match(label) and label not in ("C",):
@@ -234,7 +238,7 @@ def build_rows(header: list[str], rows: list[list[str]], pages: list[int | None]
         if [c.lower() for c in cells] == [h.lower() for h in header]:
             continue  # the header repeated after a page break
         if not numbered:
-            filled = [c for c in cells if c]
+            filled = [c for c in cells if _has_text(c)]
             if len(filled) == 1 and len(cells) > 1:  # a title spanning the row
                 context = {0: (filled[0], len(out))}
                 out.append(Block("table_group", filled[0], page, cells=dict(zip(header, cells))))
@@ -245,11 +249,15 @@ def build_rows(header: list[str], rows: list[list[str]], pages: list[int | None]
             continue
         cells = _split_first(cells)
         stt = cells[0]
-        prev = next((b for b in reversed(out) if b.kind == "table_row"), None)
-        if not stt and prev is not None and merge_continuations:  # the rest of a row cut by a page break
+        if not stt and out and merge_continuations:  # the rest of a row (or title) cut by a page break
+            prev = out[-1]
             for name, value in zip(header[1:], cells[1:]):
                 if value:
                     prev.cells[name] = f"{prev.cells.get(name, '')} {value}".strip()
+            prev.text = prev.cells.get(header[1], prev.text) if width > 1 else prev.text
+            for d, (_, i) in list(context.items()):
+                if i == len(out) - 1:  # the title it gives the rows below grows too
+                    context[d] = (f"{prev.label.rstrip('.')}. {prev.text}", i)
             continue
         if stt and not (_STT.match(stt) or _BULLET.match(stt)) and merge_continuations:
             cells = ["", *cells[: width - 1]] if not cells[-1] else ["", cells[0] + " " + cells[1], *cells[2:]]
@@ -259,7 +267,7 @@ def build_rows(header: list[str], rows: list[list[str]], pages: list[int | None]
         ctx = [t for _, (t, _) in ctx_items]
         title = cells[1] if width > 1 else cells[0]
         label = stt if _STT.match(stt) else ""  # as written (`9.`): the number's own text stays in the passage
-        if stt and title and not any(cells[2:]) and depth < DEEP:  # a part or group title row
+        if stt and title and not any(_has_text(c) for c in cells[2:]) and depth < DEEP:  # a part or group title
             context = {d: v for d, v in context.items() if d < depth}
             context[depth] = (f"{label.rstrip('.')}. {title}", len(out))
             out.append(Block("table_group", title, page, level=depth, label=label,

@@ -30,7 +30,8 @@ STOP_COST = 3.0  # ending a table where `|` lines go on (not at text) is a worse
 MAX_SHORT_RUN = 8  # more short rows in a row than this is not a table of this width any more
 _PIPE_ONLY = re.compile(r"^\s*\|\s*$")
 _RULE = re.compile(r"^\s*[-=_+*:]{3,}\s*$")  # a border or separator line, or a rule under a title
-_GRID_RULE = re.compile(r"^\s*\|?\s*:?[-=]{3,}:?\s*(?:[|+]\s*:?[-=]{3,}:?\s*)+[|+]?\s*$|^\s*\+(?:[-=]{3,}\+)+\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")  # Markdown's row under the names
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=]{3,}\+)+\s*$")  # a grid table's border between rows
 _STT_WORD = re.compile(r"^(STT|TT|Số\s*TT|Số\s+thứ\s+tự)\.?$", re.I)
 _FILLER = re.compile(r"^[^\w]{1,80}$")  # dots, dashes, ellipses: a row that only fills space
 _OPENS_WITH_NUMBER = re.compile(r"^(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]?(?:\s|$)")
@@ -290,12 +291,14 @@ def _pipe_rows(lines: list[Line], used: list[bool]) -> list[RawTable]:
     lines, cell by cell; without borders each line is a row."""
     def is_row(t: str) -> bool:
         s = t.strip()
-        return s.count("|") >= 2 and not _PIPE_ONLY.match(s) or bool(_GRID_RULE.match(s))
+        return s.count("|") >= 2 and not _PIPE_ONLY.match(s) or bool(_GRID_RULE.match(s) or _MD_RULE.match(s))
 
     def cells(t: str) -> list[str]:
         s = t.strip()
         if _GRID_RULE.match(s):
             return []  # a border: ends the row being read
+        if _MD_RULE.match(s):
+            return ["\x00"]  # Markdown's alignment row: no cells
         s = s[1:] if s.startswith("|") else s
         s = s[:-1] if s.endswith("|") else s
         return s.split("|")
@@ -307,6 +310,8 @@ def _pipe_rows(lines: list[Line], used: list[bool]) -> list[RawTable]:
         row_pages: list[int | None] = []
         open_row = False
         for r, page in zip(raw_rows, pages):
+            if r == ["\x00"]:
+                continue
             if not r:
                 open_row = False
                 continue
@@ -426,6 +431,8 @@ def _short_lines(lines: list[Line], used: list[bool]) -> list[RawTable]:
             continue
         n = len(header)
         rows, pages = [header], [lines[i].page]
+        while j < len(lines) and not lines[j].text.strip():
+            j += 1
         while j < len(lines) and not used[j]:
             first = cell_text([lines[j].text])
             if not ANCHOR.match(first):
@@ -434,9 +441,9 @@ def _short_lines(lines: list[Line], used: list[bool]) -> list[RawTable]:
             k = j + 1
             while k < len(lines) and not used[k] and len(body) < 4 * n:
                 c = cell_text([lines[k].text])
-                if not c and (len(body) >= n - 1 or not body):
-                    break
-                if c and ANCHOR.match(c) and len(body) >= n - 1:
+                if not c and (len(body) >= n - 1 or not body or _row_starts(lines, k + 1, used)):
+                    break  # a blank line before the next row (or after a full one)
+                if c and (len(body) >= n - 1 or _row_starts(lines, k, used)):
                     break
                 if c:
                     body.append(c)
@@ -452,3 +459,13 @@ def _short_lines(lines: list[Line], used: list[bool]) -> list[RawTable]:
         else:
             i += 1
     return out
+
+
+def _row_starts(lines: list[Line], k: int, used: list[bool]) -> bool:
+    """A row of the short-lines layout starts at line `k` (blank lines skipped): a number alone on its line,
+    then a line of text (the task), not another figure."""
+    while k < len(lines) and not lines[k].text.strip():
+        k += 1
+    if k + 1 >= len(lines) or used[k] or not ANCHOR.match(cell_text([lines[k].text])):
+        return False
+    return len(cell_text([lines[k + 1].text]).split()) >= 2
