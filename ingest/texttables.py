@@ -52,6 +52,9 @@ class RawTable:
     width: int = 0  # the column count the reader found (0: read it from the rows)
 
 
+Run = tuple[int, int, list[list[str]], list[int | None], list[int]]  # start, end, rows, pages, line of each row
+
+
 def cell_text(lines: list[str]) -> str:
     """One cell from its lines: cleaned (markup, spaces) and joined; border lines inside a cell dropped."""
     parts = [clean_line(t).replace("\t", " ") for t in lines if not _RULE.match(t)]
@@ -276,7 +279,7 @@ def _tabbed(lines: list[Line], used: list[bool]) -> list[RawTable]:
     runs = _runs(lines, used, lambda t: "\t" in t.strip("\n") and t.count("\t") >= 1,
                  lambda t: [c for c in t.split("\t")])
     out: list[RawTable] = []
-    for start, end, rows, pages in runs:
+    for start, end, rows, pages, _ in (piece for run in runs for piece in _split_at_new_header(run)):
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
         if len(rows) < 2 or width < 2 or (len(rows) < 3 and not looks_like_header(rows[0])):
             continue
@@ -284,6 +287,19 @@ def _tabbed(lines: list[Line], used: list[bool]) -> list[RawTable]:
             continue
         out.append(RawTable(start, end, [[cell_text([c]) for c in r] for r in rows], pages, "tab"))
     return out
+
+
+def _split_at_new_header(run: Run) -> list[Run]:
+    """Two tables one after the other: a row opening with `STT` that is not the first row repeated starts the
+    next table."""
+    start, end, rows, pages, at = run
+    cuts = [i for i, r in enumerate(rows) if i and r and _STT_WORD.match(cell_text([r[0]]))
+            and [cell_text([c]) for c in r] != [cell_text([c]) for c in rows[0]]]
+    if not cuts:
+        return [run]
+    bounds = [0, *cuts, len(rows)]
+    return [(at[a] if a else start, at[b] if b < len(rows) else end, rows[a:b], pages[a:b], at[a:b])
+            for a, b in zip(bounds, bounds[1:])]
 
 
 def _pipe_rows(lines: list[Line], used: list[bool]) -> list[RawTable]:
@@ -304,7 +320,7 @@ def _pipe_rows(lines: list[Line], used: list[bool]) -> list[RawTable]:
         return s.split("|")
 
     out: list[RawTable] = []
-    for start, end, raw_rows, pages in _runs(lines, used, is_row, cells, keep_empty=True):
+    for start, end, raw_rows, pages, _ in _runs(lines, used, is_row, cells, keep_empty=True):
         gridded = any(not r for r in raw_rows)
         rows: list[list[str]] = []
         row_pages: list[int | None] = []
@@ -332,9 +348,10 @@ def _pipe_rows(lines: list[Line], used: list[bool]) -> list[RawTable]:
 
 
 def _runs(lines: list[Line], used: list[bool], is_row: object, split: object,
-          keep_empty: bool = False) -> list[tuple[int, int, list[list[str]], list[int | None]]]:
-    """Maximal runs of row lines (blank lines inside a run allowed): (start, end, rows, pages)."""
-    out = []
+          keep_empty: bool = False) -> list[Run]:
+    """Maximal runs of row lines (blank lines inside a run allowed): (start, end, rows, pages, line of each
+    row)."""
+    out: list[Run] = []
     i = 0
     while i < len(lines):
         if used[i] or not is_row(lines[i].text):  # type: ignore[operator]
@@ -343,6 +360,7 @@ def _runs(lines: list[Line], used: list[bool], is_row: object, split: object,
         start = j = i
         rows: list[list[str]] = []
         pages: list[int | None] = []
+        at: list[int] = []
         last = i
         while j < len(lines) and not used[j]:
             t = lines[j].text
@@ -351,11 +369,12 @@ def _runs(lines: list[Line], used: list[bool], is_row: object, split: object,
                 if r or keep_empty:
                     rows.append(r)
                     pages.append(lines[j].page)
+                    at.append(j)
                 last = j
             elif t.strip():
                 break
             j += 1
-        out.append((start, last + 1, rows, pages))
+        out.append((start, last + 1, rows, pages, at))
         i = last + 1
     return out
 

@@ -127,12 +127,14 @@ def test_every_layout_gives_the_same_rows(layout: str) -> None:
     assert all(c in "\n".join(p.text for p in rows) for r in ROWS for c in r if c and c != "-")
 
 
-def test_two_tables_in_one_document_keep_their_own_columns() -> None:
+@pytest.mark.parametrize("layout", ["cell-per-line", "tab"])
+def test_two_tables_in_one_document_keep_their_own_columns(layout: str) -> None:
     rates_header = ["STT", "Loại phương tiện", "Đơn vị tính", "Mức thu"]
     rates = [["1", "Xe đạp", "đồng/lượt", "2.000"], ["2", "Xe máy", "đồng/lượt", "5.000"],
              ["3", "Ô tô dưới 9 chỗ", "đồng/lượt", "25.000"]]
-    text = (INTRO + cell_per_line(HEADER, ROWS) + "\n\nPHỤ LỤC II\nMỨC THU PHÍ TRÔNG GIỮ XE\n\n"
-            + cell_per_line(rates_header, rates) + OUTRO)
+    write = LAYOUTS[layout]
+    text = (INTRO + write(HEADER, ROWS) + "\n\nPHỤ LỤC II\nMỨC THU PHÍ TRÔNG GIỮ XE\n\n"
+            + write(rates_header, rates) + OUTRO)
     rows = _rows(text)
     tasks = [p for p in rows if p.metadata["columns"] == HEADER]
     fees = [p for p in rows if p.metadata["columns"] == rates_header]
@@ -140,6 +142,14 @@ def test_two_tables_in_one_document_keep_their_own_columns() -> None:
     car = fees[2]
     assert "Mức thu: 25.000." in car.embed_text and "MỨC THU PHÍ TRÔNG GIỮ XE" in car.text
     assert car.metadata["row_task"] == "Ô tô dưới 9 chỗ" and not car.metadata.get("row_lead")
+
+
+def test_tables_one_after_the_other_split_at_the_new_column_names() -> None:
+    text = INTRO + tabbed(HEADER, ROWS) + "\n\n" + tabbed(["STT", "Loại phương tiện", "Mức thu"],
+                                                          [["1", "Xe đạp", "2.000"], ["2", "Xe máy", "5.000"]])
+    rows = _rows(text)
+    assert [len(p.metadata["columns"]) for p in rows] == [5, 5, 5, 5, 3, 3]
+    assert rows[-1].metadata["row_task"] == "Xe máy" and "Mức thu: 5.000." in rows[-1].embed_text
 
 
 def test_two_row_header_and_column_numbers() -> None:
