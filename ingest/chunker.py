@@ -54,7 +54,7 @@ def column_roles(header: list[str], numbered: bool) -> dict[str, str]:
 def genre_of(blocks: list[Block]) -> str:
     """`table`: the document is a table with a title (a stand-alone appendix); `bulletin`: news items under
     titles; else `structured` (tables inside it are read per table)."""
-    rows = sum(1 for b in blocks if b.kind == "table_row")
+    rows = sum(1 for b in blocks if b.kind in ("table_row", "table_group"))
     prose = sum(1 for b in blocks if b.kind in ("para", "heading"))
     titles = sum(1 for b in blocks if b.kind == "heading" and b.level == UNNUMBERED_LEVEL)
     numbered = sum(1 for b in blocks if b.kind == "heading" and b.level < UNNUMBERED_LEVEL and b.label)
