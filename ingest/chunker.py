@@ -52,13 +52,13 @@ def column_roles(header: list[str], numbered: bool) -> dict[str, str]:
 
 
 def genre_of(blocks: list[Block]) -> str:
-    """`table`: the document is a table with a title (a stand-alone appendix); `bulletin`: news items under
-    titles; else `structured` (tables inside it are read per table)."""
+    """`table`: the document is a table under a few title lines (a stand-alone appendix); `bulletin`: news
+    items under titles; else `structured` (tables inside it are read per table)."""
     rows = sum(1 for b in blocks if b.kind in ("table_row", "table_group"))
     prose = sum(1 for b in blocks if b.kind in ("para", "heading"))
     titles = sum(1 for b in blocks if b.kind == "heading" and b.level == UNNUMBERED_LEVEL)
     numbered = sum(1 for b in blocks if b.kind == "heading" and b.level < UNNUMBERED_LEVEL and b.label)
-    if rows >= 5 and prose <= 5:
+    if rows >= 5 and prose <= 3:
         return "table"
     if titles >= 2 and numbered < titles:
         return "bulletin"
