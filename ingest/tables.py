@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .texttables import ANCHOR, RawTable, is_numbering, looks_like_header
+from .tablecells import ANCHOR, RawTable, is_numbering, looks_like_header
 from .types import Block
 
 _STT_HEADER = re.compile(r"^(STT|TT|Số\s*TT|Số\s+thứ\s+tự)\.?$", re.I)
