@@ -1,7 +1,9 @@
 """Cut a structured document into citable passages with provenance.
 
 Reports: paragraphs packed per section (section path kept), footnotes as passages linked both ways.
-Task tables: one passage per row with column names and part/group titles.
+Tables (any text layout, several per document, between paragraphs): one passage per row with the column
+names, the table's title and the row's part/group titles; column roles (task, deadline, lead, partner,
+result) from the column names.
 Bulletins: one passage per item (title + body); a long item is split and every piece keeps the title.
 """
 
@@ -15,7 +17,7 @@ from .docnumbers import date_int, find_dates, find_numbers, numbers_with_dates
 from .furniture import remove_furniture
 from .metadata import extract_meta
 from .structure import UNNUMBERED_LEVEL, to_blocks
-from .tables import build_rows, full_stt
+from .tables import full_stt
 from .textnorm import SUP_RUN, split_sentences, strip_superscripts, sup_to_int
 from .types import Block, DocumentMeta, ParsedDocument, Passage, RawDocument, passage_id
 
@@ -23,20 +25,42 @@ MAX_CHARS = 900  # ≈ 230 e5 tokens: short enough to embed fast and to quote, l
 MAX_EMBED_CHARS = 1600  # stays inside e5's 512-token window
 _CLOSING = re.compile(r"^(Nơi nhận|TM\.|KT\.|Q\.|TL\.)")
 
+# Column roles, from the words of column names. A role takes the first column that names it, a column serves
+# one role, and the order matters: `Thời gian thực hiện` is a deadline before `thực hiện` could make it a lead.
 COLUMN_ROLES = (
-    ("task", re.compile(r"nhiệm vụ|nội dung|công việc", re.I)),
-    ("deadline", re.compile(r"tiến độ|thời gian|thời hạn|hoàn thành", re.I)),
-    ("lead", re.compile(r"chủ trì", re.I)),
+    ("deadline", re.compile(r"tiến độ|thời gian|thời hạn|hoàn thành|thời điểm|mốc", re.I)),
     ("partner", re.compile(r"phối hợp", re.I)),
+    ("lead", re.compile(r"chủ trì|đầu mối|(cơ quan|đơn vị|bộ phận|người|trách nhiệm)\b.*\b(thực hiện|chịu trách nhiệm"
+                        r"|được giao|tham mưu)|^(cơ quan|đơn vị|trách nhiệm) thực hiện|^phân công", re.I)),
     ("result", re.compile(r"kết quả|sản phẩm", re.I)),
+    ("task", re.compile(r"nhiệm vụ|nội dung|công việc|hoạt động|giải pháp|chỉ tiêu|tên (đề án|dự án|chương trình|"
+                        r"nhiệm vụ|thủ tục)", re.I)),
 )
 
 
+def column_roles(header: list[str], numbered: bool) -> dict[str, str]:
+    """Role → column name, for the roles the column names say (deadline, partner, lead, result, task). The task
+    is the row's main text: a column so named among the first ones, else the first after the STT."""
+    roles: dict[str, str] = {}
+    for role, rx in COLUMN_ROLES:
+        names = header[:3] if role == "task" else header
+        col = next((h for h in names if h not in roles.values() and rx.search(h)), None)
+        if col:
+            roles[role] = col
+    main = header[1 if numbered and len(header) > 1 else 0]
+    if "task" not in roles and main not in roles.values():
+        roles["task"] = main
+    return roles
+
+
 def genre_of(blocks: list[Block]) -> str:
-    rows = sum(1 for b in blocks if b.kind == "table_row")
+    """`table`: the document is a table under a few title lines (a stand-alone appendix); `bulletin`: news
+    items under titles; else `structured` (tables inside it are read per table)."""
+    rows = sum(1 for b in blocks if b.kind in ("table_row", "table_group"))
+    prose = sum(1 for b in blocks if b.kind in ("para", "heading"))
     titles = sum(1 for b in blocks if b.kind == "heading" and b.level == UNNUMBERED_LEVEL)
     numbered = sum(1 for b in blocks if b.kind == "heading" and b.level < UNNUMBERED_LEVEL and b.label)
-    if rows >= 5 and rows >= 0.3 * len(blocks):
+    if rows >= 5 and prose <= 3:
         return "table"
     if titles >= 2 and numbered < titles:
         return "bulletin"
@@ -80,13 +104,15 @@ def _pack(texts: list[str], limit: int = MAX_CHARS) -> list[str]:
 
 
 def _words_within(sentence: str, limit: int) -> list[str]:
-    """A sentence cut into runs of whole words ≤ limit; a word longer than that in slices of `limit`."""
+    """A sentence cut into runs ≤ limit: after its last clause end (`; ` `, ` `: `) within reach, else after a
+    whole word; a word longer than that in slices of `limit`."""
     if len(sentence) <= limit:
         return [sentence]
     out: list[str] = []
     rest = sentence
     while len(rest) > limit:
-        cut = rest.rfind(" ", 0, limit + 1)
+        clause = max(rest.rfind(mark, limit // 2, limit) for mark in ("; ", ", ", ": "))
+        cut = clause + 1 if clause > 0 else rest.rfind(" ", 0, limit + 1)
         if cut <= 0:  # no space within reach: a fixed-width slice
             out.append(rest[:limit])
             rest = rest[limit:]
@@ -101,7 +127,7 @@ def _words_within(sentence: str, limit: int) -> list[str]:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-7"
+    version = "structured-8"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)
@@ -111,35 +137,43 @@ class StructuredChunker:
         meta.extra["genre"] = genre
         meta.extra["format"] = raw.fmt
         builder = _Builder(meta, raw.ocr_pages)
-        if genre == "table":
-            self._table(blocks, builder)
-        else:
-            self._sections(blocks, builder, genre)
-        ledger = build_ledger(raw.lines, [p.text for p in builder.passages], dropped + list(raw.dropped))
+        if genre == "table":  # a stand-alone appendix: its title lines form one header passage, as before
+            first = next(i for i, x in enumerate(blocks) if x.kind == "table_head")
+            intro = [x.text for x in blocks[:first] if x.kind in ("para", "heading")]
+            for piece in _pack(intro):  # all of it: a long introduction is cut, never truncated
+                builder.add("header", piece, blocks[0].page, section="", section_title="")
+            blocks = [x for i, x in enumerate(blocks) if i >= first or x.kind not in ("para", "heading")]
+        self._sections(blocks, builder, genre)
+        # the passages' own texts in order: a paragraph cut between two passages reads on across the cut
+        ledger = build_ledger(raw.lines, builder.bodies, dropped + list(raw.dropped))
         return ParsedDocument(meta, builder.passages, list(raw.warnings), ledger)
 
-    def _table(self, blocks: list[Block], b: _Builder) -> None:
-        rows = build_rows([x for x in blocks if x.kind == "table_row"])
-        intro = [x.text for x in blocks if x.kind in ("para", "heading")]
-        for piece in _pack(intro):  # all of it: a long introduction is cut, never truncated
-            b.add("header", piece, blocks[0].page, section="", section_title="")
-        header = next((list(r.cells) for r in rows), [])
-        roles = {role: next((h for h in header if rx.search(h)), None) for role, rx in COLUMN_ROLES}
-        table_name = f"{b.meta.doc_type or 'Phụ lục'} {b.meta.attached_to or b.meta.number}".strip()
+    def _table(self, head: Block, rows: list[Block], b: _Builder, name: str, titles: list[str]) -> None:
+        """One passage per row: the table's name and the row's part/group titles, the column names, the values;
+        embedded as labelled sentences (`Cơ quan chủ trì: Sở Nội vụ.`), which e5 matches to questions far
+        better than a tab-separated line under a header row."""
+        header = list(head.cells)
+        numbered = head.label == "numbered"
+        roles = column_roles(header, numbered)
+        shown = header[1:] if numbered else header
+        numbering = f"({' | '.join(head.context)})\n" if head.context else ""  # a row numbering the columns
         for r in rows:
             if r.kind != "table_row":
                 continue
-            stt = full_stt(r)
-            values = [r.cells.get(h, "") for h in header[1:]]
+            stt = full_stt(r) if numbered else ""
+            first = r.cells.get(header[0], "")
+            shown_first = stt if r.label or not first else first  # `Tổng cộng`, `-`: the cell as written
+            values = [r.cells.get(h, "") for h in shown]
             context = " > ".join(r.context)
-            text = f"{table_name} — {context}\n" if context else f"{table_name}\n"
-            text += " | ".join(header) + "\n" + stt + "\t" + "\t".join(values)
-            extra = {f"row_{role}": r.cells.get(col, "") if col else "" for role, col in roles.items()}
-            # The embedding sees the row as labelled sentences ("Cơ quan chủ trì: Sở Nội vụ."), which e5 matches
-            # to questions far better than a tab-separated line under a header row.
-            labelled = " ".join(f"{h}: {v.rstrip('. ')}." for h, v in zip(header[1:], values) if v.strip())
-            embed = f"{table_name} — {context}\n{header[0] if header else 'STT'} {stt}. {labelled}"
-            b.add("table_row", text, r.page, section=stt, section_title=context, stt=stt, embed=embed, **extra)
+            text = f"{name} — {context}\n" if context else f"{name}\n"
+            text += " | ".join(header) + "\n" + numbering + (f"{shown_first}\t" if numbered else "")
+            text += "\t".join(values)
+            extra = {f"row_{role}": r.cells.get(col, "") for role, col in roles.items()}
+            labelled = " ".join(f"{h}: {v.rstrip('. ')}." for h, v in zip(shown, values) if v.strip())
+            lead = f"{header[0]} {stt}. " if numbered and stt else ""
+            embed = f"{name} — {context}\n{lead}{labelled}" if context else f"{name}\n{lead}{labelled}"
+            b.add("table_row", text, r.page, section=stt, section_title=" > ".join([*titles[:1], *r.context]),
+                  stt=stt, embed=embed, columns=header, **extra)
 
     def _sections(self, blocks: list[Block], b: _Builder, genre: str) -> None:
         stack: list[Block] = []
@@ -175,13 +209,34 @@ class StructuredChunker:
                     extra.update(_directive_fields(item_title + "\n" + "\n".join(texts)))
                 page = buf[0].page if buf else unsaid[0].page
                 b.add(kind, text, page, section=section or (item_title[:120] if item_title else ""),
-                      section_title=titles, **extra)
+                      section_title=titles, body=piece if k else text, **extra)
             buf.clear()
             unsaid.clear()
+
+        table: tuple[Block, list[Block], str, list[str]] | None = None
+        recent: list[Block] = []  # the blocks since the last table: the next table's caption is at their end
+
+        def close_table() -> None:
+            nonlocal table
+            if table is not None:
+                self._table(*table[:2], b, table[2], table[3])
+                table = None
 
         for blk in blocks:
             if blk.kind == "footnote":
                 continue
+            if blk.kind == "table_head":
+                caption = _caption(recent) or [h.text for h in stack[-1:]]
+                recent.clear()
+                flush()
+                close_table()
+                table = (blk, [], self._table_name(b.meta, genre, caption), [] if genre == "table" else caption)
+                continue
+            if blk.kind in ("table_row", "table_group") and table is not None:
+                table[1].append(blk)
+                continue
+            close_table()
+            recent.append(blk)
             if blk.in_header:
                 if not (buf and buf[-1].in_header):
                     flush()
@@ -201,7 +256,27 @@ class StructuredChunker:
                 flush()
             buf.append(blk)
         flush()
+        close_table()
         b.add_footnotes(footnotes)
+
+    @staticmethod
+    def _table_name(meta: DocumentMeta, genre: str, caption: list[str]) -> str:
+        """What a row passage says it belongs to: the appendix and its document for a stand-alone appendix,
+        else the table's title and caption (the heading above it, a `(Kèm theo …)` or `Đơn vị tính` line)."""
+        if genre == "table" or not caption:
+            return f"{meta.doc_type or 'Phụ lục'} {meta.attached_to or meta.number}".strip()
+        return " — ".join(dict.fromkeys(caption))
+
+
+def _caption(before: list[Block]) -> list[str]:
+    """The lines right above a table that name it (its title, `(Kèm theo …)`, `Đơn vị tính: triệu đồng`): up
+    to three short headings or paragraphs, up to a signature or recipients block or a long paragraph."""
+    out: list[str] = []
+    for x in reversed(before[-3:]):
+        if x.kind not in ("para", "heading") or len(x.text) > 300 or _CLOSING.match(x.text):
+            break
+        out.insert(0, x.text)
+    return out
 
 
 def _directive_fields(item: str) -> dict[str, Any]:
@@ -223,9 +298,10 @@ class _Builder:
         self.meta = meta
         self.ocr_pages = ocr_pages or {}
         self.passages: list[Passage] = []
+        self.bodies: list[str] = []  # each passage's own text, without the item title a continuation repeats
         self.position = 0
 
-    def add(self, kind: str, text: str, page: int | None, *, section: str, section_title: str,
+    def add(self, kind: str, text: str, page: int | None, *, section: str, section_title: str, body: str | None = None,
             embed: str | None = None, **extra: Any) -> Passage:
         meta = self.meta
         md: dict[str, Any] = {
@@ -253,6 +329,7 @@ class _Builder:
         pid = passage_id(meta.doc_id, self.position, text)
         p = Passage(pid, meta.doc_id, self.position, kind, text, embed, md)
         self.passages.append(p)
+        self.bodies.append(text if body is None else body)
         self.position += 1
         return p
 

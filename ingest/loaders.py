@@ -15,7 +15,7 @@ from .coverage import DroppedLine
 from .docxnumbers import Numbering
 from .legacy import repair_legacy
 from .pdflayout import PrintedLine, drop_page_numbers, printed_lines, with_paragraph_breaks
-from .pdftables import Run, TableState, page_table
+from .pdftables import Borders, Run, TableState, page_table
 from .quality import is_garbled, stray_marks, vietnamese_score
 from .textnorm import DIGIT_TO_SUP, looks_markdown, nfc, strip_leaked_html, strip_markdown
 from .types import Line, Parser, RawDocument
@@ -258,18 +258,7 @@ class PdfParser:
                             placed.append(Run(tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
                                               tm[4] * cm[1] + tm[5] * cm[3] + cm[5], t))
 
-                rules: list[float] = []
-
-                def borders(op: bytes, args: Any, cm: Any, tm: Any, rules: list[float] = rules) -> None:
-                    """Horizontal borders: cell rectangles' top and bottom, and horizontal ruled lines."""
-                    try:
-                        if op == b"re" and len(args) == 4:
-                            x, y, w, h = (float(a) for a in args)
-                            if abs(w) > 8:
-                                rules.extend([y * cm[3] + cm[5], (y + h) * cm[3] + cm[5]])
-                    except (TypeError, ValueError):
-                        pass
-
+                borders = Borders()
                 raw = page.extract_text(visitor_text=visit, visitor_operand_before=borders) or ""
                 runs_on = False
                 probe, enc = repair_legacy(raw)  # .VnTime fonts extract as TCVN3 codes
@@ -284,7 +273,7 @@ class PdfParser:
                         ocr_pages[i] = round(read.confidence, 1)
                         text = _ocr_text(read, table)
                 else:
-                    table_lines = page_table(placed, table, rules) if placed else None
+                    table_lines = page_table(placed, table, borders.ys) if placed else None
                     if table_lines:
                         raw = "\n".join(table_lines)
                     else:

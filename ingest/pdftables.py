@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 _HEADER_WORDS = re.compile(r"^\s*(STT|TT|Nhiệm vụ|Nội dung|Tiến độ|Thời gian|Thời hạn|Cơ quan chủ trì|Chủ trì|"
                            r"Cơ quan phối hợp|Phối hợp|Kết quả|Sản phẩm|Đơn vị)", re.I)
@@ -42,6 +43,36 @@ def _header(runs: list[Run]) -> tuple[float, list[Run]] | None:
     return y, cells
 
 
+class Borders:
+    """The y of a page's horizontal borders, collected while pypdf walks the content stream: the top and bottom
+    of cell rectangles (`re`: fpdf, Word) and horizontal strokes (`m` … `l`: LibreOffice draws every border as
+    a line of its own). Points are mapped through the current matrix, as the glyphs' positions are."""
+
+    def __init__(self) -> None:
+        self.ys: list[float] = []
+        self._start: tuple[float, float] | None = None
+
+    def __call__(self, op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        try:
+            if op == b"re" and len(args) == 4:
+                x, y, w, h = (float(a) for a in args)
+                if abs(w) > 8:
+                    self.ys.extend([self._y(x, y, cm), self._y(x, y + h, cm)])
+            elif op == b"m" and len(args) == 2:
+                self._start = (float(args[0]), float(args[1]))
+            elif op == b"l" and len(args) == 2 and self._start is not None:
+                (x0, y0), (x1, y1) = self._start, (float(args[0]), float(args[1]))
+                if abs(y1 - y0) < 0.5 and abs(x1 - x0) > 8:
+                    self.ys.append(self._y(x0, y0, cm))
+                self._start = (x1, y1)
+        except (TypeError, ValueError, IndexError):
+            pass
+
+    @staticmethod
+    def _y(x: float, y: float, cm: Any) -> float:
+        return float(x * cm[1] + y * cm[3] + cm[5])
+
+
 CellReader = Callable[[float, float, float, float], str]  # (x0, top, x1, bottom) in points → text
 
 
@@ -56,13 +87,23 @@ def page_table(runs: list[Run], state: TableState, rules: list[float] | None = N
     out: list[str] = []
     if head is not None:
         y_head, cells = head
-        below_header = [r for r in runs if r.y < y_head - 2.5 and not (abs(r.y - y_head) < 12 and
-                                                                         _HEADER_WORDS.match(r.text))]
-        above = [r for r in runs if r.y > y_head + 2.5]
+        band = _band_around(y_head, rules or [])
+        if band is not None:  # a bordered header row: the names wrapped inside it are read whole
+            top, bottom = band
+            in_header = [r for r in runs if bottom - 0.5 <= r.y <= top + 0.5]
+            below_header = [r for r in runs if r.y < bottom - 0.5]
+            above = [r for r in runs if r.y > top + 0.5]
+        else:
+            in_header = []
+            below_header = [r for r in runs if r.y < y_head - 2.5 and not (abs(r.y - y_head) < 12 and
+                                                                             _HEADER_WORDS.match(r.text))]
+            above = [r for r in runs if r.y > y_head + 2.5]
         out += _plain_lines(above)
         if not state.columns:
             state.columns = [c.x for c in cells]
             state.header = [c.text.strip() for c in cells]
+            if in_header:
+                state.header = _cells_by_column(in_header, state.columns)
             out.append("\t".join(state.header))
         body = below_header
     else:
@@ -138,6 +179,20 @@ def _banded(body: list[Run], ys: list[float], cols: list[float], col_of: object,
         state.rows.append(texts)
         out.append("\t".join(texts))
     return out
+
+
+def _band_around(y: float, rules: list[float]) -> tuple[float, float] | None:
+    """The two horizontal borders enclosing `y` (top, bottom), if the page draws them."""
+    ys = sorted({round(v, 1) for v in rules}, reverse=True)
+    return next(((top, bottom) for top, bottom in zip(ys, ys[1:]) if bottom - 0.5 <= y <= top + 0.5), None)
+
+
+def _cells_by_column(runs: list[Run], cols: list[float]) -> list[str]:
+    """The text of each column among `runs` (a cell's lines in reading order, joined)."""
+    cells: list[list[Run]] = [[] for _ in cols]
+    for r in runs:
+        cells[max((i for i, cx in enumerate(cols) if r.x >= cx - 3), default=0)].append(r)
+    return [" ".join(re.sub(r"\s+", " ", r.text).strip() for r in _reading_order(c)).strip() for c in cells]
 
 
 def _reading_order(runs: list[Run]) -> list[Run]:

@@ -1,11 +1,12 @@
-"""Recover a document's structure from its lines: paragraphs (hard wraps and page breaks undone),
-headings with their numbering, footnote bodies, and tab-separated table rows."""
+"""Recover a document's structure from its lines: tables (`texttables.py`, any text layout), paragraphs
+(hard wraps and page breaks undone), headings with their numbering, footnote bodies."""
 
 from __future__ import annotations
 
 import re
 
 from .header import mark_document_headers
+from .tables import table_blocks
 from .textnorm import (
     SUPERSCRIPT_DIGITS,
     clean_line,
@@ -14,6 +15,7 @@ from .textnorm import (
     starts_lower,
     sup_to_int,
 )
+from .texttables import find_tables
 from .types import Block, Line
 
 _FOOTNOTE = re.compile(rf"^([{SUPERSCRIPT_DIGITS}]+)\s*(\S.*)$")
@@ -92,7 +94,21 @@ def heading_of(text: str) -> tuple[int, str, str] | None:
 
 
 def to_blocks(lines: list[Line]) -> list[Block]:
-    """Classify paragraphs, then rejoin paragraphs that a page break (and its footnotes) cut in two."""
+    """Tables first (their rows become `table_head`/`table_row` blocks, whatever their text layout), then the
+    text around them: classify paragraphs, rejoin paragraphs that a page break (and its footnotes) cut in two."""
+    blocks: list[Block] = []
+    pos = 0
+    for table in find_tables(lines):
+        blocks += _text_blocks(lines[pos : table.start])
+        blocks += table_blocks(table)
+        pos = table.end
+    blocks += _text_blocks(lines[pos:])
+    _mark_title_lines(blocks)
+    mark_document_headers(blocks)
+    return _rejoin_page_breaks(blocks)
+
+
+def _text_blocks(lines: list[Line]) -> list[Block]:
     blocks: list[Block] = []
     for ln in join_lines(lines):
         text = ln.text
@@ -100,17 +116,12 @@ def to_blocks(lines: list[Line]) -> list[Block]:
         if m and not _is_table_line(text):
             blocks.append(Block("footnote", m.group(2).strip(), ln.page, label=str(sup_to_int(m.group(1)))))
             continue
-        if _is_table_line(text):
-            blocks.append(Block("table_row", text, ln.page))
-            continue
         h = heading_of(text)
-        if h:
+        if h and not _is_table_line(text):
             blocks.append(Block("heading", text, ln.page, level=h[0], label=h[1]))
         else:
             blocks.append(Block("para", text, ln.page))
-    _mark_title_lines(blocks)
-    mark_document_headers(blocks)
-    return _rejoin_page_breaks(blocks)
+    return blocks
 
 
 def _mark_title_lines(blocks: list[Block]) -> None:
