@@ -95,7 +95,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingestion import expand_keys
     from .lock import DataDirLocked
 
-    files = expand_keys(args.paths)
+    notes: list[str] = []
+    files = expand_keys(args.paths, notes)
+    for note in notes:
+        print(f"skipped   {note}  (the folder's own note, not a document of it; give its name to ingest it)")
     if not files:
         print("Không có tệp nào để nạp (no files found).", file=sys.stderr)
         return 2
@@ -117,9 +120,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def progress(rep: Any) -> None:
         nonlocal done
         done += 1
-        counts[rep.status] += 1
+        counts[rep.status] = counts.get(rep.status, 0) + 1
         bar = "#" * int(20 * done / len(files))
-        detail = f"{rep.passages} passages, {rep.embedded} embedded" if rep.status != "failed" else rep.reason
+        detail = f"{rep.passages} passages, {rep.embedded} embedded" if rep.status not in ("failed", "skipped") \
+            else rep.reason
         if rep.coverage:
             detail += f"; {rep.coverage}"
         print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)

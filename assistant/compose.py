@@ -17,12 +17,11 @@ from ingest.textnorm import strip_superscripts
 
 from .citations import section_ref, short_source
 from .sources import citation_of
+from .spans import row_cells
 from .types import Answer, Citation
 
 ABSTAIN_VI = "Không tìm thấy thông tin trong tài liệu để trả lời câu hỏi này."
 ABSTAIN_EN = "The documents do not contain the information needed to answer this question."
-_ROW_FIELDS = (("deadline", "Tiến độ", "Deadline"), ("lead", "Cơ quan chủ trì", "Lead"),
-               ("partner", "Cơ quan phối hợp", "Partners"), ("result", "Kết quả/sản phẩm", "Result"))
 
 
 @dataclass
@@ -58,10 +57,11 @@ def span_text(q: Quote, english: bool = False) -> str:
     """The quote as shown: a table row as its task and labelled cells, any other span verbatim."""
     p = q.hit.passage
     md = p.metadata
-    if p.kind == "table_row" and md.get("row_task"):
-        shown = [f"{en if english else vi}: {_clip(str(md.get(f'row_{key}')).strip(), 140)}"
-                 for key, vi, en in _ROW_FIELDS if str(md.get(f"row_{key}") or "").strip()]
-        return f"“{_clip(str(md['row_task']), 220)}” — " + "; ".join(shown)
+    if p.kind == "table_row":
+        task = str(md.get("row_task") or "").strip()
+        cells = [(c, v) for c, v in row_cells(p) if v != task]
+        shown = "; ".join(f"{c}: {_clip(v, 140)}" for c, v in cells)
+        return (f"“{_clip(task, 220)}” — {shown}" if task else shown) or _clip(q.text, 300)
     span = strip_superscripts(q.text).strip()
     span = span[0].upper() + span[1:] if span[:1].islower() else span
     return f"{q.frame}: {span}" if q.frame else span

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -50,17 +51,30 @@ class FileReport:
         return dict(self.__dict__)
 
 
-def expand_keys(paths: Iterable[str]) -> list[tuple[str, str]]:
+# A folder's own notes (README.md, LICENSE…) describe the folder; they are not documents of it. Given by name
+# they are ingested like any file.
+_FOLDER_NOTES = re.compile(r"(?i)^(readme|license|licence|changelog|contributing|notice)(\.(md|txt|rst))?$")
+
+
+def expand_keys(paths: Iterable[str], notes: list[str] | None = None) -> list[tuple[str, str]]:
     """(path, document key) of the files given and of every file under directories given (sorted, hidden
-    files skipped; a file of an unsupported type is reported as such, not silently left out). The key is
-    the path under the directory given, after that directory's own name (ingest/ids.py)."""
+    files skipped; a file of an unsupported type is reported as such, not silently left out; a folder's own
+    notes are listed in `notes`). The key is the path under the directory given, after that directory's own
+    name (ingest/ids.py)."""
     out: list[tuple[str, str]] = []
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out += [(f := os.path.join(root, name), path_key(f, p)) for name in sorted(files)
-                        if not name.startswith(".")]
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    if _FOLDER_NOTES.match(name):
+                        if notes is not None:
+                            notes.append(os.path.join(root, name))
+                        continue
+                    f = os.path.join(root, name)
+                    out.append((f, path_key(f, p)))
         else:
             out.append((p, path_key(p, os.path.dirname(os.path.abspath(p)))))
     return out
@@ -101,7 +115,15 @@ class IngestService:
                      groups: list[str] | None = None) -> list[FileReport]:
         reports = []
         seen: dict[str, str] = {}  # document key → the path that had it in this batch
-        for path, key in expand_keys(paths):
+        notes: list[str] = []
+        files = expand_keys(paths, notes)
+        for note in notes:
+            rep = FileReport(os.path.basename(note), "skipped", reason="the folder's own note, not a document of it "
+                             "(ingest it by name to include it)")
+            reports.append(rep)
+            if progress:
+                progress(rep)
+        for path, key in files:
             limit = self.c.settings.max_upload_mb * 1024 * 1024
             name = os.path.basename(path)
             try:

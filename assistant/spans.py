@@ -37,13 +37,23 @@ def _inside_figure(pos: int, protected: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in protected)
 
 
+def row_cells(p: StoredPassage) -> list[tuple[str, str]]:
+    """A table row's cells as (column name, value), the numbering column aside: from the row's last line (its
+    values, tab-separated) and the column names the chunker recorded."""
+    md = p.metadata
+    columns = [str(c) for c in md.get("columns") or []]
+    values = p.text.rsplit("\n", 1)[-1].split("\t")
+    if columns and len(values) == len(columns):
+        pairs = list(zip(columns, values))
+        if md.get("stt") is not None or re.fullmatch(r"(?i)s[ốo]?\s*tt|tt|stt", columns[0].strip()):
+            pairs = pairs[1:]
+        return [(c, v.strip()) for c, v in pairs if v.strip()]
+    return [(name, str(md.get(f"row_{key}"))) for key, name in _ROW_LABELS if md.get(f"row_{key}")]
+
+
 def labelled_row(p: StoredPassage) -> str:
     """A table row as labelled cells ("Cơ quan chủ trì: Sở Nội vụ. Thời hạn: Quý II"), for matching."""
-    md = p.metadata
-    cells = md.get("row_cells")
-    if isinstance(cells, dict) and cells:
-        return ". ".join(f"{k}: {v}" for k, v in cells.items() if str(v).strip())
-    return ". ".join(f"{name}: {md.get(f'row_{key}')}" for key, name in _ROW_LABELS if md.get(f"row_{key}"))
+    return ". ".join(f"{c}: {v}" for c, v in row_cells(p))
 
 
 def spans_of(p: StoredPassage) -> list[Span]:
