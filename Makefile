@@ -6,7 +6,7 @@ DOCS ?= samples
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: install run test lint fonts browser ocr office bench-install
+.PHONY: install run test lint eval fit fonts browser ocr office bench-install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,11 @@ lint: install
 
 bench-install: install  # the LangChain baseline of bench/retrieval_vs_baseline.py needs langchain-chroma
 	$(PY) -m pip install -q -e '.[test,bench]'
+
+eval: install  # the three yardsticks (dev, laws, blind) side by side, each against its floor (bench/floors.json)
+	$(VENV)/bin/chidao eval -v
+
+fit: bench-install  # refit the fusion weights and the answer model on the training questions (bench/train/)
+	$(PY) bench/train/derive.py
+	$(PY) bench/fit_fusion.py
+	$(PY) bench/fit_answerer.py

@@ -62,6 +62,13 @@ def prefer_patterns(a: Analysis) -> list[str]:
     return prefer
 
 
+def plan_for(a: Analysis, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> QueryPlan:
+    """What the retriever is asked for a question."""
+    return QueryPlan(text=a.lexical_text, k=k, filters=dict(filters or {}), number_keys=a.number_keys,
+                     bare_numbers=a.bare_numbers, dense_text=query, restore_diacritics=not a.english,
+                     prefer=prefer_patterns(a), prefer_types=a.types, english=a.english)
+
+
 class SearchService:
     def __init__(self, retriever: HybridRetriever, restore: Callable[[str], str]) -> None:
         self.retriever = retriever
@@ -73,9 +80,7 @@ class SearchService:
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
                analysis: Analysis | None = None) -> SearchOutcome:
         a = analysis or self.analyze(query)
-        plan = QueryPlan(text=a.lexical_text, k=k, filters=dict(filters or {}), number_keys=a.number_keys,
-                         bare_numbers=a.bare_numbers, dense_text=query, restore_diacritics=not a.english,
-                         prefer=prefer_patterns(a), prefer_types=a.types, english=a.english)
+        plan = plan_for(a, query, k, filters)
         hits = self.retriever.search(plan)
         listing = None
         if "list" in a.intents and not a.number_keys:

@@ -18,31 +18,16 @@ from .embedders import Embedder
 from .filters import FILTER_KEYS as FILTER_KEYS  # re-exported: filters lived here
 from .filters import BadFilter as BadFilter
 from .filters import compile_filters, effective_type, number_key, type_key
+from .fusion import FusionWeights, Signals, fuse
 from .lexical import LexicalIndex
 from .vectorstore import ChromaStore
 from .visibility import RestorerPartitions, slot_mask, visible_keys
 from .vntext import DiacriticRestorer, fold, has_diacritics
 
-# Fusion weights and depth, chosen on ../shared/eval/dev.jsonl (37 answerable questions, `chidao eval`;
-# sweep recorded in bench/RESULTS.md):
-#   RRF_K 20 / 60 / 120 (W_NUMBER 2) → MRR 0.914 / 0.941 / 0.941; recall@5 0.973 / 1.0 / 1.0
-#   W_LEXICAL 0.7 / 1.0 / 1.3 (W_PREFER 0.5) → MRR 0.914 / 0.941 / 0.928
-#   W_NUMBER 1 / 2 / 4 (RRF_K 60) → MRR 0.941 / 0.941 / 0.928; 2 kept so a named number beats one strong path
-#   W_PREFER 0 / 0.25 / 0.5 / 1.0 → recall@1 0.838 / 0.865 / 0.892 / 0.892
-RRF_K = 60
-W_DENSE = 1.0
-W_LEXICAL = 1.0
-W_NUMBER = 2.0
-DEPTH = 60
-# A fused candidate showing a feature the question asks for (its period, "chủ trì" for a who-question, the
-# date named) gains this share of a first-rank contribution per feature.
-W_PREFER = 0.5
-PREFER_DEPTH = 30
+DEPTH = 60  # candidates taken from each path
 QUERY_VECTORS_KEPT = 64
 SNAPSHOT_EVERY = 2000  # passages changed before the lexical snapshot is written again
-W_LEX_SCORE = 1.0
-CLOSING_PRIOR = 0.5
-_ASKS_CLOSING = re.compile(r"\bký\b|\bky\b|người ký|nguoi ky|nơi nhận|noi nhan|gửi|\bgui\b|sign|recipient", re.I)  # only the fused head is re-scored: a feature must not drag in an unrelated passage
+_ASKS_CLOSING = re.compile(r"\bký\b|\bky\b|người ký|nguoi ky|nơi nhận|noi nhan|gửi|\bgui\b|sign|recipient", re.I)
 
 ROW_FIELDS = ("lead", "partner", "deadline")
 
@@ -289,6 +274,7 @@ class HybridRetriever:
     def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, lexical: LexicalIndex) -> None:
         self.catalog, self.store, self.embedder, self.lexical = catalog, store, embedder, lexical
         self.cache = PassageCache(catalog, lexical)
+        self.weights = FusionWeights.load()  # fitted by bench/fit_fusion.py
         self._vectors: OrderedDict[str, Any] = OrderedDict()  # recent query vectors (search, then answer)
         self._vectors_lock = threading.Lock()
 
@@ -321,6 +307,21 @@ class HybridRetriever:
         return list(dict.fromkeys(keys))
 
     def search(self, plan: QueryPlan) -> list[Hit]:
+        got = self.signals(plan)
+        if got is None:
+            return []
+        signals, vec, sims, allowed = got
+        scores, ranks = fuse(signals, self.weights, allowed)
+        by_id = self.cache.by_id
+        best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
+        missing = [pid for pid, _ in best if pid not in sims]
+        if missing:  # found by the lexical or number path only: their cosine too, for the answerer
+            sims.update(self._exact_order(missing, vec)[1])
+        return [Hit(by_id[pid], s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best]
+
+    def signals(self, plan: QueryPlan) -> tuple[Signals, Any, dict[str, float], Callable[[str], bool] | None] | None:
+        """Everything retrieval finds for a plan before weighing (index.fusion): the dense and lexical
+        rankings, the number path, the features a good passage shows; None when no passage may be returned."""
         self.cache.refresh()
         pred = compile_filters(plan.filters)
         by_id = self.cache.by_id
@@ -330,13 +331,12 @@ class HybridRetriever:
             pool = by_id.keys() if visible is None else visible
             ok = {pid for pid in pool if pred(by_id[pid].metadata)}
             if not ok:
-                return []
+                return None
             allowed = ok.__contains__
         elif visible is not None:
             if not visible:
-                return []
+                return None
             allowed = visible.__contains__
-        rankings: list[tuple[float, list[str], str]] = []
 
         lexical_text, dense_text = plan.text, plan.dense_text or plan.text
         folded_query = not has_diacritics(plan.text) and plan.restore_diacritics
@@ -351,7 +351,6 @@ class HybridRetriever:
         dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
         dense, sims = self._exact_order(dense, vec)
-        rankings.append((W_DENSE, dense, "dense"))
 
         if folded_query:  # restored words may be wrong: the folded field of the original keeps an equal say
             lex_scores = dict(self.lexical.search(lexical_text, DEPTH * 2, diacritics=True, allowed=allowed))
@@ -362,40 +361,24 @@ class HybridRetriever:
             lex_ranked = self.lexical.search(lexical_text, DEPTH, diacritics=has_diacritics(lexical_text),
                                              allowed=allowed)
         lex = [pid for pid, _ in lex_ranked]
-        rankings.append((W_LEXICAL, lex, "lexical"))
 
+        number: list[str] = []
         keys = self.resolve_numbers(plan)
         if keys:
             base = {pid: i for i, pid in enumerate(dense + [x for x in lex if x not in set(dense)])}
             own = [pid for k in keys for pid in self.cache.own_number.get(k, [])]
             cite = [pid for k in keys for pid in self.cache.by_number.get(k, []) if pid not in set(own)]
+
             def order(p: str) -> tuple[int, str, int]:
                 return base.get(p, 10**6), by_id[p].doc_id, by_id[p].position
 
             ordered = sorted(dict.fromkeys(own), key=order) + sorted(dict.fromkeys(cite), key=order)
-            ordered = [p for p in ordered if allowed is None or allowed(p)]
-            rankings.append((W_NUMBER, ordered[:DEPTH], "number"))
-
-        scores: dict[str, float] = {}
-        ranks: dict[str, dict[str, int]] = {}
-        for weight, ranked, name in rankings:
-            for r, pid in enumerate(ranked):
-                scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + r + 1)
-                ranks.setdefault(pid, {})[name] = r + 1
-        # Rank fusion forgets how far ahead a lexical match is (an exact rare phrase or figure scores several
-        # times the runner-up): add the BM25 score relative to the best, in units of a first-rank contribution.
-        if lex_ranked and lex_ranked[0][1] > 0:
-            top = lex_ranked[0][1]
-            for pid, sc in lex_ranked:
-                scores[pid] += W_LEX_SCORE * (sc / top) ** 2 / (RRF_K + 1)
-        self._demote(plan, scores)
-        self._prefer(plan, scores)
-        self._lift_footnote_holders(scores, ranks, allowed)
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
-        missing = [pid for pid, _ in best if pid not in sims]
-        if missing:  # found by the lexical or number path only: their cosine too, for the answerer
-            sims.update(self._exact_order(missing, vec)[1])
-        return [Hit(by_id[pid], s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best]
+            number = [p for p in ordered if allowed is None or allowed(p)][:DEPTH]
+        candidates = list(dict.fromkeys([*dense, *lex, *number]))
+        signals = Signals(dense, lex_ranked, number, plan.english, bool(_ASKS_CLOSING.search(plan.text)),
+                          {pid for pid in candidates if by_id[pid].kind == "closing"},
+                          self._prefer_counts(plan, candidates), self._holders(candidates))
+        return signals, vec, sims, allowed
 
     def list_rows(self, query: str, field: str = "") -> tuple[str, str, list[str]]:
         """Rows of task tables whose column (lead / partner / deadline; any when not said) holds a value the
@@ -428,15 +411,6 @@ class HybridRetriever:
         return sorted(ids, key=lambda pid: (-round(sims[pid], 6), self.cache.by_id[pid].doc_id,
                                             self.cache.by_id[pid].position)), sims
 
-    def _demote(self, plan: QueryPlan, scores: dict[str, float]) -> None:
-        """Closing blocks (Nơi nhận lists, signatures) and site furniture look like everything to the dense
-        path; they keep a fraction of their score unless the question asks about recipients or signers."""
-        if _ASKS_CLOSING.search(plan.text):
-            return
-        for pid in scores:
-            if self.cache.by_id[pid].kind == "closing":
-                scores[pid] *= CLOSING_PRIOR
-
     def agencies_in(self, text: str) -> list[str]:
         """Agency names (folded) the text mentions: the standard provincial bodies plus every agency named
         in the corpus's task tables; a name inside a longer one found is dropped (Sở Tài chính ⊂ …)."""
@@ -450,14 +424,16 @@ class HybridRetriever:
                 out.append(n)
         return out
 
-    def _prefer(self, plan: QueryPlan, scores: dict[str, float]) -> None:
+    def _prefer_counts(self, plan: QueryPlan, ids: list[str]) -> dict[str, int]:
+        """How many features the question asks for each candidate shows: its period words, "chủ trì" for a
+        who-question, the date or an agency the question names, the document type it names."""
         patterns = [re.compile(p, re.I) for p in plan.prefer]
         agencies = [a for a in self.agencies_in(plan.text) if not a.startswith(("ubnd tinh", "uy ban nhan dan tinh"))]
         types = set(plan.prefer_types)
         if not (patterns or agencies or types):
-            return
-        unit = W_PREFER / (RRF_K + 1)
-        for pid, _ in sorted(scores.items(), key=lambda kv: -kv[1])[:PREFER_DEPTH]:
+            return {}
+        out: dict[str, int] = {}
+        for pid in ids:
             p = self.cache.by_id[pid]
             n = sum(1 for rx in patterns if rx.search(p.text))
             if agencies:
@@ -465,19 +441,19 @@ class HybridRetriever:
                 n += sum(1 for a in agencies if f" {a} " in folded)
             if types and _type_code_of(p.metadata) in types:
                 n += 1
-            scores[pid] += unit * n
+            if n:
+                out[pid] = n
+        return out
 
-    def _lift_footnote_holders(self, scores: dict[str, float], ranks: dict[str, dict[str, int]],
-                               allowed: Callable[[str], bool] | None) -> None:
-        """A footnote is read with the sentence that cites it: its holder passage ranks right behind it."""
-        for pid, score in sorted(scores.items(), key=lambda kv: -kv[1])[:PREFER_DEPTH]:
+    def _holders(self, ids: list[str]) -> dict[str, str]:
+        """Footnote → the passage citing it (read with it)."""
+        out = {}
+        for pid in ids:
             p = self.cache.by_id[pid]
             holder = p.metadata.get("cited_by") if p.kind == "footnote" else None
-            if holder and holder in self.cache.by_id and (allowed is None or allowed(holder)):
-                lifted = score * 0.999
-                if scores.get(holder, 0.0) < lifted:
-                    scores[holder] = lifted
-                    ranks.setdefault(holder, {})["footnote_of"] = ranks.get(pid, {}).get("dense") or 0
+            if holder and holder in self.cache.by_id:
+                out[pid] = str(holder)
+        return out
 
 
 def _type_code_of(md: dict[str, Any]) -> str:

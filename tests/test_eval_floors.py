@@ -1,0 +1,42 @@
+"""The three yardsticks against the floors recorded in bench/floors.json: the dev questions, the laws benchmark
+and the blind set on other provinces' documents, each ingested into its own data dir and measured as
+`chidao eval` does. A drop of more than 0.03 below a floor on any of them fails CI: a change that raises one set
+and lowers another is not progress. Needs ../shared (the corpora and the scorer's data); takes long (the laws
+are 2,256 articles to embed)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHARED
+
+pytestmark = pytest.mark.skipif(not (SHARED / "eval" / "dev.jsonl").is_file(),
+                                reason="../shared (corpora and evaluation sets) not present beside the repository")
+
+
+@pytest.fixture(scope="module")
+def eval_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # CHIDAO_EVAL_DIR reuses data dirs of an earlier run (ingest is a no-op when nothing changed)
+    given = os.environ.get("CHIDAO_EVAL_DIR")
+    return Path(given) if given else tmp_path_factory.mktemp("eval")
+
+
+@pytest.mark.parametrize("name", ["dev", "blind", "laws"])
+def test_set_stays_above_its_floor(name: str, eval_dir: Path) -> None:
+    from assistant.container import Container
+    from assistant.evalsuite import available, below_floor, default_sets, load_floors, run_set
+    from assistant.settings import Settings
+
+    sets, missing = available(default_sets(SHARED))
+    chosen = [s for s in sets if s.name == name]
+    if not chosen:
+        pytest.skip(f"{name}: {missing}")
+    s = chosen[0]
+    floors = load_floors()
+    assert name in floors, f"no floor recorded for {name} in bench/floors.json (chidao eval --update-floors)"
+    out = run_set(s, Container(Settings(data_dir=str(eval_dir / name))))
+    assert not out["corpus_failed"], out["corpus_failed"]
+    assert below_floor(name, out["summary"], s.guarded, floors) == [], out["summary"]
