@@ -14,6 +14,7 @@ TYPE_TITLES = {
     "CÔNG ĐIỆN": "Công điện", "THÔNG BÁO": "Thông báo", "NGHỊ QUYẾT": "Nghị quyết", "PHỤ LỤC": "Phụ lục",
     "TỜ TRÌNH": "Tờ trình", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình", "CÔNG VĂN": "Công văn",
     "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ": "Thông tư", "KẾT LUẬN": "Kết luận",
+    "BỘ LUẬT": "Bộ luật", "LUẬT": "Luật", "HIẾN PHÁP": "Hiến pháp",
 }
 _TYPE_LINE = re.compile(r"^(" + "|".join(TYPE_TITLES) + r")\b\s*(.*)$")
 _META_FIELD = re.compile(r"^(Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành)\s*:?\s*(.*)$")
