@@ -164,7 +164,6 @@ class PassageCache:
             passages = self.catalog.passages_by_id(chunk)
             need = [pid for pid in chunk if pid not in self.lexical.slot_of]  # not already from the snapshot
             lex = self.catalog.lexicon(need) if need else {}
-            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
             for pid, p in passages.items():
                 # kept without its embedding text: the cache holds what search and answers read (memory)
                 p = StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
@@ -175,6 +174,8 @@ class PassageCache:
                     self._table(f).setdefault(key, set()).add(pid)
                 if pid in lex:
                     self.restorers.partition(p.metadata).add_tokens(lex[pid][0])
+            # searchable only once its passage is in `by_id`: a search running meanwhile never meets an unknown id
+            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
 
     def _drop(self, ids: list[str]) -> None:
         if not ids:
@@ -368,11 +369,12 @@ class HybridRetriever:
             top = lex_ranked[0][1]
             for pid, sc in lex_ranked:
                 scores[pid] += W_LEX_SCORE * (sc / top) ** 2 / (RRF_K + 1)
+        scores = {pid: sc for pid, sc in scores.items() if pid in by_id}  # dropped by a refresh meanwhile
         self._demote(plan, scores)
         self._prefer(plan, scores)
         self._lift_footnote_holders(scores, ranks, allowed)
         best = sorted(scores.items(), key=lambda kv: -kv[1])[: plan.k]
-        return [Hit(by_id[pid], s, ranks[pid]) for pid, s in best]
+        return [Hit(p, s, ranks[pid]) for pid, s in best if (p := by_id.get(pid)) is not None]
 
     def list_rows(self, query: str, field: str = "") -> tuple[str, str, list[str]]:
         """Rows of task tables whose column (lead / partner / deadline; any when not said) holds a value the

@@ -82,3 +82,15 @@ def test_too_many_passages_is_refused_before_embedding(open_site: Server) -> Non
     rep = r.json()["reports"][0]
     assert rep["status"] == "failed" and "CHIDAO_MAX_PASSAGES" in rep["reason"] and "too large" in rep["reason"]
     assert time.perf_counter() - t0 < 60  # nothing was embedded
+
+
+def test_cutting_a_huge_line_is_linear() -> None:
+    """A 5 MB line without sentence ends is cut in well under a second (cutting by re-slicing the rest was
+    quadratic: minutes for the 30 MB line of the issue)."""
+    from ingest.chunker import _pack
+
+    line = " ".join(f"chỉtiêu{i}" for i in range(600_000))[:5_000_000]
+    t0 = time.perf_counter()
+    pieces = _pack([line])
+    assert time.perf_counter() - t0 < 3 and max(map(len, pieces)) <= MAX_CHARS
+    assert sum(len(p) for p in pieces) + len(pieces) - 1 == len(line)
