@@ -50,6 +50,15 @@ def test_ask_history_is_capped(open_site: Server) -> None:
     assert httpx.post(base + "/v1/ask", json={"question": "Tổng thu?", "history": turns}).status_code == 400
     long_turns = [{"role": "user", "content": "e " * 3999}] * 9
     assert httpx.post(base + "/v1/ask", json={"question": "Tổng thu?", "history": long_turns}).status_code == 413
+    # an earlier question is a question: ≤ 2000 characters, on both routes
+    earlier = [{"role": "user", "content": "0" * 2001}]
+    assert httpx.post(base + "/v1/ask", json={"question": "Tổng thu?", "history": earlier}).status_code == 400
+    assert chat(base, [*earlier, {"role": "user", "content": "Tổng thu?"}]).status_code == 400
+    # the worst history allowed (digit runs are what text scanners backtrack on) is answered in bounded time
+    t0 = time.perf_counter()
+    worst = [{"role": "user", "content": "0" * 2000}, {"role": "assistant", "content": "0" * 7000}] * 4
+    r = httpx.post(base + "/v1/ask", json={"question": "Tổng thu ngân sách quý I?", "history": worst}, timeout=120)
+    assert r.status_code == 200 and time.perf_counter() - t0 < 30
 
 
 def one_line(n_words: int) -> str:
