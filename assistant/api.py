@@ -25,7 +25,7 @@ from . import __version__
 from .auth import match, parse_keys
 from .container import Container
 from .ingestion import may_write
-from .limits import MAX_CONVERSATION, MAX_JSON_BODY, MAX_QUESTION, MAX_TURN, MAX_TURNS
+from .limits import HISTORY_USED, MAX_CONVERSATION, MAX_JSON_BODY, MAX_QUESTION, MAX_TURN, MAX_TURNS
 from .openai_compat import router as openai_router
 from .readiness import public_state, start_check
 from .request_guard import allowed_hosts, allowed_origins, host_ok, origin_ok
@@ -180,10 +180,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     def ask(req: AskRequest, request: Request) -> dict[str, Any] | StreamingResponse:
         if sum(len(t.content) for t in req.history or []) + len(req.question) > MAX_CONVERSATION:
             raise HTTPException(413, f"the conversation is longer than {MAX_CONVERSATION} characters")
+        if any(t.role == "user" and len(t.content) > MAX_QUESTION for t in req.history or []):
+            raise HTTPException(400, f"history: an earlier question is longer than {MAX_QUESTION} characters")
         owner = request.state.caller
         session_id = req.session_id or c.conversations.new_id()
         turns = [t.model_dump() for t in req.history] if req.history else c.conversations.history(session_id, owner)
-        history = [t["content"] for t in turns if t["role"] == "user"][-MAX_TURNS:]  # a long session: its end
+        history = [t["content"] for t in turns if t["role"] == "user"][-HISTORY_USED:]  # a follow-up's context
 
         def remember(answer: Answer) -> dict[str, Any]:
             c.conversations.append(session_id, "user", req.question, owner=owner)

@@ -153,7 +153,6 @@ class PassageCache:
             passages = self.catalog.passages_by_id(chunk)
             need = [pid for pid in chunk if pid not in self.lexical.slot_of]  # not already from the snapshot
             lex = self.catalog.lexicon(need) if need else {}
-            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
             for pid, p in passages.items():
                 # kept without its embedding text: the cache holds what search and answers read (memory)
                 p = StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
@@ -164,6 +163,8 @@ class PassageCache:
                     self._table(f).setdefault(key, set()).add(pid)
                 if pid in lex:
                     self.restorers.partition(p.metadata).add_tokens(lex[pid][0])
+            # searchable only once its passage is in `by_id`: a search running meanwhile never meets an unknown id
+            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
 
     def _drop(self, ids: list[str]) -> None:
         if not ids:
@@ -317,7 +318,7 @@ class HybridRetriever:
         missing = [pid for pid, _ in best if pid not in sims]
         if missing:  # found by the lexical or number path only: their cosine too, for the answerer
             sims.update(self._exact_order(missing, vec)[1])
-        return [Hit(by_id[pid], s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best]
+        return [Hit(p, s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best if (p := by_id.get(pid)) is not None]
 
     def signals(self, plan: QueryPlan) -> tuple[Signals, Any, dict[str, float], Callable[[str], bool] | None] | None:
         """Everything retrieval finds for a plan before weighing (index.fusion): the dense and lexical
@@ -360,6 +361,7 @@ class HybridRetriever:
         else:
             lex_ranked = self.lexical.search(lexical_text, DEPTH, diacritics=has_diacritics(lexical_text),
                                              allowed=allowed)
+        lex_ranked = [(pid, sc) for pid, sc in lex_ranked if pid in by_id]  # dropped by a refresh meanwhile
         lex = [pid for pid, _ in lex_ranked]
 
         number: list[str] = []
@@ -369,11 +371,14 @@ class HybridRetriever:
             own = [pid for k in keys for pid in self.cache.own_number.get(k, [])]
             cite = [pid for k in keys for pid in self.cache.by_number.get(k, []) if pid not in set(own)]
 
+            own = [p for p in own if p in by_id]
+            cite = [p for p in cite if p in by_id]
+
             def order(p: str) -> tuple[int, str, int]:
                 return base.get(p, 10**6), by_id[p].doc_id, by_id[p].position
 
             ordered = sorted(dict.fromkeys(own), key=order) + sorted(dict.fromkeys(cite), key=order)
-            number = [p for p in ordered if allowed is None or allowed(p)][:DEPTH]
+            number = [p for p in ordered if p in by_id and (allowed is None or allowed(p))][:DEPTH]
         candidates = list(dict.fromkeys([*dense, *lex, *number]))
         signals = Signals(dense, lex_ranked, number, plan.english, bool(_ASKS_CLOSING.search(plan.text)),
                           {pid for pid in candidates if by_id[pid].kind == "closing"},
