@@ -206,6 +206,10 @@ def fit(items: list[Item]) -> AnswerModel:
         "unanswerable": int((~answerable).sum()),
         "candidates": int(sum(len(it.x) for it in items)),
         "answer_in_candidates": round(float(np.mean([it.y.max() == 1 for it in items if it.answerable])), 3),
+        # the ceiling of span choice: some candidate holds every must_contain string
+        "per_kind_answer_in_candidates": {
+            kind: round(float(np.mean([it.y.max() == 1 for it in items if it.kind == kind])), 3)
+            for kind in sorted({it.kind for it in items if it.answerable})},
         "sweep_answer_acc_5fold_before_abstention": sweep,
         "span_C": c_best,
         "second_margin": margin_best,
