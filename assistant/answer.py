@@ -1,8 +1,9 @@
 """The extractive answerer: the question analysed once; retrieval; candidate spans of the best passages
 (sentences, items, clause windows, table rows, footnotes — never cut inside a figure); each span scored by the
 fitted answer model over general features; the best span quoted under the name of its source, with a second
-span when the question asks two things the first does not hold; or, when the answerability model says the
-best span is unlikely to answer, an abstention that says what was not found and what the closest passage says.
+span when the question asks two things the first does not hold or the model scores them alike; or, when the
+answerability model says the best span is unlikely to answer, an abstention that says what was not found
+and what the closest passage says.
 
 No rule here names the words of any question or document: what a question asks for, its period and its
 dates come from `domain`; the weights come from `assistant/data/answer_model.json` (bench/fit_answerer.py)."""
@@ -23,7 +24,7 @@ from index.retrieval import Hit
 from index.vntext import tokens
 
 from .analysis import Analysis, analyze
-from .compose import Quote, abstain, compose, listing
+from .compose import Quote, abstain, compose, listing, span_text
 from .features import (
     CORE,
     QuestionTerms,
@@ -45,6 +46,7 @@ CANDIDATE_HITS = 6  # passages whose spans compete
 ABSENCE_HITS = 5  # the passages whose words count as "the documents hold it" for the answerability model
 SECOND_PART_RANKS = 3  # a second span may come from a passage ranked this close
 SECOND_PART_GAIN = 0.15  # …and must add this share of the question's topic weight the first span lacks
+SECOND_PART_MAX_CHARS = 600  # two quotes with their source lines stay under 700 characters, read at a glance
 
 
 @dataclass
@@ -119,7 +121,8 @@ class ExtractiveAnswerer:
             for c, score in zip(cands, self.model.span_scores([c.features for c in cands])):
                 c.score = float(score)
             cands.sort(key=lambda c: -c.score)
-        return Reading(a, query, hits, cands, answerability(a, terms, cands, hits), terms=terms)
+        return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, self.model.second_margin),
+                       terms=terms)
 
     def _candidates(self, a: Analysis, terms: QuestionTerms, topic_terms: QuestionTerms,
                     hits: list[Hit]) -> list[Candidate]:
@@ -170,25 +173,27 @@ class ExtractiveAnswerer:
             return listing(r.listing, r.hits, english, r.query)
         if not r.candidates:
             return abstain(english, r.hits, r.query)
-        best = r.candidates[0]
         confidence = self.model.answerable_proba(r.answerability)
-        if confidence < self.model.threshold:
-            out = abstain(english, r.hits, r.query, self._missing(r.analysis, best, r.terms) if r.terms else "",
-                          best.quote())
-            out.confidence = confidence
-            return out
         parts = choose_parts(r.candidates, r.analysis, r.terms or QuestionTerms.build(r.analysis, self.idf),
                              self.model.second_margin)
+        unoffered = [i for i in r.analysis.intents if i in self.model.required_offers
+                     and not any(i in c.offers for c in parts)]
+        if confidence < self.model.threshold or unoffered:
+            # what the closest spans say, quoted as such, never as the answer
+            out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms) if r.terms else "",
+                          [c.quote() for c in parts])
+            out.confidence = confidence
+            return out
         out = compose([c.quote() for c in parts], english, r.query, self.passage_by_id)
         out.confidence = confidence
         return out
 
-    def _missing(self, a: Analysis, best: Candidate, terms: QuestionTerms) -> str:
-        """The run of the question's own topic words that the closest passage does not hold ("mức hỗ trợ mỗi
+    def _missing(self, a: Analysis, closest: list[Candidate], terms: QuestionTerms) -> str:
+        """The run of the question's own topic words that the closest passages do not hold ("mức hỗ trợ mỗi
         hộ"): the rarest such run, as the question wrote it."""
         if a.english:
             return ""
-        held = set(re.findall(r"[^\W_]+", fold(context_of(best.hit.passage)).lower()))
+        held = {w for c in closest for w in re.findall(r"[^\W_]+", fold(context_of(c.hit.passage)).lower())}
         asking = asking_spans(a.restored, a.english)
         runs: list[list[str]] = [[]]
         for m in re.finditer(r"[^\W_]+(?:[.,/][^\W_]+)*", a.restored):
@@ -203,20 +208,26 @@ class ExtractiveAnswerer:
         return " ".join(best_run)
 
 
-def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hits: list[Hit]) -> dict[str, float]:
-    """What the answerability model reads: the best span's score and margin over the next span that is not
-    part of it, and what the question shares with it."""
+def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hits: list[Hit],
+                  margin: float) -> dict[str, float]:
+    """What the answerability model reads: the best span's score, its margin over the next span that is not
+    part of it and over the fifth, the best span's own features, the share of what the question asks for (a
+    figure, an agency, a signer…) that none of the quoted spans offers, and how much of the question's topic
+    the best passage and the top passages leave out."""
     if not cands:
         return {}
     best = cands[0]
+    asked = [i for i in a.intents if i in CORE]
+    parts = choose_parts(cands, a, terms, margin)
+    unoffered = sum(1 for i in asked if not any(i in c.offers for c in parts)) / len(asked) if asked else 0.0
     rival = next((c for c in cands[1:] if not _overlap(c, best)), None)
-    f = best.features
+    fifth = cands[min(4, len(cands) - 1)]
     return {"s1": best.score, "s_gap": best.score - (rival.score if rival else best.score - 5.0),
-            **{k: f[k] for k in ("cov_sent", "cov_ctx", "rare_near", "rare_absent_ctx", "asked_offered",
-                                 "period_conflict", "date_conflict", "quarter_conflict")},
+            "s_gap5": best.score - fifth.score, "n_candidates": float(len(cands)), "unoffered": unoffered,
             "unknown_share": terms.unknown_share, "english": float(a.english),
             "top_dense": max((h.dense for h in hits), default=0.0),
-            **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]])}
+            **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]]),
+            **{f"best_{k}": v for k, v in best.features.items()}}
 
 
 def _overlap(c: Candidate, d: Candidate) -> bool:
@@ -224,25 +235,29 @@ def _overlap(c: Candidate, d: Candidate) -> bool:
 
 
 def choose_parts(cands: list[Candidate], a: Analysis, terms: QuestionTerms, margin: float) -> list[Candidate]:
-    """The best span, and a second one when the question asks for more than it holds: an intent it does not
-    offer (a figure and the agency, a date and the place), or — a question asking twice ("bao nhiêu … và bao
-    nhiêu …") — topic words it leaves out that another span covers. The second span comes from the same
-    passage or one ranked close, and scores within `margin` of the first."""
+    """The best span, and a second one when the first may not hold all the answer: the question asks for
+    something the first does not offer (a figure and the agency, a date and the place), or asks twice ("bao
+    nhiêu … và bao nhiêu …") and another span covers the topic words the first leaves out, or — the model
+    cannot tell them apart — the runner-up scores within `margin` of the best. The answer stays short: no
+    second span past SECOND_PART_MAX_CHARS."""
     best = cands[0]
-    near = [c for c in cands[1:] if not _overlap(c, best) and c.score >= best.score - margin
-            and (c.hit.passage.id == best.hit.passage.id or c.rank < SECOND_PART_RANKS)]
+    near = [c for c in cands[1:] if not _overlap(c, best) and c.score >= best.score - margin]
+    extra: Candidate | None = None
     missing = [i for i in a.intents if i in CORE and i not in best.offers]
+    close = [c for c in near if c.hit.passage.id == best.hit.passage.id or c.rank < SECOND_PART_RANKS]
     if missing:
-        extra = next((c for c in near if missing[0] in c.offers), None)
-        return [best, extra] if extra else [best]
-    if a.asks >= 2:
+        extra = next((c for c in close if missing[0] in c.offers), None)
+    elif a.asks >= 2:
         def gain(c: Candidate) -> float:
             return sum(terms.weights[t] for t in c.terms - best.terms) / terms.total
 
-        extra = max(near, key=gain, default=None)
-        if extra is not None and gain(extra) >= SECOND_PART_GAIN:
-            return [best, extra]
-    return [best]
+        top = max(close, key=gain, default=None)
+        extra = top if top is not None and gain(top) >= SECOND_PART_GAIN else None
+    if extra is None and near:
+        extra = near[0]  # the best-scored span that is not part of the first
+    if extra is None or len(span_text(best.quote())) + len(span_text(extra.quote())) > SECOND_PART_MAX_CHARS:
+        return [best]
+    return [best, extra]
 
 
 _FUNCTIONAL = frozenset(fold(w) for w in """bao nhiêu mấy nào gì ai đâu sao khi cho tôi biết hỏi được là có không

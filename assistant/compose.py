@@ -36,6 +36,16 @@ class Quote:
     frame: str = ""  # the agency the passage's heading names, shown before a span that does not name it
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_BRACKET_REF = re.compile(r"\[(\d{1,3})\]")
+
+
+def unmark(text: str) -> str:
+    """A document's own bracketed footnote references ("Chính phủ[3]") shown as superscripts ("Chính phủ³"):
+    in an answer, "[n]" is chidao's citation marker and must point at the n-th cited passage only."""
+    return _BRACKET_REF.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "…"
 
@@ -51,7 +61,7 @@ def attribution(q: Quote, english: bool) -> str:
     elif md.get("section") and kind != "directive_item":
         ref = section_ref(md["section"])
         where = f", {ref}" if ref.startswith("Điều") else f", {'section' if english else 'mục'} {ref}"
-    return f"{'According to' if english else 'Theo'} {short_source(md)}{where}:"
+    return unmark(f"{'According to' if english else 'Theo'} {short_source(md)}{where}:")
 
 
 def span_text(q: Quote, english: bool = False) -> str:
@@ -62,8 +72,8 @@ def span_text(q: Quote, english: bool = False) -> str:
         task = str(md.get("row_task") or "").strip()
         cells = [(c, v) for c, v in row_cells(p) if v != task]
         shown = "; ".join(f"{c}: {_clip(v, 140)}" for c, v in cells)
-        return (f"“{_clip(task, 220)}” — {shown}" if task else shown) or _clip(q.text, 300)
-    span = strip_superscripts(q.text).strip()
+        return unmark((f"“{_clip(task, 220)}” — {shown}" if task else shown) or _clip(q.text, 300))
+    span = unmark(strip_superscripts(q.text).strip())
     span = span[0].upper() + span[1:] if span[:1].islower() else span
     return f"{q.frame}: {span}" if q.frame else span
 
@@ -93,23 +103,24 @@ def compose(parts: list[Quote], english: bool, query: str,
         start = holder.text.find(cited[:40])
         citations.append(citation_of(len(citations) + 1, holder, start, start + len(cited) if start >= 0 else -1))
         intro = "Footnote to the sentence" if english else "Chú thích cho câu"
-        lines.append(f"{intro}: “{_clip(cited, 150)}” [{len(citations)}]")
+        lines.append(f"{intro}: “{unmark(_clip(cited, 150))}” [{len(citations)}]")
     return Answer("\n".join(lines), False, citations, [], query)
 
 
-def abstain(english: bool, hits: list[Hit], query: str, missing: str = "", nearest: Quote | None = None) -> Answer:
-    """The documents do not answer: say so, name what was not found, and quote what the closest passage does
-    say (marked and cited, so a reader can judge), with the closest passages in `related`."""
+def abstain(english: bool, hits: list[Hit], query: str, missing: str = "", nearest: list[Quote] | None = None) -> Answer:
+    """The documents do not answer: say so, name what was not found, and quote what the closest spans do say
+    (marked and cited, so a reader can judge), with the closest passages in `related`."""
     related = [citation_of(i + 1, h.passage, -1, -1) for i, h in enumerate(hits[:3])]
     if english:
         text = ABSTAIN_EN if not missing else f"The documents do not state {missing}."
     else:
         text = ABSTAIN_VI if not missing else f"Tài liệu không nêu {missing}."
     citations: list[Citation] = []
-    if nearest is not None:
-        citations = [citation_of(1, nearest.hit.passage, nearest.start, nearest.end)]
-        said = "The closest passage" if english else "Đoạn gần nhất"
-        text += f"\n{said} — {attribution(nearest, english)}\n{_clip(span_text(nearest, english), 260)} [1]"
+    said = "The closest passage" if english else "Đoạn gần nhất"
+    for q in nearest or []:
+        citations.append(citation_of(len(citations) + 1, q.hit.passage, q.start, q.end))
+        text += f"\n{said} — {attribution(q, english)}\n{_clip(span_text(q, english), 260)} [{len(citations)}]"
+        said = "Next" if english else "Tiếp theo"
     return Answer(text, True, citations, related, query)
 
 
@@ -126,7 +137,7 @@ def listing(found: dict[str, Any], hits: list[Hit], english: bool, query: str) -
     lines = [head]
     for i, h in enumerate(shown):
         md = h.passage.metadata
-        lines.append(f"- {md.get('stt', '')} {_clip(str(md.get('row_task') or ''), 90)} [{i + 1}]")
+        lines.append(f"- {md.get('stt', '')} {unmark(_clip(str(md.get('row_task') or ''), 90))} [{i + 1}]")
     if found["count"] > len(shown):
         more = found["count"] - len(shown)
         lines.append(f"… and {more} more." if english else f"… và {more} nhiệm vụ khác.")

@@ -10,11 +10,15 @@ derived from them by changing their period or place (bench/train/derive.py → c
 1. Every question is read by the answerer exactly as at run time (`ExtractiveAnswerer.read`): its candidate
    spans and their features. A span's label is the share of the question's must_contain strings it holds
    (the scorer's lenient match).
-2. The span model ranks: a logistic regression on pairs (a span holding more of the answer against one of
-   the same question holding less), C chosen by 5-fold cross-validation grouped by question on answer
-   accuracy — the composed answer (`choose_parts`, as at run time) holding every must_contain string.
-3. The answerability model: logistic regression on out-of-fold span scores; label = the composed answer is
-   right. The threshold maximises answer accuracy + abstention accuracy on out-of-fold predictions.
+2. The span model ranks: gradient-boosted trees on each span's features as they are and relative to the
+   question's other candidates (`assistant.ranker.relative`), label = the span holds the whole answer; or a
+   pairwise logistic regression (a span holding more of the answer against one holding less). The model,
+   its settings and the second-span margin are chosen together by 5-fold cross-validation grouped by
+   question on answer accuracy — the composed answer (`choose_parts`, as at run time) holding every
+   must_contain string.
+3. The answerability model: logistic regression on out-of-fold span scores and the best span's features;
+   its label (the composed answer is right, or the question is answerable) and C chosen by out-of-fold
+   answer accuracy + abstention accuracy, and the threshold where that sum is highest (lowest on its flat top).
 """
 
 from __future__ import annotations
@@ -36,8 +40,16 @@ sys.path.insert(0, str(ROOT))
 from assistant.answer import Candidate, Reading, answerability, choose_parts  # noqa: E402
 from assistant.compose import span_text  # noqa: E402
 from assistant.evaluation import lenient, load_questions  # noqa: E402
-from assistant.features import FEATURE_NAMES  # noqa: E402
-from assistant.ranker import ANSWERABILITY_NAMES, MODEL_PATH, AnswerModel, Logistic, ModelMismatch  # noqa: E402
+from assistant.features import CORE, FEATURE_NAMES  # noqa: E402
+from assistant.ranker import (  # noqa: E402
+    ANSWERABILITY_NAMES,
+    MODEL_PATH,
+    AnswerModel,
+    Logistic,
+    ModelMismatch,
+    Trees,
+    relative,
+)
 
 SHARED = ROOT.parent / "shared"
 ONLY = [x for x in os.environ.get("CHIDAO_FIT_SETS", "").split(",") if x]  # a smoke run on some sets only
@@ -47,6 +59,33 @@ TRAINING = [  # (name, data dir under --eval-dir, corpus, questions)
     ("wide-derived", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide_derived.jsonl"),
 ]
 FOLDS = 5
+
+
+@dataclass(frozen=True)
+class SpanSpec:
+    """A span model to try: a pairwise logistic regression (C) or trees (iterations, rate, leaves, min_leaf)."""
+
+    kind: str
+    c: float = 0.0
+    iterations: int = 0
+    rate: float = 0.0
+    leaves: int = 0
+    min_leaf: int = 0
+
+    def __str__(self) -> str:
+        if self.kind == "pairwise":
+            return f"pairwise C={self.c}"
+        return f"trees n={self.iterations} rate={self.rate} leaves={self.leaves} min_leaf={self.min_leaf}"
+
+
+SPAN_GRID = (SpanSpec("pairwise", c=0.01), SpanSpec("pairwise", c=0.1),
+             SpanSpec("trees", iterations=200, rate=0.05, leaves=15, min_leaf=20),
+             SpanSpec("trees", iterations=300, rate=0.05, leaves=31, min_leaf=10),
+             SpanSpec("trees", iterations=100, rate=0.1, leaves=7, min_leaf=20))
+MARGINS = (0.5, 1.0, 2.0, 4.0, 8.0)  # the second span's distance to the first, in span-score units
+SWEEP_SLACK = 0.01  # answer accuracies this close are one figure on ~240 questions
+ANSWERABLE_C = (0.1, 1.0)
+ANSWERABLE_LABELS = ("right", "answerable")
 NEGATIVES_PER_POSITIVE = 40
 THRESHOLD_SLACK = 0.02
 
@@ -117,7 +156,7 @@ def _pairs(items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack([d, -d]), np.concatenate([np.ones(len(d)), np.zeros(len(d))])
 
 
-def fit_span(items: list[Item], c_value: float) -> Logistic:
+def fit_pairwise(items: list[Item], c_value: float) -> Logistic:
     from sklearn.linear_model import LogisticRegression
 
     allx = np.vstack([it.x for it in items if len(it.x)])
@@ -127,6 +166,24 @@ def fit_span(items: list[Item], c_value: float) -> Logistic:
     lr = LogisticRegression(C=c_value, max_iter=5000, fit_intercept=False).fit(d / scale, y)
     # pairs cancel the mean: centre on the training mean so scores are comparable across questions
     return Logistic(FEATURE_NAMES, allx.mean(axis=0), scale, lr.coef_[0], 0.0)
+
+
+def fit_trees(items: list[Item], iterations: int, rate: float, leaves: int, min_leaf: int) -> Trees:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    used = [it for it in items if it.answerable and len(it.x)]
+    x = np.vstack([relative(it.x) for it in used])
+    y = np.concatenate([it.y == 1 for it in used]).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=iterations, learning_rate=rate, max_leaf_nodes=leaves,
+                                           min_samples_leaf=min_leaf, l2_regularization=1.0, early_stopping=True,
+                                           random_state=0).fit(x, y)
+    return Trees.from_sklearn(model, FEATURE_NAMES)
+
+
+def fit_span(items: list[Item], spec: SpanSpec) -> Logistic | Trees:
+    if spec.kind == "pairwise":
+        return fit_pairwise(items, spec.c)
+    return fit_trees(items, spec.iterations, spec.rate, spec.leaves, spec.min_leaf)
 
 
 def scored(it: Item, scores: np.ndarray) -> list[Candidate]:
@@ -146,19 +203,19 @@ def composed_right(it: Item, scores: np.ndarray, margin: float) -> bool:
     return all(m in shown for m in it.must)
 
 
-def out_of_fold(items: list[Item], c_value: float) -> list[np.ndarray]:
+def out_of_fold(items: list[Item], spec: SpanSpec) -> list[np.ndarray]:
     probs: list[np.ndarray] = [np.zeros(0)] * len(items)
     for k in range(FOLDS):
-        model = fit_span([it for i, it in enumerate(items) if i % FOLDS != k], c_value)
+        model = fit_span([it for i, it in enumerate(items) if i % FOLDS != k], spec)
         for i, it in enumerate(items):
             if i % FOLDS == k and len(it.x):
                 probs[i] = model.score(it.x)
     return probs
 
 
-def answerability_features(it: Item, scores: np.ndarray) -> dict[str, float]:
+def answerability_features(it: Item, scores: np.ndarray, margin: float) -> dict[str, float]:
     r = it.reading
-    return answerability(r.analysis, r.terms, scored(it, scores), r.hits) if r.terms else {}
+    return answerability(r.analysis, r.terms, scored(it, scores), r.hits, margin) if r.terms else {}
 
 
 def choose_threshold(answerable: np.ndarray, right: np.ndarray, conf: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -178,34 +235,66 @@ def choose_threshold(answerable: np.ndarray, right: np.ndarray, conf: np.ndarray
     return chosen[1], chosen[2]
 
 
+def _answerability_oof(x: np.ndarray, label: np.ndarray, c_value: float) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
+
+    conf = np.zeros(len(x))
+    for k in range(FOLDS):
+        tr = np.asarray([i % FOLDS != k for i in range(len(x))])
+        mean, scale = x[tr].mean(axis=0), x[tr].std(axis=0)
+        scale[scale == 0] = 1.0
+        lr = LogisticRegression(C=c_value, max_iter=5000).fit((x[tr] - mean) / scale, label[tr])
+        conf[~tr] = lr.predict_proba((x[~tr] - mean) / scale)[:, 1]
+    return conf
+
+
 def fit(items: list[Item]) -> AnswerModel:
     from sklearn.linear_model import LogisticRegression
 
     items = [it for it in items if len(it.x)]
     answerable = np.asarray([it.answerable for it in items])
     sweep: dict[str, float] = {}
-    oof: dict[float, list[np.ndarray]] = {}
-    for c_value in (0.01, 0.1, 1.0, 10.0):
-        oof[c_value] = out_of_fold(items, c_value)
-        for margin in (0.5, 1.0, 2.0, 4.0):
-            right_ = [composed_right(it, p, margin) for it, p in zip(items, oof[c_value]) if it.answerable]
-            sweep[f"C={c_value} margin={margin}"] = round(sum(right_) / max(1, len(right_)), 3)
-    best_key = max(sweep, key=lambda k: sweep[k])
-    c_best = float(best_key.split()[0][2:])
-    margin_best = float(best_key.split()[1][7:])
-    probs = oof[c_best]
+    oof: dict[str, list[np.ndarray]] = {}
+    for spec in SPAN_GRID:
+        key = str(spec)
+        oof[key] = out_of_fold(items, spec)
+        for margin in MARGINS:
+            right_ = [composed_right(it, p, margin) for it, p in zip(items, oof[key]) if it.answerable]
+            sweep[f"{key} margin={margin}"] = round(sum(right_) / max(1, len(right_)), 3)
+        print(f"  span model {key}: {[sweep[f'{key} margin={m}'] for m in MARGINS]}", file=sys.stderr)
+    # within SWEEP_SLACK of the best, the smallest margin (a shorter answer reads faster), then the best figure
+    top = max(sweep.values())
+    best_key = min((k for k in sweep if sweep[k] >= top - SWEEP_SLACK),
+                   key=lambda k: (float(k.rsplit(" margin=", 1)[1]), -sweep[k]))
+    spec_key, margin_part = best_key.rsplit(" margin=", 1)
+    spec_best = next(spec for spec in SPAN_GRID if str(spec) == spec_key)
+    margin_best = float(margin_part)
+    probs = oof[spec_key]
     right = np.asarray([it.answerable and composed_right(it, p, margin_best) for it, p in zip(items, probs)])
-    rows = [answerability_features(it, p) for it, p in zip(items, probs)]
+    required, evidence = required_offers(items, probs, margin_best)
+    # a question whose quoted spans lack a required intent is abstained on whatever the model says: it is
+    # neither right nor answered, and the answerability model is fitted and thresholded on the others' behalf
+    blocked = np.asarray([bool(lacking(it, p, margin_best, required)) for it, p in zip(items, probs)])
+    right &= ~blocked
+    rows = [answerability_features(it, p, margin_best) for it, p in zip(items, probs)]
     x = np.asarray([[r[n] for n in ANSWERABILITY_NAMES] for r in rows], dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    conf = np.zeros(len(items))
-    for k in range(FOLDS):
-        tr = np.asarray([i % FOLDS != k for i in range(len(items))])
-        lr = LogisticRegression(C=1.0, max_iter=5000).fit((x[tr] - mean) / scale, right[tr])
-        conf[~tr] = lr.predict_proba((x[~tr] - mean) / scale)[:, 1]
-    threshold, at = choose_threshold(answerable, right, conf)
-    lr = LogisticRegression(C=1.0, max_iter=5000).fit((x - mean) / scale, right)
+    trials: dict[str, tuple[float, float, dict[str, float]]] = {}
+    for label_name in ANSWERABLE_LABELS:
+        label = right if label_name == "right" else answerable
+        for c_value in ANSWERABLE_C:
+            conf = np.where(blocked, 0.0, _answerability_oof(x, label, c_value))
+            threshold, at = choose_threshold(answerable, right, conf)
+            trials[f"label={label_name} C={c_value}"] = (at["answer_acc"] + at["abstain_acc"], threshold, at)
+    # on the flat top of answer + abstain (within THRESHOLD_SLACK), the model withholding fewest answerable
+    # questions: as for the threshold, a wrong abstention hides a figure the documents hold
+    top_sum = max(v[0] for v in trials.values())
+    chosen = min((k for k in trials if trials[k][0] >= top_sum - THRESHOLD_SLACK),
+                 key=lambda k: (trials[k][2]["false_abstain"], -trials[k][0]))
+    _, threshold, at = trials[chosen]
+    label_best = right if "label=right" in chosen else answerable
+    lr = LogisticRegression(C=float(chosen.split("C=")[1]), max_iter=5000).fit((x - mean) / scale, label_best)
     figures = {
         "fitted": time.strftime("%Y-%m-%d"),
         "questions": {s: sum(1 for it in items if it.set == s) for s in sorted({it.set for it in items})},
@@ -217,16 +306,41 @@ def fit(items: list[Item]) -> AnswerModel:
             kind: round(float(np.mean([it.y.max() == 1 for it in items if it.kind == kind])), 3)
             for kind in sorted({it.kind for it in items if it.answerable})},
         "sweep_answer_acc_5fold_before_abstention": sweep,
-        "span_C": c_best,
+        "span_model": spec_key,
         "second_margin": margin_best,
+        "answerability_sweep_5fold": {k: {"answer+abstain": round(v[0], 3), "threshold": round(v[1], 3), **v[2]}
+                                      for k, v in trials.items()},
+        "answerability_model": chosen,
+        "required_offers_evidence": evidence,
         "at_threshold_5fold": at,
         "per_kind_answer_acc_5fold_before_abstention": {
             kind: round(float(np.mean([r for it, r in zip(items, right) if it.kind == kind])), 3)
             for kind in sorted({it.kind for it in items if it.answerable})},
     }
-    return AnswerModel(fit_span(items, c_best),
+    return AnswerModel(fit_span(items, spec_best),
                        Logistic(ANSWERABILITY_NAMES, mean, scale, lr.coef_[0], float(lr.intercept_[0])),
-                       threshold, figures, margin_best)
+                       threshold, figures, margin_best, required)
+
+
+def lacking(it: Item, scores: np.ndarray, margin: float, intents: tuple[str, ...]) -> list[str]:
+    """The asked intents among `intents` that no span of the composed answer offers."""
+    r = it.reading
+    if r.terms is None or not len(scores):
+        return []
+    parts = choose_parts(scored(it, scores), r.analysis, r.terms, margin)
+    return [i for i in r.analysis.intents if i in intents and not any(i in c.offers for c in parts)]
+
+
+def required_offers(items: list[Item], probs: list[np.ndarray], margin: float) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The intents an answer must offer: those for which no out-of-fold answer lacking them was right (an
+    intent never seen lacking counts as required: an answer naming no signer does not say who signed)."""
+    seen: dict[str, list[bool]] = {i: [] for i in CORE}
+    for it, p in zip(items, probs):
+        for i in lacking(it, p, margin, CORE):
+            seen[i].append(it.answerable and composed_right(it, p, margin))
+    required = tuple(i for i in CORE if not any(seen[i]))
+    evidence = {i: f"{sum(v)} right of {len(v)} answers lacking it" for i, v in seen.items()}
+    return required, evidence
 
 
 def main() -> None:
@@ -247,8 +361,9 @@ def main() -> None:
     model = fit(items)
     model.save(Path(a.out))
     print(json.dumps(model.figures, indent=1))
-    for name, w in sorted(zip(FEATURE_NAMES, model.span.coef), key=lambda t: -abs(t[1])):
-        print(f"  span        {name:<22}{w:+.3f}")
+    if isinstance(model.span, Logistic):
+        for name, w in sorted(zip(FEATURE_NAMES, model.span.coef), key=lambda t: -abs(t[1])):
+            print(f"  span        {name:<22}{w:+.3f}")
     for name, w in zip(ANSWERABILITY_NAMES, model.answerable.coef):
         print(f"  answerable  {name:<22}{w:+.3f}")
     print(f"  threshold {model.threshold:.3f}")

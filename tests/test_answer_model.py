@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.features import FEATURE_NAMES
-from assistant.ranker import ANSWERABILITY_NAMES, AnswerModel, Logistic, ModelMismatch
+from assistant.ranker import ANSWERABILITY_NAMES, AnswerModel, Logistic, ModelMismatch, Trees, relative
 from index.fusion import FusionWeights
 
 
@@ -17,7 +17,8 @@ def test_the_answer_model_matches_the_features_and_records_its_figures() -> None
     model = AnswerModel.load()
     assert model.span.names == FEATURE_NAMES and model.answerable.names == ANSWERABILITY_NAMES
     assert 0.0 < model.threshold < 1.0
-    assert all(math.isfinite(float(x)) for x in (*model.span.coef, *model.answerable.coef))
+    weights = model.span.coef if isinstance(model.span, Logistic) else np.concatenate(model.span.value)
+    assert all(math.isfinite(float(x)) for x in (*weights, *model.answerable.coef))
     figures = model.figures
     assert figures["questions"] and figures["unanswerable"] > 0 and "at_threshold_5fold" in figures
     # the blind set is a yardstick, never training data
@@ -28,6 +29,25 @@ def test_a_model_fitted_on_other_features_is_refused() -> None:
     body = Logistic(("a", "b"), np.zeros(2), np.ones(2), np.zeros(2), 0.0).to_dict()
     with pytest.raises(ModelMismatch):
         Logistic.from_dict(body, FEATURE_NAMES)
+
+
+def test_exported_trees_score_as_the_fitted_model_does() -> None:
+    """The span model's trees are walked with numpy at run time: the same raw scores as scikit-learn's, before
+    and after the round trip through the model file."""
+    sklearn = pytest.importorskip("sklearn.ensemble")
+    rng = np.random.default_rng(0)
+    names = tuple(f"f{i}" for i in range(4))
+    x = rng.normal(size=(600, 4))
+    y = (x[:, 0] - x[:, 1] ** 2 + 0.3 * rng.normal(size=600) > 0).astype(int)
+    fitted = sklearn.HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=7, random_state=0).fit(relative(x), y)
+    trees = Trees.from_sklearn(fitted, names)
+    expected = fitted.decision_function(relative(x))
+    assert np.allclose(trees.score(x), expected, atol=1e-9)
+    again = Trees.from_dict(trees.to_dict(), names)
+    assert np.allclose(again.score(x), expected, atol=1e-6)
+    assert len(set(np.round(expected, 6))) > 5  # a model that learnt something, not a constant
+    with pytest.raises(ModelMismatch):
+        Trees.from_dict(trees.to_dict(), FEATURE_NAMES)
 
 
 def test_fusion_weights_are_fitted_and_recorded() -> None:
