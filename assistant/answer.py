@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,7 +67,8 @@ class Candidate:
 @dataclass
 class Reading:
     """Everything the answerer read for one question: the analysis, the query searched, the hits, the scored
-    candidates (best first) and the answerability features. The fitting script reads the same."""
+    candidates (best first), the spans an answer would quote and the answerability features. The fitting
+    script reads the same."""
 
     analysis: Analysis
     query: str
@@ -76,6 +77,7 @@ class Reading:
     answerability: dict[str, float]
     listing: dict[str, Any] | None = None
     terms: QuestionTerms | None = None
+    parts: list[Candidate] = field(default_factory=list)
 
 
 class ExtractiveAnswerer:
@@ -121,8 +123,8 @@ class ExtractiveAnswerer:
             for c, score in zip(cands, self.model.span_scores([c.features for c in cands])):
                 c.score = float(score)
             cands.sort(key=lambda c: -c.score)
-        return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, self.model.second_margin),
-                       terms=terms)
+        parts = choose_parts(cands, a, terms, self.model.second_margin) if cands else []
+        return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, parts), terms=terms, parts=parts)
 
     def _candidates(self, a: Analysis, terms: QuestionTerms, topic_terms: QuestionTerms,
                     hits: list[Hit]) -> list[Candidate]:
@@ -174,8 +176,7 @@ class ExtractiveAnswerer:
         if not r.candidates:
             return abstain(english, r.hits, r.query)
         confidence = self.model.answerable_proba(r.answerability)
-        parts = choose_parts(r.candidates, r.analysis, r.terms or QuestionTerms.build(r.analysis, self.idf),
-                             self.model.second_margin)
+        parts = r.parts
         unoffered = [i for i in r.analysis.intents if i in self.model.required_offers
                      and not any(i in c.offers for c in parts)]
         if confidence < self.model.threshold or unoffered:
@@ -209,7 +210,7 @@ class ExtractiveAnswerer:
 
 
 def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hits: list[Hit],
-                  margin: float) -> dict[str, float]:
+                  parts: list[Candidate]) -> dict[str, float]:
     """What the answerability model reads: the best span's score, its margin over the next span that is not
     part of it and over the fifth, the best span's own features, the share of what the question asks for (a
     figure, an agency, a signer…) that none of the quoted spans offers, and how much of the question's topic
@@ -218,7 +219,6 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
         return {}
     best = cands[0]
     asked = [i for i in a.intents if i in CORE]
-    parts = choose_parts(cands, a, terms, margin)
     unoffered = sum(1 for i in asked if not any(i in c.offers for c in parts)) / len(asked) if asked else 0.0
     rival = next((c for c in cands[1:] if not _overlap(c, best)), None)
     fifth = cands[min(4, len(cands) - 1)]

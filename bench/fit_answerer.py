@@ -215,7 +215,10 @@ def out_of_fold(items: list[Item], spec: SpanSpec) -> list[np.ndarray]:
 
 def answerability_features(it: Item, scores: np.ndarray, margin: float) -> dict[str, float]:
     r = it.reading
-    return answerability(r.analysis, r.terms, scored(it, scores), r.hits, margin) if r.terms else {}
+    if r.terms is None:
+        return {}
+    cands = scored(it, scores)
+    return answerability(r.analysis, r.terms, cands, r.hits, choose_parts(cands, r.analysis, r.terms, margin))
 
 
 def choose_threshold(answerable: np.ndarray, right: np.ndarray, conf: np.ndarray) -> tuple[float, dict[str, float]]:
