@@ -10,7 +10,7 @@ dates come from `domain`; the weights come from `assistant/data/answer_model.jso
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from .compose import Quote, abstain, compose, listing
 from .features import CORE, QuestionTerms, add_sentence_similarity, candidate_features, context_of, span_offers
 from .ranker import AnswerModel
 from .spans import Span, agency_frame, spans_of
-from .types import Answer
+from .types import Answer, AnswerEvent, events_of
 
 if TYPE_CHECKING:
     from .search import SearchService
@@ -172,6 +172,11 @@ class ExtractiveAnswerer:
         out = compose([c.quote() for c in parts], english, r.query, self.passage_by_id)
         out.confidence = confidence
         return out
+
+    def stream(self, question: str, history: list[str] | None = None,
+               filters: dict[str, Any] | None = None) -> Iterator[AnswerEvent]:
+        """The answer as stream events (computed at once: its lines are sent as they are)."""
+        yield from events_of(self.answer(question, history, filters))
 
     def _missing(self, a: Analysis, best: Candidate, terms: QuestionTerms) -> str:
         """The run of the question's own topic words that the closest passage does not hold ("mức hỗ trợ mỗi
