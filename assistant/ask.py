@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .conversation import ConversationStore
-from .limits import MAX_TURNS
+from .limits import HISTORY_USED
 from .types import Answer, Answerer, AnswerEvent
 
 
@@ -25,9 +25,9 @@ class AskService:
         return session_id or self.conversations.new_id()
 
     def history(self, session_id: str, owner: str, turns: list[dict[str, Any]] | None = None) -> list[str]:
-        """The user's earlier questions: of the turns given, else of the session (a long one: its end)."""
+        """The user's earlier questions a follow-up reads: of the turns given, else of the session (its end)."""
         turns = turns if turns else self.conversations.history(session_id, owner)
-        return [t["content"] for t in turns if t["role"] == "user"][-MAX_TURNS:]
+        return [t["content"] for t in turns if t["role"] == "user"][-HISTORY_USED:]
 
     def remember(self, session_id: str, owner: str, question: str, answer: Answer) -> dict[str, Any]:
         """Keep the turn in the session; the answer as the API returns it."""

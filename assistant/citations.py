@@ -56,8 +56,12 @@ def _attached(md: Mapping[str, Any]) -> str:
 
 
 def section_ref(section: str) -> str:
-    """`I > 1 > 1.2` → `I.1.2`: a child numbered from its parent (1.2 under 1) stands for both."""
+    """`I > 1 > 1.2` → `I.1.2`: a child numbered from its parent (1.2 under 1) stands for both; in a legal
+    text `Điều 14 > 3 > a` → `Điều 14 khoản 3 điểm a`."""
     parts = [p.strip() for p in (section or "").split(">") if p.strip()]
+    if parts and parts[0].startswith("Điều"):
+        names = ("khoản", "điểm")
+        return " ".join([parts[0], *(f"{names[min(i, 1)]} {p.rstrip(').')}" for i, p in enumerate(parts[1:3]))])
     out: list[str] = []
     for p in parts:
         if out and p.startswith(out[-1].rstrip(".") + "."):
@@ -74,7 +78,11 @@ def citation_label(md: Mapping[str, Any], kind: str) -> str:
     if kind == "table_row" and md.get("stt"):
         parts.append(f"nhiệm vụ {md['stt']}")
     elif section and kind != "directive_item":
-        parts.append("mục " + section_ref(section))
+        ref = section_ref(section)
+        if ref.startswith("Điều"):  # "Điều 32 khoản 2 Luật Điện ảnh": the article leads the law's name
+            parts[0] = f"{ref} {label}"
+        else:
+            parts.append("mục " + ref)
     if kind == "footnote" and md.get("footnote_no"):
         parts.append(f"chú thích {md['footnote_no']}")
     if md.get("page"):

@@ -49,7 +49,8 @@ def attribution(q: Quote, english: bool) -> str:
     elif kind == "table_row" and md.get("stt"):
         where = f", {'task' if english else 'nhiệm vụ'} {md['stt']}"
     elif md.get("section") and kind != "directive_item":
-        where = f", {'section' if english else 'mục'} {section_ref(md['section'])}"
+        ref = section_ref(md["section"])
+        where = f", {ref}" if ref.startswith("Điều") else f", {'section' if english else 'mục'} {ref}"
     return f"{'According to' if english else 'Theo'} {short_source(md)}{where}:"
 
 

@@ -39,6 +39,7 @@ from assistant.features import FEATURE_NAMES  # noqa: E402
 from assistant.ranker import ANSWERABILITY_NAMES, MODEL_PATH, AnswerModel, Logistic, ModelMismatch  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+ONLY = [x for x in os.environ.get("CHIDAO_FIT_SETS", "").split(",") if x]  # a smoke run on some sets only
 TRAINING = [  # (name, data dir under --eval-dir, corpus, questions)
     ("dev", "dev", SHARED / "corpus", SHARED / "eval" / "dev.jsonl"),
     ("wide", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide.jsonl"),
@@ -74,6 +75,8 @@ def read_all(eval_dir: str) -> list[Item]:
         AnswerModel.neutral().save()
     items: list[Item] = []
     for name, data, corpus, qa in TRAINING:
+        if ONLY and name not in ONLY:
+            continue
         if not (corpus.is_dir() and qa.is_file()):
             print(f"skipped {name}: {corpus if not corpus.is_dir() else qa} missing", file=sys.stderr)
             continue

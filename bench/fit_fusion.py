@@ -30,6 +30,7 @@ from assistant.evaluation import has_evidence, load_questions  # noqa: E402
 from index.fusion import FusionWeights, Signals, fuse  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+ONLY = [x for x in os.environ.get("CHIDAO_FIT_SETS", "").split(",") if x]  # a smoke run on some sets only
 TRAINING = [("dev", "dev", SHARED / "corpus", SHARED / "eval" / "dev.jsonl"),
             ("wide", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide.jsonl")]
 GRID: dict[str, tuple[float, ...]] = {
@@ -53,6 +54,8 @@ def read_signals(eval_dir: str) -> list[dict[str, Any]]:
 
     items = []
     for name, data, corpus, qa in TRAINING:
+        if ONLY and name not in ONLY:
+            continue
         if not (corpus.is_dir() and qa.is_file()):
             print(f"skipped {name}: missing", file=sys.stderr)
             continue

@@ -26,7 +26,8 @@ class DocType:
     typed: tuple[str, ...] = ()
     # What the type in capitals on a header line does: "type" — it is the header's type line, the document is
     # of this type (QUYẾT ĐỊNH); "title" — it marks a header but opens its title (a Thông tư's "QUY ĐỊNH VỀ …"),
-    # the document is not typed by it; "" — not read in headers (a law is named when cited, "theo Luật số …").
+    # the document is not typed by it; "law" — it types the document (LUẬT ĐIỆN ẢNH) but alone marks no header
+    # line (a law has no site header around it); "" — not read in headers.
     header: str = "type"
 
 
@@ -50,7 +51,9 @@ DOC_TYPES: list[DocType] = [
     DocType("Phụ lục"),
     DocType("Quy định", header="title"),
     DocType("Đề án", header="title"),
-    DocType("Luật", header=""),
+    DocType("Luật", header="law"),
+    DocType("Bộ luật", header="law"),
+    DocType("Hiến pháp", header="law"),
 ]
 # The code a passage's type is filed under: a công văn (no type letters) is "CV" there.
 CONG_VAN = "CV"
@@ -71,9 +74,9 @@ def _derive() -> None:
     for table in (TYPE_CODES, TYPE_WORDS, ENGLISH_TYPE_WORDS, TYPE_TITLES, HEADER_WORDS):
         table.clear()
     for t in DOC_TYPES:
-        if t.header == "type":
+        if t.header in ("type", "law"):
             TYPE_TITLES[t.name.upper()] = t.name
-        if t.header:
+        if t.header in ("type", "title"):
             HEADER_WORDS.add(t.name.upper())
         if t.code is None:
             continue

@@ -330,5 +330,8 @@ class LexicalIndex:
 
     def idf(self, term: str, folded: bool = False) -> float:
         """Over the caller's visible passages: a term only a hidden document has is unknown (idf 0)."""
-        with self.lock:
-            return (self.folded if folded else self.accented).idf(term, self._mask())
+        fld = self.folded if folded else self.accented
+        if self.visible_slots is None or self.visible_slots() is None:
+            return fld.idf(term)  # unrestricted: no mask, no lock (as before)
+        with self.lock:  # the mask and the postings must agree on slots
+            return fld.idf(term, self._mask())

@@ -124,7 +124,6 @@ class PassageCache:
             passages = self.catalog.passages_by_id(chunk)
             need = [pid for pid in chunk if pid not in self.lexical.slot_of]  # not already from the snapshot
             lex = self.catalog.lexicon(need) if need else {}
-            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
             for pid, p in passages.items():
                 # kept without its embedding text: the cache holds what search and answers read (memory)
                 p = Passage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
@@ -135,6 +134,8 @@ class PassageCache:
                     self._table(f).setdefault(key, set()).add(pid)
                 if pid in lex:
                     self.restorers.partition(p.metadata).add_tokens(lex[pid][0])
+            # searchable only once its passage is in `by_id`: a search running meanwhile never meets an unknown id
+            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
 
     def _drop(self, ids: list[str]) -> None:
         if not ids:

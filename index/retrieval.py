@@ -110,7 +110,7 @@ class HybridRetriever:
         missing = [pid for pid, _ in best if pid not in sims]
         if missing:  # found by the lexical or number path only: their cosine too, for the answerer
             sims.update(self._exact_order(missing, vec)[1])
-        return [Hit(by_id[pid], s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best]
+        return [Hit(p, s, ranks[pid], sims.get(pid, 0.0)) for pid, s in best if (p := by_id.get(pid)) is not None]
 
     def signals(self, plan: QueryPlan) -> tuple[Signals, Any, dict[str, float], Callable[[str], bool] | None] | None:
         """Everything retrieval finds for a plan before weighing (index.fusion): the dense and lexical
@@ -153,6 +153,7 @@ class HybridRetriever:
         else:
             lex_ranked = self.lexical.search(lexical_text, DEPTH, diacritics=has_diacritics(lexical_text),
                                              allowed=allowed)
+        lex_ranked = [(pid, sc) for pid, sc in lex_ranked if pid in by_id]  # dropped by a refresh meanwhile
         lex = [pid for pid, _ in lex_ranked]
 
         number: list[str] = []
@@ -162,11 +163,14 @@ class HybridRetriever:
             own = [pid for k in keys for pid in self.cache.own_number.get(k, [])]
             cite = [pid for k in keys for pid in self.cache.by_number.get(k, []) if pid not in set(own)]
 
+            own = [p for p in own if p in by_id]
+            cite = [p for p in cite if p in by_id]
+
             def order(p: str) -> tuple[int, str, int]:
                 return base.get(p, 10**6), by_id[p].doc_id, by_id[p].position
 
             ordered = sorted(dict.fromkeys(own), key=order) + sorted(dict.fromkeys(cite), key=order)
-            number = [p for p in ordered if allowed is None or allowed(p)][:DEPTH]
+            number = [p for p in ordered if p in by_id and (allowed is None or allowed(p))][:DEPTH]
         candidates = list(dict.fromkeys([*dense, *lex, *number]))
         signals = Signals(dense, lex_ranked, number, plan.english, bool(_ASKS_CLOSING.search(plan.text)),
                           {pid for pid in candidates if by_id[pid].kind == PassageKind.CLOSING},

@@ -111,25 +111,26 @@ def _words_within(sentence: str, limit: int) -> list[str]:
     if len(sentence) <= limit:
         return [sentence]
     out: list[str] = []
-    rest = sentence
-    while len(rest) > limit:
-        clause = max(rest.rfind(mark, limit // 2, limit) for mark in ("; ", ", ", ": "))
-        cut = clause + 1 if clause > 0 else rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:  # no space within reach: a fixed-width slice
-            out.append(rest[:limit])
-            rest = rest[limit:]
+    start, n = 0, len(sentence)
+    while n - start > limit:  # offsets, not slices of the rest: linear in the sentence's length
+        # Prefer a clause boundary in the second half of the window, then a space.
+        clause = max(sentence.rfind(mark, start + limit // 2, start + limit) for mark in ("; ", ", ", ": "))
+        cut = clause + 1 if clause >= 0 else sentence.rfind(" ", start + 1, start + limit + 1)
+        if cut < 0:  # no space within reach: a fixed-width slice
+            out.append(sentence[start : start + limit])
+            start += limit
         else:
-            out.append(rest[:cut])
-            rest = rest[cut + 1 :]
-    if rest:
-        out.append(rest)
+            out.append(sentence[start:cut])
+            start = cut + 1
+    if start < n:
+        out.append(sentence[start:])
     return out
 
 
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-8"
+    version = "structured-9"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)

@@ -75,7 +75,11 @@ def _opening(items: list[_Item]) -> int | None:
     motto = None
     for k, it in enumerate(items):
         m = MOTTO.search(" ".join(x.text for x in items[k : k + 3]))  # the motto may be wrapped over lines
-        if (m and m.start() < len(it.text)) or MOTTO_LINE.match(it.text):
+        # the motto as printed (in capitals, or a line of its own), not "nước Cộng hòa xã hội chủ nghĩa Việt
+        # Nam" inside a sentence of a law
+        printed = m is not None and m.start() < len(it.text) and (
+            _is_caps(m.group(0)) or m.start() == 0 and len(it.text) <= len(m.group(0)) + 20)
+        if printed or MOTTO_LINE.match(it.text):
             motto = k
             break
     if motto is None:

@@ -30,6 +30,7 @@ _HEADINGS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^([a-zđ])\)\s+(\S.*)$"), 5),
 ]
 MAX_HEADING_CHARS = 220
+ARTICLE_LEVEL = 2  # an Điều; its khoản (numbered clauses) sit one level below
 _SIGNATURE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")  # signature roles are not headings
 UNNUMBERED_LEVEL = 6  # a title line above a news item or a block of text
 
@@ -104,6 +105,7 @@ def to_blocks(lines: list[Line]) -> list[Block]:
         pos = table.end
     blocks += _text_blocks(lines[pos:])
     _mark_title_lines(blocks)
+    _nest_clauses_under_articles(blocks)
     mark_document_headers(blocks)
     return _rejoin_page_breaks(blocks)
 
@@ -122,6 +124,23 @@ def _text_blocks(lines: list[Line]) -> list[Block]:
         else:
             blocks.append(Block("para", text, ln.page))
     return blocks
+
+
+def _nest_clauses_under_articles(blocks: list[Block]) -> None:
+    """In a legal text (Điều … headings), a numbered heading under an Điều is one of its khoản, not a sibling
+    of the Điều: `Điều 14 > 3 > a`, so passages and citations keep the article they belong to."""
+    if sum(1 for b in blocks if b.kind == "heading" and b.label.startswith("Điều")) < 2:
+        return
+    in_article = False
+    for b in blocks:
+        if b.kind != "heading":
+            continue
+        if b.label.startswith("Điều"):
+            in_article = True
+        elif b.level < ARTICLE_LEVEL:  # Chương, Phần, a Roman-numbered part: above any article
+            in_article = False
+        elif in_article and b.level == ARTICLE_LEVEL and b.label.isdigit():
+            b.level = ARTICLE_LEVEL + 1
 
 
 def _mark_title_lines(blocks: list[Block]) -> None:

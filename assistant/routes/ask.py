@@ -45,6 +45,8 @@ def router(service: AskService) -> APIRouter:
     def ask(req: AskRequest, request: Request) -> dict[str, Any] | StreamingResponse:
         if sum(len(t.content) for t in req.history or []) + len(req.question) > MAX_CONVERSATION:
             raise HTTPException(413, f"the conversation is longer than {MAX_CONVERSATION} characters")
+        if any(t.role == "user" and len(t.content) > MAX_QUESTION for t in req.history or []):
+            raise HTTPException(400, f"history: an earlier question is longer than {MAX_QUESTION} characters")
         owner: str = request.state.caller
         session_id = service.session(req.session_id)
         history = service.history(session_id, owner, [t.model_dump() for t in req.history] if req.history else None)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from ..limits import MAX_CONVERSATION, MAX_QUESTION, MAX_TURN, MAX_TURNS
+from ..limits import HISTORY_USED, MAX_CONVERSATION, MAX_QUESTION, MAX_TURN, MAX_TURNS
 from ..types import Answer, Answerer
 
 MODEL = "chidao"
@@ -44,7 +44,9 @@ def _checked(messages: list[Message]) -> tuple[str, list[str]]:
         raise HTTPException(400, "messages: no user message with text")
     if len(users[-1]) > MAX_QUESTION:
         raise HTTPException(400, f"the last user message (the question) is longer than {MAX_QUESTION} characters")
-    return users[-1], users[:-1]
+    if any(len(u) > MAX_QUESTION for u in users):
+        raise HTTPException(400, f"an earlier user message (a question) is longer than {MAX_QUESTION} characters")
+    return users[-1], users[:-1][-HISTORY_USED:]
 
 
 class ChatRequest(BaseModel):

@@ -50,6 +50,15 @@ def test_ask_history_is_capped(open_site: Server) -> None:
     assert httpx.post(base + "/v1/ask", json={"question": "Tổng thu?", "history": turns}).status_code == 400
     long_turns = [{"role": "user", "content": "e " * 3999}] * 9
     assert httpx.post(base + "/v1/ask", json={"question": "Tổng thu?", "history": long_turns}).status_code == 413
+    # an earlier question is a question: ≤ 2000 characters, on both routes
+    earlier = [{"role": "user", "content": "0" * 2001}]
+    assert httpx.post(base + "/v1/ask", json={"question": "Tổng thu?", "history": earlier}).status_code == 400
+    assert chat(base, [*earlier, {"role": "user", "content": "Tổng thu?"}]).status_code == 400
+    # the worst history allowed (digit runs are what text scanners backtrack on) is answered in bounded time
+    t0 = time.perf_counter()
+    worst = [{"role": "user", "content": "0" * 2000}, {"role": "assistant", "content": "0" * 7000}] * 4
+    r = httpx.post(base + "/v1/ask", json={"question": "Tổng thu ngân sách quý I?", "history": worst}, timeout=120)
+    assert r.status_code == 200 and time.perf_counter() - t0 < 30
 
 
 def one_line(n_words: int) -> str:
@@ -82,3 +91,15 @@ def test_too_many_passages_is_refused_before_embedding(open_site: Server) -> Non
     rep = r.json()["reports"][0]
     assert rep["status"] == "failed" and "CHIDAO_MAX_PASSAGES" in rep["reason"] and "too large" in rep["reason"]
     assert time.perf_counter() - t0 < 60  # nothing was embedded
+
+
+def test_cutting_a_huge_line_is_linear() -> None:
+    """A 5 MB line without sentence ends is cut in well under a second (cutting by re-slicing the rest was
+    quadratic: minutes for the 30 MB line of the issue)."""
+    from ingest.chunker import _pack
+
+    line = " ".join(f"chỉtiêu{i}" for i in range(600_000))[:5_000_000]
+    t0 = time.perf_counter()
+    pieces = _pack([line])
+    assert time.perf_counter() - t0 < 3 and max(map(len, pieces)) <= MAX_CHARS
+    assert sum(len(p) for p in pieces) + len(pieces) - 1 == len(line)
