@@ -2,9 +2,9 @@
 uses (no component receives the container). CLI and API both use it. Constructors are cheap: models, Chroma
 and the lexical index load on first use.
 
-Roles and their implementations (each role a Protocol next to it, with a contract test in tests/contracts/):
-embedder (index/embedders.py), parser and chunker (ingest/types.py), retriever (index/retrieval.py),
-answerer (assistant/types.py)."""
+Roles and their implementations (each role a Protocol, with a contract test in tests/contracts/): catalog,
+lexical index and vector store (index/protocols.py), embedder (index/embedders.py), parser and chunker
+(ingest/types.py), retriever (index/retrieval.py), answerer (assistant/types.py)."""
 
 from __future__ import annotations
 
@@ -110,8 +110,9 @@ class Container:
     def maintenance(self) -> IndexMaintenance:
         from .maintenance import IndexMaintenance
 
-        return IndexMaintenance(self.catalog, self.store, self.embedder, index_version(self.chunker),
-                                self.settings.collection)
+        s = self.settings
+        return IndexMaintenance(self.catalog, self.store, self.embedder, index_version(self.chunker), s.collection,
+                                snapshot_dir=s.data_dir)
 
     # --- search and answers --------------------------------------------------------------------------
     @cached_property

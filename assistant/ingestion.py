@@ -25,10 +25,10 @@ import numpy as np
 
 from domain.passages import Passage
 from index.access import DEFAULT_GROUPS, groups_of, visible
-from index.catalog import Catalog, embed_hash
+from index.catalog import embed_hash
 from index.embedders import Embedder
 from index.originals import OriginalStore
-from index.vectorstore import ChromaStore
+from index.protocols import Catalog, VectorStore
 from ingest.ids import ID_SCHEME, doc_id_for, legacy_doc_id, path_key, scope_of, upload_key
 from ingest.loaders import CorruptFile, UnsupportedFormat
 from ingest.types import FileParser
@@ -101,7 +101,7 @@ class IngestService:
     """Files → parsed passages → vectors → the catalog, the originals and the vector index. Given the
     collaborators it uses (the composition root, assistant/container.py, wires them)."""
 
-    def __init__(self, *, catalog: Catalog, store: ChromaStore, embedder: Embedder, parser: FileParser,
+    def __init__(self, *, catalog: Catalog, store: VectorStore, embedder: Embedder, parser: FileParser,
                  originals: OriginalStore, version: str, limits: IngestLimits | None = None) -> None:
         self.catalog, self.store, self.embedder, self.parser = catalog, store, embedder, parser
         self.originals = originals

@@ -19,9 +19,8 @@ from index import snapshot
 from index.vntext import TOKENIZER_VERSION
 
 if TYPE_CHECKING:
-    from index.catalog import Catalog
     from index.embedders import Embedder
-    from index.vectorstore import ChromaStore
+    from index.protocols import Catalog, VectorStore
 
 REACH_K = 10  # a passage must come back among the first hits for its own vector (identical texts tie)
 
@@ -61,7 +60,7 @@ class CheckReport:
         return out
 
 
-def check(catalog: Catalog, store: ChromaStore, embedder: Embedder, version: str, sample: int | None = 500,
+def check(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str, sample: int | None = 500,
           seed: int = 0) -> CheckReport:
     """`version`: the index version documents should have been cut by (ingest/pipeline.py `index_version`).
     `sample=None` checks every passage's reachability; otherwise that many, chosen at random."""
@@ -130,19 +129,19 @@ def check(catalog: Catalog, store: ChromaStore, embedder: Embedder, version: str
     return rep
 
 
-def repair(catalog: Catalog, store: ChromaStore, embedder: Embedder, version: str, base: str = "chidao",
-           log: Any = print) -> CheckReport:
-    """Re-tokenise the passages whose tokens another tokenizer made (their snapshots go: the next start rebuilds
-    them from the tokens); rebuild the vector index from the catalog into a new collection named after `base`;
+def repair(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str, base: str = "chidao",
+           log: Any = print, snapshot_dir: str | None = None) -> CheckReport:
+    """Re-tokenise the passages whose tokens another tokenizer made (their snapshots under `snapshot_dir` go:
+    the next start rebuilds them from the tokens); rebuild the vector index from the catalog into a new collection named after `base`;
     swap it in only when it checks clean."""
     stale = catalog.stale_tokens()
     if stale:
         log(f"re-tokenising {len(stale)} passages ({TOKENIZER_VERSION})")
         catalog.retokenize(stale)
-        base_dir = os.path.dirname(os.path.abspath(catalog.path))  # snapshots of the old tokens: rebuilt at start
-        for path in (*snapshot.paths(base_dir), *(os.path.join(base_dir, n) for n in snapshot.LEGACY)):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
+        if snapshot_dir:  # snapshots of the old tokens: rebuilt at start
+            for path in (*snapshot.paths(snapshot_dir), *(os.path.join(snapshot_dir, n) for n in snapshot.LEGACY)):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
     old = store.collection_name
     new = f"{base}-{int(time.time() * 1000)}"
     passages = catalog.passages()
@@ -180,12 +179,13 @@ def repair(catalog: Catalog, store: ChromaStore, embedder: Embedder, version: st
 class IndexMaintenance:
     """`check` and `repair` over the collaborators they compare (what `chidao check` / `chidao repair` run)."""
 
-    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, version: str,
-                 base: str = "chidao") -> None:
+    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, version: str,
+                 base: str = "chidao", snapshot_dir: str | None = None) -> None:
         self.catalog, self.store, self.embedder, self.version, self.base = catalog, store, embedder, version, base
+        self.snapshot_dir = snapshot_dir  # where the lexical snapshots live (the data dir)
 
     def check(self, sample: int | None = 500, seed: int = 0) -> CheckReport:
         return check(self.catalog, self.store, self.embedder, self.version, sample, seed)
 
     def repair(self, log: Any = print) -> CheckReport:
-        return repair(self.catalog, self.store, self.embedder, self.version, self.base, log)
+        return repair(self.catalog, self.store, self.embedder, self.version, self.base, log, self.snapshot_dir)

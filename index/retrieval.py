@@ -24,7 +24,7 @@ from .filters import compile_filters, effective_type
 from .fusion import FusionWeights, Signals, fuse
 from .lexical import LexicalIndex
 from .passage_cache import ROW_FIELDS, PassageCache, cell_key
-from .vectorstore import ChromaStore
+from .protocols import VectorStore
 from .vntext import has_diacritics
 
 DEPTH = 60  # candidates taken from each path
@@ -64,7 +64,7 @@ class Retriever(Protocol):
 
 
 class HybridRetriever:
-    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, lexical: LexicalIndex) -> None:
+    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, lexical: LexicalIndex) -> None:
         self.catalog, self.store, self.embedder, self.lexical = catalog, store, embedder, lexical
         self.cache = PassageCache(catalog, lexical)
         self.weights = FusionWeights.load()  # fitted by bench/fit_fusion.py
