@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from domain.questions import asking_spans
 from domain.words import fold
 from index.catalog import StoredPassage, embed_hash
 from index.retrieval import Hit
@@ -23,7 +24,15 @@ from index.vntext import tokens
 
 from .analysis import Analysis, analyze
 from .compose import Quote, abstain, compose, listing
-from .features import CORE, QuestionTerms, add_sentence_similarity, candidate_features, context_of, span_offers
+from .features import (
+    CORE,
+    QuestionTerms,
+    add_sentence_similarity,
+    candidate_features,
+    context_of,
+    span_offers,
+    topic_absence,
+)
 from .ranker import AnswerModel
 from .spans import Span, agency_frame, spans_of
 from .types import Answer, AnswerEvent, events_of
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 CANDIDATE_HITS = 6  # passages whose spans compete
+ABSENCE_HITS = 5  # the passages whose words count as "the documents hold it" for the answerability model
 SECOND_PART_RANKS = 3  # a second span may come from a passage ranked this close
 SECOND_PART_GAIN = 0.15  # …and must add this share of the question's topic weight the first span lacks
 
@@ -183,12 +193,13 @@ class ExtractiveAnswerer:
         hộ"): the rarest such run, as the question wrote it."""
         if a.english:
             return ""
-        held = set(tokens(context_of(best.hit.passage), folded=True))
-        words = re.findall(r"[^\W_]+(?:[.,/][^\W_]+)*", a.restored)
+        held = set(re.findall(r"[^\W_]+", fold(context_of(best.hit.passage)).lower()))
+        asking = asking_spans(a.restored, a.english)
         runs: list[list[str]] = [[]]
-        for w in words:
-            f = fold(w).lower()
-            topic = f in {fold(t) for t in terms.weights if "_" not in t}
+        for m in re.finditer(r"[^\W_]+(?:[.,/][^\W_]+)*", a.restored):
+            w, f = m.group(), fold(m.group()).lower()
+            topic = f in {fold(t) for t in terms.weights if "_" not in t} and \
+                not any(lo <= m.start() < hi for lo, hi in asking)
             if f in held or not topic:
                 runs.append([])
             else:
@@ -209,7 +220,8 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
             **{k: f[k] for k in ("cov_sent", "cov_ctx", "rare_near", "rare_absent_ctx", "asked_offered",
                                  "period_conflict", "date_conflict", "quarter_conflict")},
             "unknown_share": terms.unknown_share, "english": float(a.english),
-            "top_dense": max((h.dense for h in hits), default=0.0)}
+            "top_dense": max((h.dense for h in hits), default=0.0),
+            **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]])}
 
 
 def _overlap(c: Candidate, d: Candidate) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain.figures import counted_noun_follows, offers
 from domain.periods import is_in_month, is_year_to_date, quarter_of
@@ -65,12 +67,14 @@ class QuestionTerms:
         unknown = sum(w for t, w in weights.items() if idf(t, folded) == 0 and "_" not in t)
         return cls(weights, total, rare, unknown / total, folded)
 
-    def coverage(self, toks: set[str]) -> float:
+    def coverage(self, toks: AbstractSet[str]) -> float:
         return sum(w for t, w in self.weights.items() if t in toks) / self.total
 
 
-def _toks(text: str, folded: bool) -> set[str]:
-    return set(tokens(text, folded=folded))
+@lru_cache(maxsize=8192)
+def _toks(text: str, folded: bool) -> frozenset[str]:
+    # the same passages' spans and contexts come back question after question: tokenised once
+    return frozenset(tokens(text, folded=folded))
 
 
 def _dates_agree(a: Analysis, text: str) -> tuple[float, float]:
@@ -104,7 +108,7 @@ def span_offers(span: Span, p: StoredPassage, frame: str = "") -> set[str]:
 
 
 def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_score: float, span: Span,
-                       got: set[str], ctx_toks: set[str], top_dense: float) -> tuple[dict[str, float], set[str]]:
+                       got: set[str], ctx_toks: AbstractSet[str], top_dense: float) -> tuple[dict[str, float], AbstractSet[str]]:
     """The features of one span, and the tokens of the span with its sentence."""
     p = hit.passage
     span_toks = _toks(span.text if span.unit != "row" else span.sentence, q.folded)
@@ -170,6 +174,31 @@ def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_s
         **per_intent,
     }
     return f, near
+
+
+def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms: AbstractSet[str],
+                   top: list[StoredPassage]) -> dict[str, float]:
+    """How much of the question's topic the best span's passage — and all of the top passages — leave out: the
+    share of idf weight absent, and the weightiest absent term relative to the question's weightiest; and
+    whether a year the question names is missing from the best passage and its document's date. A question
+    about a subject, period or place the documents do not hold shows it here whatever its words."""
+    top_weight = max(q.weights.values(), default=1.0) or 1.0
+    topical = {t: w for t, w in q.weights.items() if not t[:1].isdigit()}
+
+    def absent(toks: AbstractSet[str]) -> tuple[float, float]:
+        missing = [w for t, w in topical.items() if t not in toks]
+        return sum(missing) / q.total, max(missing, default=0.0) / top_weight
+
+    ctx = _toks(context_of(best), q.folded) | best_terms
+    around: set[str] = set(ctx)
+    for p in top:
+        around |= _toks(context_of(p), q.folded)
+    share, heaviest = absent(ctx)
+    share_top, heaviest_top = absent(around)
+    dated = f"{context_of(best)} {best.metadata.get('date_int') or ''}"
+    year_absent = float(bool(a.years) and not any(y in dated for y in a.years))
+    return {"absent_share": share, "absent_heaviest": heaviest, "absent_share_top": share_top,
+            "absent_heaviest_top": heaviest_top, "year_absent": year_absent}
 
 
 def add_sentence_similarity(rows: list[dict[str, float]], sims: list[float | None], english: bool) -> None:

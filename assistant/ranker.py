@@ -20,7 +20,8 @@ from .features import FEATURE_NAMES
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "answer_model.json"
 ANSWERABILITY_NAMES = ("s1", "s_gap", "cov_sent", "cov_ctx", "rare_near", "rare_absent_ctx", "unknown_share",
-                       "asked_offered", "period_conflict", "date_conflict", "quarter_conflict", "english", "top_dense")
+                       "asked_offered", "period_conflict", "date_conflict", "quarter_conflict", "english", "top_dense",
+                       "absent_share", "absent_heaviest", "absent_share_top", "absent_heaviest_top", "year_absent")
 
 
 class ModelMismatch(ValueError):

@@ -34,15 +34,15 @@ ONLY = [x for x in os.environ.get("CHIDAO_FIT_SETS", "").split(",") if x]  # a s
 TRAINING = [("dev", "dev", SHARED / "corpus", SHARED / "eval" / "dev.jsonl"),
             ("wide", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide.jsonl")]
 GRID: dict[str, tuple[float, ...]] = {
-    "rrf_k": (10, 20, 40, 60, 100),
-    "dense": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
-    "lexical": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
+    "rrf_k": (10, 20, 40, 60, 100, 160, 250),
+    "dense": (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
+    "lexical": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0),
     "number": (0.0, 1.0, 2.0, 3.0, 4.0),
     "lex_score": (0.0, 0.5, 1.0, 1.5, 2.0),
     "prefer": (0.0, 0.25, 0.5, 1.0, 1.5),
     "closing_prior": (0.25, 0.5, 0.75, 1.0),
 }
-ENGLISH_GRID = {"dense_english": (0.5, 1.0, 1.5, 2.0, 3.0), "lexical_english": (0.0, 0.25, 0.5, 0.75, 1.0)}
+ENGLISH_GRID = {"dense_english": (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0), "lexical_english": (0.0, 0.25, 0.5, 0.75, 1.0)}
 MIN_GAIN = 0.002
 
 

@@ -88,6 +88,15 @@ def intents_of(question: str, english: bool) -> list[str]:
     return found
 
 
+def asking_spans(question: str, english: bool, intents: tuple[str, ...] = INTENTS) -> list[tuple[int, int]]:
+    """Where the question's asking phrases of these intents stand ("bằng mấy phần trăm", "ai chủ trì"): words
+    that ask for something, not the topic asked about. Offsets into `question` (folding keeps every character's
+    place)."""
+    table = _EN_RE if english else _VI_RE
+    text = fold(question)
+    return [m.span() for pattern in (*(table[i] for i in intents), _ASK_WORDS) for m in pattern.finditer(text)]
+
+
 _ASK_WORDS = folded_pattern(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao",
                              "thế nào"),
                             ("how many", "how much", "which", "what", "who", "when", "where"))

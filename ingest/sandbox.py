@@ -68,10 +68,15 @@ class ParseWorker:
     def _start(self) -> None:
         ctx = mp.get_context("spawn")
         parent, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, self.mem_bytes, self.chunker), daemon=True, name="chidao-parse")
-        self._proc.start()
+        proc = ctx.Process(target=_serve, args=(child, self.mem_bytes, self.chunker), daemon=True, name="chidao-parse")
+        try:
+            proc.start()
+        except BaseException:  # a process that never started cannot be killed: keep none, the next file retries
+            parent.close()
+            child.close()
+            raise
         child.close()
-        self._conn = parent
+        self._proc, self._conn = proc, parent
 
     def _kill(self) -> None:
         if self._proc is not None:

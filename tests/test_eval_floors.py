@@ -1,8 +1,9 @@
 """The three yardsticks against the floors recorded in bench/floors.json: the dev questions, the laws benchmark
 and the blind set on other provinces' documents, each ingested into its own data dir and measured as
-`chidao eval` does. A drop of more than 0.03 below a floor on any of them fails CI: a change that raises one set
-and lowers another is not progress. Needs ../shared (the corpora and the scorer's data); takes long (the laws
-are 2,256 articles to embed)."""
+`chidao eval` does. A drop of more than 0.03 below a floor on any of them fails: a change that raises one set
+and lowers another is not progress. Needs ../shared (the corpora and the scorer's data). The laws are 2,256
+articles whose passages and sentences take the e5 model over 40 minutes on two cores: they run when
+CHIDAO_EVAL_LAWS=1 (`make eval` always runs all three), dev and the blind set on every run."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_set_stays_above_its_floor(name: str, eval_dir: Path) -> None:
     if not chosen:
         pytest.skip(f"{name}: {missing}")
     s = chosen[0]
+    if name == "laws" and os.environ.get("CHIDAO_EVAL_LAWS") != "1":
+        pytest.skip("laws: 40+ minutes of embedding on two cores; CHIDAO_EVAL_LAWS=1 runs them (make eval does)")
     floors = load_floors()
     assert name in floors, f"no floor recorded for {name} in bench/floors.json (chidao eval --update-floors)"
     out = run_set(s, Container(Settings(data_dir=str(eval_dir / name))))
