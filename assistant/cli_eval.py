@@ -52,14 +52,17 @@ def _eval_suite(args: argparse.Namespace) -> int:
     for s in sets:
         c = Container(settings.model_copy(update={"data_dir": os.path.join(args.eval_dir, s.name)}))
         out = run_set(s, c)
+        verbose = args.verbose and s.inspectable
+        if not s.inspectable:  # figures only: no question, answer or miss of a blind set is shown or written
+            out = {k: v for k, v in out.items() if k in ("summary", "by_kind", "corpus_failed")}
         results[s.name] = out
         print(f"\n=== {s.name} ({s.questions.name} on {s.corpus.name})")
-        print(out["render"] if args.verbose and "render" in out else json.dumps(out["summary"], ensure_ascii=False))
-        if "by_kind" in out and not args.verbose:
+        print(out["render"] if verbose and "render" in out else json.dumps(out["summary"], ensure_ascii=False))
+        if "by_kind" in out and not verbose:
             for kind, v in sorted(out["by_kind"].items()):
                 print(f"  {kind:<18} n={v['n']:<3} R@5={v['rk']} MRR={v['mrr']} answer={v['ans']} "
                       f"abstain={v['abstain']}")
-        if args.verbose and "misses" in out:
+        if verbose and "misses" in out:
             for m in out["misses"]:
                 print(f"  miss {m}")
         failures += below_floor(s.name, out["summary"], s.guarded, floors)

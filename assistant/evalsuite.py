@@ -38,6 +38,8 @@ class EvalSet:
     kind: str  # "qa" (score_http.py's metrics) | "laws" (score_laws.py's)
     # the metrics compared with the floor: a drop of any of them beyond the tolerance fails
     guarded: tuple[str, ...]
+    # a blind set only measures: its per-question answers are never shown (reading them is tuning on them)
+    inspectable: bool = True
 
 
 def default_sets(shared: Path | None = None) -> list[EvalSet]:
@@ -47,7 +49,8 @@ def default_sets(shared: Path | None = None) -> list[EvalSet]:
         EvalSet("dev", shared / "corpus", shared / "eval" / "dev.jsonl", "qa", qa),
         EvalSet("laws", shared / "eval" / "laws" / "laws", shared / "eval" / "laws" / "train.jsonl", "laws",
                 ("recall@5", "mrr@10")),
-        EvalSet("blind", shared / "corpus-extra", ROOT / "bench" / "blind" / "corpus_extra.jsonl", "qa", qa),
+        EvalSet("blind", shared / "corpus-extra", ROOT / "bench" / "blind" / "corpus_extra.jsonl", "qa", qa,
+                inspectable=False),
     ]
 
 

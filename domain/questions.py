@@ -31,7 +31,8 @@ _VI: dict[str, tuple[str, ...]] = {
               "huyện nào"),
     "what": ("gì", "là gì", "những gì", "nội dung", "việc gì", "vấn đề gì", "như thế nào", "ra sao",
              "nhằm", "mục đích", "mục tiêu", "yêu cầu", "để làm gì", "thế nào", "những nội dung"),
-    "list": ("liệt kê", "danh sách", "những nhiệm vụ nào", "các nhiệm vụ nào", "những việc nào", "gồm những",
+    # "nhiệm vụ nào …" asks which rows of a task table: one or several, a listing either way
+    "list": ("liệt kê", "danh sách", "nhiệm vụ nào", "những việc nào", "công việc nào", "gồm những",
              "bao gồm những", "những văn bản nào", "những cơ quan nào", "các đơn vị nào"),
     "signer": ("ai ký", "người ký", "ký ban hành", "ai là người ký", "do ai ký"),
 }

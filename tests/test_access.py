@@ -33,11 +33,11 @@ def site(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def leaks(body: object, asked: str = "") -> list[str]:
-    """Markers of the secret document in a response, the caller's own question (echoed as `query`) aside."""
+    """Markers of the secret document in a response, the caller's own words aside (the question echoed as
+    `query`, a word of it an abstention names as not found): a marker the caller typed tells them nothing; the
+    other markers of the same passage still would."""
     text = json.dumps(body, ensure_ascii=False)
-    if asked:
-        text = text.replace(asked, " ")
-    return [m for m in MARKERS if m in text]
+    return [m for m in MARKERS if m in text and m not in asked]
 
 
 def test_the_owner_group_sees_it(site: str) -> None:
@@ -57,7 +57,7 @@ def test_nothing_leaks_to_a_public_key(site: str) -> None:
         assert not leaks(a, q), (q, leaks(a, q))
         chat = httpx.post(site + "/v1/chat/completions", headers=PUB, timeout=60,
                           json={"model": "chidao", "messages": [{"role": "user", "content": q}]}).json()
-        assert not leaks(chat), (q, leaks(chat))
+        assert not leaks(chat, q), (q, leaks(chat, q))
     stream = httpx.post(site + "/v1/ask", headers=PUB, json={"question": "phương án bảo vệ kho", "stream": True},
                         timeout=60)
     assert not leaks(stream.text)
