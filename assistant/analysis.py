@@ -8,19 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from domain.doctypes import CONG_VAN, ENGLISH_TYPE_WORDS, TYPE_WORD_RE, TYPE_WORDS, code_of_word
+from domain.doctypes import CONG_VAN, bare_number_re, code_of_typed, code_of_word, type_word_re
 from domain.periods import period_of, period_words, quarter_of
 from domain.questions import ASKING_WORDS, ask_count, intents_of, is_english
 from domain.words import fold
 from index.vntext import has_diacritics, tokens
 from ingest.docnumbers import find_typed_numbers
 
-# A number named with its type but without its code: "Công văn 1887", "CV số 1887", "decision 2233".
-_BARE_CODES = {"cv": "", "qd": "QD", "kh": "KH", "ct": "CT", "nq": "NQ", "cd": "CD", "tb": "TB", "bc": "BC",
-               "nd": "ND", "tt": "TT", "kl": "KL", "van ban": "", "document": "",
-               **{fold(w): code for w, code in TYPE_WORDS.items()}, **ENGLISH_TYPE_WORDS}
-_BARE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BARE_CODES), key=len, reverse=True)) +
-                   r")\s*(?:so|no\.?|number)?\s*(\d{1,6})(?![\d/])", re.I)
 # Listing questions name the task-table column they constrain.
 _ROLE_WORDS = (("lead", re.compile(r"chu tri|phu trach|dau moi|\blead|in charge", re.I)),
                ("partner", re.compile(r"phoi hop|coordinat|partner", re.I)),
@@ -80,10 +74,10 @@ class Analysis:
 
 def _bare_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
     out = []
-    for m in _BARE.finditer(fold(text)):
+    for m in bare_number_re().finditer(fold(text)):
         if any(s <= m.start(2) < e for s, e in spans):
             continue
-        out.append((m.group(2), _BARE_CODES.get(m.group(1).lower(), "")))
+        out.append((m.group(2), code_of_typed(m.group(1))))
     return out
 
 
@@ -125,7 +119,7 @@ def analyze(question: str, restore: object | None = None) -> Analysis:
     intents = intents_of(text, english)
     types: list[str] = []
     if not keys and not bare:
-        for m in TYPE_WORD_RE.finditer(restored):
+        for m in type_word_re().finditer(restored):
             code = code_of_word(m.group(1))
             if code is not None:
                 types.append(code or CONG_VAN)

@@ -11,7 +11,7 @@ dates come from `domain`; the weights come from `assistant/data/answer_model.jso
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ from .features import (
 )
 from .ranker import AnswerModel
 from .spans import Span, agency_frame, spans_of
-from .types import Answer
+from .types import Answer, AnswerEvent, events_of
 
 if TYPE_CHECKING:
     from .search import SearchService
@@ -188,6 +188,11 @@ class ExtractiveAnswerer:
         out = compose([c.quote() for c in parts], english, r.query, self.passage_by_id)
         out.confidence = confidence
         return out
+
+    def stream(self, question: str, history: list[str] | None = None,
+               filters: dict[str, Any] | None = None) -> Iterator[AnswerEvent]:
+        """The answer as stream events (computed at once: its lines are sent as they are)."""
+        yield from events_of(self.answer(question, history, filters))
 
     def _missing(self, a: Analysis, closest: list[Candidate], terms: QuestionTerms) -> str:
         """The run of the question's own topic words that the closest passages do not hold ("mức hỗ trợ mỗi

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from domain.agencies import ISSUERS
 from ingest.docnumbers import parse_number
 
 
@@ -16,11 +18,6 @@ def _vn_date(iso: str) -> str:
     return iso or ""
 
 
-# Issuer codes of a số hiệu → how an official names the issuer (the province's own bodies, the centre).
-ISSUERS = {"UBND": "UBND tỉnh", "VP": "Văn phòng UBND tỉnh", "TTG": "Thủ tướng Chính phủ", "CP": "Chính phủ",
-           "VPCP": "Văn phòng Chính phủ", "HDND": "HĐND tỉnh", "TU": "Tỉnh ủy", "BCĐ": "Ban Chỉ đạo"}
-
-
 def issuer_of(number: str) -> str:
     n = parse_number(number) if number else None
     if n is None:
@@ -29,7 +26,7 @@ def issuer_of(number: str) -> str:
     return ISSUERS.get(code, "")
 
 
-def short_source(md: dict[str, Any]) -> str:
+def short_source(md: Mapping[str, Any]) -> str:
     """`Công văn số 1887/UBND-NC ngày 28/12/2023 của UBND tỉnh`, `Báo cáo … tháng 02/2024`,
     `Phụ lục Kế hoạch 126/KH-UBND`."""
     if md.get("directive_number"):
@@ -51,7 +48,7 @@ def short_source(md: dict[str, Any]) -> str:
     return f"{doc_type} {title}".strip()
 
 
-def _attached(md: dict[str, Any]) -> str:
+def _attached(md: Mapping[str, Any]) -> str:
     """`Kế hoạch 126/KH-UBND` for an appendix attached to that plan."""
     att = md.get("attached_to") or ""
     num = parse_number(att) if att else None
@@ -74,7 +71,7 @@ def section_ref(section: str) -> str:
     return ".".join(x.rstrip(".") for x in out)
 
 
-def citation_label(md: dict[str, Any], kind: str) -> str:
+def citation_label(md: Mapping[str, Any], kind: str) -> str:
     label = short_source(md)
     section = md.get("section") or ""
     parts = [label]

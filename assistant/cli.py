@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-
-def _container(args: argparse.Namespace) -> Any:
+if TYPE_CHECKING:
     from .container import Container
-    from .settings import Settings
 
-    overrides = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
-    return Container(Settings(**overrides))
+
+def _container(args: argparse.Namespace) -> Container:
+    from .container import Container
+
+    return Container(args.settings)
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any]:
@@ -24,71 +25,12 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 def _lock(args: argparse.Namespace) -> Any:
     from .lock import DataDirLock
-    from .settings import Settings
 
-    return DataDirLock(args.data_dir or Settings().data_dir)
+    return DataDirLock(args.settings.data_dir)
 
 
 def _groups(value: str | None) -> list[str] | None:
     return [g.strip() for g in value.split(",") if g.strip()] if value else None
-
-
-def _server_headers() -> dict[str, str]:
-    """The key sent to a running server: CHIDAO_API_KEY (a key of that server's CHIDAO_API_KEYS)."""
-    from .settings import Settings
-
-    key = (Settings().api_key or "").strip()
-    return {"Authorization": f"Bearer {key}"} if key else {}
-
-
-def _http_problem(r: Any) -> str:
-    detail = r.json().get("detail", "") if r.headers.get("content-type", "").endswith("json") else r.text[:100]
-    if r.status_code == 401:
-        said = "CHIDAO_API_KEY is not accepted" if _server_headers() else "no key set"
-        return f"HTTP 401: the server requires an API key ({said}): set CHIDAO_API_KEY to one of its keys"
-    if r.status_code == 403 and "group" in detail:
-        return f"HTTP 403: {detail} (the key in CHIDAO_API_KEY lacks those groups)"
-    return f"HTTP {r.status_code}: {detail}"
-
-
-def _ingest_via_server(url: str, files: list[tuple[str, str]], groups: str | None) -> int:
-    """Another process (the server) owns the data dir: send the files through its API, each named by its
-    document key (folder name and path under it), so ids are the same as a direct ingest's."""
-    import os
-
-    import httpx
-
-    from .settings import Settings
-
-    headers = _server_headers()
-    settings = Settings()
-    limit = settings.max_upload_mb
-    timeout = httpx.Timeout(60.0, read=settings.parse_total_s + 600)  # a long parse, then embedding
-    failed = 0
-    for i, (path, key) in enumerate(files, 1):
-        size = os.path.getsize(path) if os.path.exists(path) else -1
-        if size < 0 or size > limit * 1024 * 1024:
-            failed += 1
-            why = "cannot read" if size < 0 else f"file too large: {size / 1e6:.0f} MB > limit {limit} MB"
-            print(f"{i:>3}/{len(files)}  failed    {os.path.basename(path)}  ({why})", flush=True)
-            continue
-        with open(path, "rb") as fh:
-            data = {"groups": groups} if groups else None
-            r = httpx.post(url + "/v1/documents", files={"files": (key, fh)}, data=data, headers=headers,
-                           timeout=timeout)
-        if r.status_code != 200:
-            failed += 1
-            print(f"{i:>3}/{len(files)}  failed    {os.path.basename(path)}  ({_http_problem(r)})", flush=True)
-            if r.status_code in (401, 403):
-                break  # every other file would get the same answer
-            continue
-        for rep in r.json()["reports"]:
-            detail = f"{rep['passages']} passages" if rep["status"] != "failed" else rep["reason"]
-            if rep.get("coverage"):
-                detail += f"; {rep['coverage']}"
-            failed += rep["status"] == "failed"
-            print(f"{i:>3}/{len(files)}  {rep['status']:<9} {rep['source']}  ({detail})", flush=True)
-    return 1 if failed == len(files) else 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -108,7 +50,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except DataDirLocked as exc:
         if exc.holder.get("role") == "serve" and exc.holder.get("url"):
             print(f"{exc}: sending the files through it", file=sys.stderr)
-            return _ingest_via_server(exc.holder["url"], files, args.groups)
+            from .cli_remote import ingest_via_server
+
+            return ingest_via_server(exc.holder["url"], files, args.groups, args.settings)
         print(f"error: {exc}; wait for it to finish", file=sys.stderr)
         return 3
     c = _container(args)
@@ -221,12 +165,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
         lock = _lock(args).acquire("docs rm")
     except DataDirLocked as exc:
         if exc.holder.get("role") == "serve" and exc.holder.get("url"):
-            import httpx
+            from .cli_remote import delete_via_server
 
-            r = httpx.delete(f"{exc.holder['url']}/v1/documents/{args.id}", headers=_server_headers(), timeout=120)
-            print(f"removed {args.id} through the server ({r.json().get('deleted_passages', '?')} passages)"
-                  if r.status_code == 200 else f"error: {_http_problem(r)}")
-            return 0 if r.status_code == 200 else 1
+            return delete_via_server(exc.holder["url"], args.id, args.settings)
         print(f"error: {exc}", file=sys.stderr)
         return 3
     n = c.ingestor.delete(args.id)
@@ -249,12 +190,10 @@ def _print_coverage(ledger: dict[str, Any] | None) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .auth import KeySpecError, parse_keys
-    from .settings import Settings
 
-    overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
-    if args.host:
-        overrides["host"] = args.host  # the bound host is one the server answers to (CHIDAO_ALLOWED_HOSTS)
-    settings = Settings(**overrides)
+    settings = args.settings
+    if args.host:  # the bound host is one the server answers to (CHIDAO_ALLOWED_HOSTS)
+        settings = settings.model_copy(update={"host": args.host})
     host = settings.host
     try:
         keys = parse_keys(settings.api_keys)
@@ -296,92 +235,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    if not args.qa:
-        return _eval_suite(args)
-    from .evaluation import evaluate, load_questions
-    from .ingestion import expand_paths
-
-    c = _container(args)
-    if args.corpus:
-        reports = c.ingestor.ingest_paths(expand_paths([args.corpus]))
-        failed = [r for r in reports if r.status == "failed"]
-        print(f"corpus: {len(reports)} files, {len(failed)} failed", file=sys.stderr)
-    report = evaluate(c, load_questions(args.qa), k=args.k)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"summary": report.summary, "by_kind": report.by_kind,
-                       "rows": [r.__dict__ for r in report.rows]}, fh, ensure_ascii=False, indent=1)
-    print(report.render())
-    return 0
-
-
-def _eval_suite(args: argparse.Namespace) -> int:
-    """The three yardsticks (dev, laws, blind), each in its own data dir under --eval-dir, against the floors."""
-    import datetime
-    import os
-
-    from .container import Container
-    from .evalsuite import FLOORS, available, below_floor, default_sets, load_floors, run_set
-    from .settings import Settings
-
-    sets, missing = available(default_sets())
-    for m in missing:
-        print(f"skipped: {m}", file=sys.stderr)
-    if args.only:
-        sets = [s for s in sets if s.name in args.only.split(",")]
-    floors = load_floors()
-    results: dict[str, Any] = {}
-    failures: list[str] = []
-    for s in sets:
-        c = Container(Settings(data_dir=os.path.join(args.eval_dir, s.name)))
-        out = run_set(s, c)
-        verbose = args.verbose and s.inspectable
-        if not s.inspectable:  # figures only: no question, answer or miss of a blind set is shown or written
-            out = {k: v for k, v in out.items() if k in ("summary", "by_kind", "corpus_failed")}
-        results[s.name] = out
-        print(f"\n=== {s.name} ({s.questions.name} on {s.corpus.name})")
-        print(out["render"] if verbose and "render" in out else json.dumps(out["summary"], ensure_ascii=False))
-        if "by_kind" in out and not verbose:
-            for kind, v in sorted(out["by_kind"].items()):
-                print(f"  {kind:<18} n={v['n']:<3} R@5={v['rk']} MRR={v['mrr']} answer={v['ans']} "
-                      f"abstain={v['abstain']}")
-        if verbose and "misses" in out:
-            for m in out["misses"]:
-                print(f"  miss {m}")
-        failures += below_floor(s.name, out["summary"], s.guarded, floors)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({k: {kk: vv for kk, vv in v.items() if kk != "render"} for k, v in results.items()}, fh,
-                      ensure_ascii=False, indent=1)
-    if args.update_floors:
-        data = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() else {}
-        for s in sets:
-            data[s.name] = {m: results[s.name]["summary"][m] for m in s.guarded
-                            if results[s.name]["summary"].get(m) is not None}
-        data["_measured"] = datetime.date.today().isoformat()
-        FLOORS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"floors written to {FLOORS}", file=sys.stderr)
-    for f in failures:
-        print(f"BELOW FLOOR: {f}", file=sys.stderr)
-    return 1 if failures else 0
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    from .maintenance import check
-
     c = _container(args)
     if args.reconcile:
         fixed = c.ingestor.reconcile()
         if fixed and not args.json:
             print(f"finished {len(fixed)} interrupted index updates: {', '.join(fixed)}")
-    rep = check(c, sample=None if args.full else args.sample)
+    rep = c.maintenance.check(sample=None if args.full else args.sample)
     if args.json:
         print(json.dumps(rep.as_dict(), ensure_ascii=False))
     else:
         print(f"collection {rep.collection}: catalog {rep.catalog_passages} passages, index {rep.index_count} "
               f"({rep.index_ids} ids); missing {rep.missing}, phantom {rep.phantom}, duplicates {rep.duplicates}, "
-              f"unreachable {rep.unreachable}/{rep.reach_checked}, stale documents {len(rep.stale_documents)} "
+              f"unreachable {rep.unreachable}/{rep.reach_checked}, stale tokens {rep.stale_tokens}, "
+              f"stale documents {len(rep.stale_documents)} "
               f"[{rep.seconds} s]")
         for p in rep.problems:
             print("problem:", p)
@@ -393,7 +260,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_repair(args: argparse.Namespace) -> int:
     from .lock import DataDirLocked
-    from .maintenance import repair
 
     try:
         lock = _lock(args).acquire("repair")
@@ -401,7 +267,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
         print(f"error: {exc}; stop it before repairing", file=sys.stderr)
         return 3
     c = _container(args)
-    rep = repair(c)
+    rep = c.maintenance.repair()
     lock.release()
     print(f"repaired: {rep.index_count} passages indexed, {rep.unreachable} unreachable")
     return 0
@@ -476,8 +342,18 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .cli_eval import run_eval
+
+    return run_eval(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .settings import Settings
+
+    # the settings of this process, read once (environment and .env), with --data-dir on top
+    args.settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

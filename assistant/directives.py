@@ -1,7 +1,8 @@
 """The directive catalog: every document number issued or cited in the ingested documents becomes a record —
 number, type, date, issuer, trích yếu, responsible and partner agencies, deadlines, the documents it
-implements or replaces, and the passages that mention it. Built from the passages (refreshed when the
-catalog's generation moves), so it always agrees with what search and answers see."""
+implements or replaces, and the passages that mention it. Gathered from what ingest read into each passage's
+metadata (`cites`, a bulletin item's `directive_lead`/`_partners`/`_deadlines`: ingest/directive_fields.py),
+refreshed when the catalog's generation moves, so it always agrees with what search and answers see."""
 
 from __future__ import annotations
 
@@ -9,68 +10,17 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from domain.agencies import issuer_name
+from domain.passages import CitedNumber, Passage, PassageKind, PassageMetadata
 from index.access import caller_groups
+from index.passage_cache import PassageCache
 from index.vntext import fold
-from ingest.docnumbers import find_numbers, find_typed_numbers, numbers_with_dates, parse_number
+from ingest.directive_fields import clean, directive_fields
+from ingest.docnumbers import DocNumber, find_typed_numbers, parse_number
 
-from .citations import ISSUERS, citation_label
-
-if TYPE_CHECKING:
-    from index.catalog import StoredPassage
-
-    from .container import Container
-
-_OF_ISSUER = re.compile(r"^\s*(?:,\s*)?(?:ngày\s*\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4}\s*)?(?:,\s*)?của\s+"
-                        r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ&-]*|và|tỉnh|thành phố|nhân dân|huyện|Nhân dân|cấp)"
-                        r"(?:\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ&-]*|và|tỉnh|thành phố|nhân dân|huyện|cấp|giao thông|vận tải|"
-                        r"tài chính|nội vụ|xây dựng|y tế|công thương|tư pháp|ngoại giao|quốc phòng|công an|"
-                        r"kế hoạch|đầu tư|giáo dục|đào tạo|lao động|thương binh|xã hội|nông nghiệp|môi trường|"
-                        r"tài nguyên|khoa học|công nghệ|thông tin|truyền thông|văn hóa|thể thao|du lịch|dân tộc|"
-                        r"phát triển nông thôn))*)")
-_ABOUT = re.compile(r"\b(?:về việc|về|V/v)\s+([^.;()]{8,160})", re.I)
-_IMPLEMENTS = re.compile(r"(?:triển khai|thực hiện|hướng dẫn thực hiện|cụ thể hóa|theo)\s+(?:[^.;]{0,40}?)$", re.I)
-_REPLACES = re.compile(r"(?:thay thế|bãi bỏ|sửa đổi, bổ sung|sửa đổi)\s+(?:[^.;]{0,20}?)$", re.I)
-_AGENCY = re.compile(r"\b(?:Sở|Ban|UBND|Ủy ban nhân dân|Văn phòng|Thanh tra|Công an|Trung tâm|Cục|Chi cục|Bộ Chỉ huy|"
-                     r"Kho bạc|Liên đoàn|Tỉnh đoàn|Bộ)\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ&-]*|và|tỉnh|huyện|thành phố|cấp|các|"
-                     r"Thể thao|Du lịch)(?:\s+(?:[A-ZĐÀ-Ỹa-zđà-ỹ][\wÀ-ỹ&-]*)){0,5}?(?=\s+(?:chủ trì|phối hợp|"
-                     r"tổ chức|thực hiện|xây dựng|rà soát|tham mưu)|[,;.)]|$)")
-_LEAD = re.compile(r"(?:giao|yêu cầu|đề nghị)?\s*((?:Sở|Ban|UBND|Ủy ban nhân dân|Văn phòng|Thanh tra|Công an|Trung tâm|"
-                   r"Cục|Chi cục|Bộ Chỉ huy|Kho bạc|Các sở)[^.;:]{2,80}?)\s+chủ trì", re.I)
-_PARTNER = re.compile(r"phối hợp với\s+([^.;:]{4,120}?)(?=\s+(?:tổ chức|thực hiện|xây dựng|triển khai|rà soát|"
-                      r"tham mưu|kiểm tra|để|nhằm)|[.;:]|$)", re.I)
-_DEADLINE = re.compile(r"(?:trước ngày|chậm nhất (?:ngày|trước ngày)?|hoàn thành (?:trước|trong)?\s*(?:ngày)?)\s*"
-                       r"(\d{1,2}\s?/\s?\d{1,2}\s?/\s?\d{4}|tháng \d{1,2}(?:/\d{4})?|quý [IV]+(?:/\d{4})?|năm \d{4})",
-                       re.I)
-_TYPE_BEFORE = re.compile(r"(Công văn|Quyết định|Kế hoạch|Chỉ thị|Công điện|Nghị quyết|Nghị định|Thông tư|Thông báo|"
-                          r"Báo cáo|Chương trình|Hướng dẫn|Tờ trình|Kết luận|Quy chế|Luật)\s*(?:số|số:)?\s*$", re.I)
-ISSUER_CODES = {
-    **ISSUERS, "BGTVT": "Bộ Giao thông vận tải", "BTC": "Bộ Tài chính", "BNV": "Bộ Nội vụ", "BCT": "Bộ Công Thương",
-    "BYT": "Bộ Y tế", "BXD": "Bộ Xây dựng", "BTP": "Bộ Tư pháp", "BCA": "Bộ Công an", "BQP": "Bộ Quốc phòng",
-    "BKHDT": "Bộ Kế hoạch và Đầu tư", "BGDDT": "Bộ Giáo dục và Đào tạo", "BTNMT": "Bộ Tài nguyên và Môi trường",
-    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn", "BLDTBXH": "Bộ Lao động - Thương binh và Xã hội",
-    "BTTTT": "Bộ Thông tin và Truyền thông", "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
-    "BKHCN": "Bộ Khoa học và Công nghệ", "NHNN": "Ngân hàng Nhà nước", "TTCP": "Thanh tra Chính phủ",
-    "TTR": "Thanh tra", "BCD": "Ban Chỉ đạo", "LMHTX": "Liên minh Hợp tác xã", "TANDTC": "Tòa án nhân dân tối cao",
-}
-# Sector abbreviations: "S" + sector is a provincial department (Sở), "B" + sector a ministry (Bộ).
-SECTORS = {"TTTT": "Thông tin và Truyền thông", "TNMT": "Tài nguyên và Môi trường", "KHDT": "Kế hoạch và Đầu tư",
-           "GTVT": "Giao thông vận tải", "LDTBXH": "Lao động - Thương binh và Xã hội", "NNPTNT": "Nông nghiệp và Phát "
-           "triển nông thôn", "NNMT": "Nông nghiệp và Môi trường", "VHTTDL": "Văn hóa, Thể thao và Du lịch",
-           "GDDT": "Giáo dục và Đào tạo", "KHCN": "Khoa học và Công nghệ", "TC": "Tài chính", "NV": "Nội vụ",
-           "TP": "Tư pháp", "XD": "Xây dựng", "YT": "Y tế", "CT": "Công Thương", "NGV": "Ngoại vụ", "DL": "Du lịch"}
-
-
-def issuer_name(code: str) -> str:
-    c = fold(code).upper().replace("-", "")
-    if c in ISSUER_CODES:
-        return ISSUER_CODES[c]
-    if c in SECTORS:
-        return f"Bộ {SECTORS[c]}" if c == "LDTBXH" else f"Sở {SECTORS[c]}"
-    if c[:1] in ("S", "B") and c[1:] in SECTORS:
-        return ("Sở " if c[0] == "S" else "Bộ ") + SECTORS[c[1:]]
-    return code
+from .citations import citation_label
 
 
 @dataclass
@@ -100,19 +50,15 @@ class Directive:
         return out
 
 
-def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip(" ,;:.-–()")
-
-
 def _add(items: list[str], value: str, limit: int = 8) -> None:
-    value = _clean(value)
+    value = clean(value)
     if value and value not in items and len(items) < limit:
         items.append(value)
 
 
 class DirectiveCatalog:
-    def __init__(self, container: Container) -> None:
-        self.c = container
+    def __init__(self, passages: PassageCache) -> None:
+        self.passages = passages
         # one view per set of access groups: a number cited only in documents the caller may not read
         # does not exist for them (nor its date, title or agencies)
         self._views: dict[frozenset[str] | None, tuple[int, dict[str, Directive]]] = {}
@@ -123,7 +69,7 @@ class DirectiveCatalog:
         return self.refresh()
 
     def refresh(self) -> dict[str, Directive]:
-        cache = self.c.retriever.cache
+        cache = self.passages
         cache.refresh()
         groups = caller_groups()
         view = self._views.get(groups)
@@ -142,23 +88,25 @@ class DirectiveCatalog:
             self._views[groups] = (cache.generation, records)
             return records
 
-    def _record(self, records: dict[str, Directive], number: Any) -> Directive:
-        key = number.key
+    @staticmethod
+    def _record(records: dict[str, Directive], key: str, text: str, doc_type: str, issuer_code: str) -> Directive:
         r = records.get(key)
         if r is None:
-            code = number.issuer_code
-            issuer = issuer_name(code)
-            r = records[key] = Directive(key, number.text, number.doc_type, issuer=issuer, issuer_code=code)
-        r._forms[number.text] += 1
+            r = records[key] = Directive(key, text, doc_type, issuer=issuer_name(issuer_code), issuer_code=issuer_code)
+        r._forms[text] += 1
         return r
 
-    def _read(self, p: StoredPassage, records: dict[str, Directive]) -> None:
+    def _number(self, records: dict[str, Directive], n: DocNumber) -> Directive:
+        return self._record(records, n.key, n.text, n.doc_type, n.issuer_code)
+
+    def _read(self, p: Passage, records: dict[str, Directive]) -> None:
         md = p.metadata
-        text = p.text
+        # what ingest read (passages ingested before it did are read now, the same way)
+        fields: PassageMetadata = md if "cites" in md else directive_fields(p.kind, p.text, md)
         # the document's own number, with its date and title
         own = parse_number(str(md.get("doc_number") or "")) if md.get("doc_number") else None
         if own is not None:
-            r = self._record(records, own)
+            r = self._number(records, own)
             r.in_corpus = True
             if md.get("doc_date") and len(str(md["doc_date"])) == 10:
                 r.date = r.date or str(md["doc_date"])
@@ -170,57 +118,49 @@ class DirectiveCatalog:
         if md.get("directive_key"):
             item = parse_number(str(md.get("directive_number") or ""))
             if item is not None:
-                r = self._record(records, item)
+                r = self._number(records, item)
                 r.in_corpus = True
                 if md.get("directive_date"):
                     r.date = r.date or str(md["directive_date"])
                 if md.get("directive_type"):
                     r.type = str(md["directive_type"])
-                title = text.split("\n", 1)[0]
-                r.title = r.title or title[:200]
-                body = text.split("\n", 1)[1] if "\n" in text else text
-                for m in _LEAD.finditer(body):
-                    _add(r.lead, m.group(1))
-                for m in _PARTNER.finditer(body):
-                    _add(r.partners, m.group(1))
-                for m in _DEADLINE.finditer(body):
-                    _add(r.deadlines, m.group(1))
+                r.title = r.title or p.text.split("\n", 1)[0][:200]
+                for value in fields.get("directive_lead", []):
+                    _add(r.lead, value)
+                for value in fields.get("directive_partners", []):
+                    _add(r.partners, value)
+                for value in fields.get("directive_deadlines", []):
+                    _add(r.deadlines, value)
         attached = parse_number(str(md.get("attached_to") or "")) if md.get("attached_to") else None
         if attached is not None:  # an appendix: its title is the plan's subject
-            r = self._record(records, attached)
+            r = self._number(records, attached)
             r.title = r.title or str(md.get("title") or "")[:200]
-        # every number cited, with the date, issuer, type and relation the sentence gives; a table row's
-        # numbers are those of its cells, not of the table name repeated in front of it
-        if md.get("kind") == "table_row":
-            text = text.rsplit("\n", 1)[-1]
-        dated = {n.key: d for n, d in numbers_with_dates(text) if d}
-        for num, s, e in find_numbers(text):
-            r = self._record(records, num)
-            _append(r.passage_ids, p.id)
-            if num.key in dated:
-                r._dates[dated[num.key]] += 1
-            before = text[max(0, s - 40) : s]
-            tb = _TYPE_BEFORE.search(before)
-            if tb and r.type == "Công văn" and not num.type_code:
-                r.type = tb.group(1)[0].upper() + tb.group(1)[1:].lower()
-            after = text[e : e + 200]
-            of = _OF_ISSUER.match(after)
-            if of and (not r.issuer or r.issuer == r.issuer_code):
-                r.issuer = _clean(of.group(1))
-            if not r.title:
-                a = _ABOUT.search(after[:200])
-                if a:
-                    r.title = _clean(a.group(1))
-            if md.get("kind") == "table_row":
-                _add(r.lead, str(md.get("row_lead") or ""))
-                _add(r.partners, str(md.get("row_partner") or ""))
-                _add(r.deadlines, str(md.get("row_deadline") or ""))
-            host = md.get("directive_key") or (own.key if own else "")
-            if host and host != num.key and host in records:
-                if _IMPLEMENTS.search(before):
-                    _add(records[host].implements, num.text)
-                elif _REPLACES.search(before):
-                    _add(records[host].replaces, num.text)
+        # every number cited, with the date, issuer, type and relation its sentence gives
+        host = md.get("directive_key") or (own.key if own else "")
+        for cited in fields.get("cites", []):
+            self._cited(records, p, cited, host)
+
+    def _cited(self, records: dict[str, Directive], p: Passage, cited: CitedNumber, host: str) -> None:
+        md = p.metadata
+        r = self._record(records, cited["key"], cited["number"], cited["type"], cited["issuer_code"])
+        _append(r.passage_ids, p.id)
+        if cited["date"]:
+            r._dates[cited["date"]] += 1
+        if cited["named_type"] and r.type == "Công văn" and not cited["typed"]:
+            r.type = cited["named_type"]
+        if cited["issuer"] and (not r.issuer or r.issuer == r.issuer_code):
+            r.issuer = cited["issuer"]
+        if not r.title and cited["about"]:
+            r.title = cited["about"]
+        if p.kind == PassageKind.TABLE_ROW:
+            _add(r.lead, str(md.get("row_lead") or ""))
+            _add(r.partners, str(md.get("row_partner") or ""))
+            _add(r.deadlines, str(md.get("row_deadline") or ""))
+        if host and host != cited["key"] and host in records:
+            if cited["relation"] == "implements":
+                _add(records[host].implements, cited["number"])
+            elif cited["relation"] == "replaces":
+                _add(records[host].replaces, cited["number"])
 
     # --- queries ---------------------------------------------------------------------------------
     def get(self, number: str) -> Directive | None:
@@ -230,7 +170,7 @@ class DirectiveCatalog:
         return records.get(key)
 
     def passages_of(self, r: Directive) -> list[dict[str, Any]]:
-        by_id = self.c.retriever.cache.by_id
+        by_id = self.passages.by_id
         out = []
         for pid in r.passage_ids:
             p = by_id.get(pid)

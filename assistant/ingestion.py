@@ -19,20 +19,21 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from domain.passages import Passage
 from index.access import DEFAULT_GROUPS, groups_of, visible
-from index.catalog import StoredPassage, embed_hash
+from index.catalog import embed_hash
+from index.embedders import Embedder
+from index.originals import OriginalStore
+from index.protocols import Catalog, VectorStore
 from ingest.ids import ID_SCHEME, doc_id_for, legacy_doc_id, path_key, scope_of, upload_key
 from ingest.loaders import CorruptFile, UnsupportedFormat
-from ingest.pipeline import index_version, parse_bytes
+from ingest.types import FileParser
 
 from .spans import sentence_texts
-
-if TYPE_CHECKING:
-    from .container import Container
 
 
 @dataclass
@@ -89,9 +90,23 @@ def may_write(doc: dict[str, Any], caller: frozenset[str] | None) -> bool:
     return caller is None or set(groups_of(doc)) <= caller
 
 
+@dataclass(frozen=True)
+class IngestLimits:
+    max_upload_mb: int = 50  # a larger file is reported and skipped
+    max_passages: int = 5000  # a file cut into more passages is refused before embedding
+    embed_batch: int = 16  # passages embedded per call
+
+
 class IngestService:
-    def __init__(self, container: Container) -> None:
-        self.c = container
+    """Files → parsed passages → vectors → the catalog, the originals and the vector index. Given the
+    collaborators it uses (the composition root, assistant/container.py, wires them)."""
+
+    def __init__(self, *, catalog: Catalog, store: VectorStore, embedder: Embedder, parser: FileParser,
+                 originals: OriginalStore, version: str, limits: IngestLimits | None = None) -> None:
+        self.catalog, self.store, self.embedder, self.parser = catalog, store, embedder, parser
+        self.originals = originals
+        self.version = version  # what the stored passages were cut by (ingest/pipeline.py index_version)
+        self.limits = limits or IngestLimits()
         self._swap = threading.Lock()  # the catalog + Chroma swap of one document at a time
         self._doc_locks: dict[str, tuple[threading.Lock, list[int]]] = {}
         self._doc_locks_guard = threading.Lock()
@@ -124,7 +139,7 @@ class IngestService:
             if progress:
                 progress(rep)
         for path, key in files:
-            limit = self.c.settings.max_upload_mb * 1024 * 1024
+            limit = self.limits.max_upload_mb * 1024 * 1024
             name = os.path.basename(path)
             try:
                 if key in seen and os.path.abspath(seen[key]) != os.path.abspath(path):
@@ -132,7 +147,7 @@ class IngestService:
                 seen[key] = path
                 size = os.path.getsize(path)
                 if size > limit:
-                    raise ValueError(f"{size / 1e6:.0f} MB > limit {self.c.settings.max_upload_mb} MB")
+                    raise ValueError(f"{size / 1e6:.0f} MB > limit {self.limits.max_upload_mb} MB")
                 with open(path, "rb") as fh:
                     data = fh.read()
             except LookupError as exc:
@@ -176,39 +191,35 @@ class IngestService:
 
     def _ingest(self, key: str, source: str, data: bytes, doc_id: str, sha: str, groups: list[str],
                 caller: frozenset[str] | None) -> FileReport:
-        c = self.c
-        existing = c.catalog.document(doc_id)
+        existing = self.catalog.document(doc_id)
         if existing and not may_write(existing, caller):
             return FileReport(source, "failed", doc_id, code="conflict",
                               reason="a document with this name belongs to access groups your key may not write")
-        version = index_version(c.chunker)
+        version = self.version
         if existing and existing["sha256"] == sha and existing["chunker"] == version and \
                 sorted(existing.get("groups") or DEFAULT_GROUPS) == groups:
-            if doc_id in c.catalog.dirty_documents():
+            if doc_id in self.catalog.dirty_documents():
                 with self._swap:
                     self._reconcile(doc_id)  # a crash left its index update unfinished
             return FileReport(source, "unchanged", doc_id, existing["n_passages"])
-        s = c.settings
-        parsed = c.parser.parse(key, data, doc_id) if s.parse_isolated else \
-            parse_bytes(key, data, c.chunker, doc_id, s.max_pages)
+        parsed = self.parser.parse(key, data, doc_id)
         if not parsed.passages:
             reason = "; ".join(parsed.warnings) or "no text found"
             return FileReport(source, "failed", doc_id, reason=f"nothing to index: {reason}")
-        if len(parsed.passages) > s.max_passages:
+        if len(parsed.passages) > self.limits.max_passages:
             return FileReport(source, "failed", doc_id, reason=f"too large: {len(parsed.passages)} passages (limit "
-                              f"{s.max_passages}, CHIDAO_MAX_PASSAGES); split the file")
+                              f"{self.limits.max_passages}, CHIDAO_MAX_PASSAGES); split the file")
         for p in parsed.passages:
             p.metadata["groups"] = groups
-        stored = [StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, p.embed_text, p.metadata)
-                  for p in parsed.passages]
-        model = c.embedder.name
+        stored = parsed.passages
+        model = self.embedder.name
         hashes = {embed_hash(p.embed_text): p.embed_text for p in stored}
-        cached = c.catalog.cached_vectors(model, hashes)
+        cached = self.catalog.cached_vectors(model, hashes)
         missing = [h for h in hashes if h not in cached]
-        batch = max(1, s.embed_batch)
+        batch = max(1, self.limits.embed_batch)
         for i in range(0, len(missing), batch):
             chunk = missing[i : i + batch]
-            vecs = c.embedder.embed_passages([hashes[h] for h in chunk])
+            vecs = self.embedder.embed_passages([hashes[h] for h in chunk])
             cached.update(zip(chunk, vecs))
         new_to_caller = self._new_to(caller, hashes, missing)
         new_sentences = self._sentence_vectors(stored, cached)
@@ -225,27 +236,26 @@ class IngestService:
             adopted = self._adopt_legacy(key, doc_id, caller)
             if adopted:
                 warnings.append(f"replaces {adopted}, the same file ingested by an earlier version")
-            c.originals.save(sha, data)
-            stale = c.catalog.replace_document(doc, stored, new_vectors, model, ledger)
-            c.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
-            c.store.delete(stale)
-            c.catalog.clear_dirty(doc_id)
+            self.originals.save(sha, data)
+            stale = self.catalog.replace_document(doc, stored, new_vectors, model, ledger)
+            self.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
+            self.store.delete(stale)
+            self.catalog.clear_dirty(doc_id)
         return FileReport(source, "ingested", doc_id, len(stored), new_to_caller, warnings=warnings,
                           coverage=ledger["summary"] if ledger else "")
 
-    def _sentence_vectors(self, stored: list[StoredPassage], known: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _sentence_vectors(self, stored: list[Passage], known: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Vectors of the passages' candidate sentences not embedded yet (shared by text hash, like passages):
         the answerer compares each sentence with the question, across languages."""
-        c = self.c
         texts = {embed_hash(t): t for p in stored for t in sentence_texts(p)}
         todo = [h for h in texts if h not in known]
-        have = c.catalog.cached_vectors(c.embedder.name, todo)
+        have = self.catalog.cached_vectors(self.embedder.name, todo)
         todo = sorted((h for h in todo if h not in have), key=lambda h: len(texts[h]))  # similar lengths batch well
         out: dict[str, np.ndarray] = {}
-        batch = max(1, c.settings.embed_batch) * 2
+        batch = max(1, self.limits.embed_batch) * 2
         for i in range(0, len(todo), batch):
             chunk = todo[i : i + batch]
-            out.update(zip(chunk, c.embedder.embed_passages([texts[h] for h in chunk])))
+            out.update(zip(chunk, self.embedder.embed_passages([texts[h] for h in chunk])))
         return out
 
     def _new_to(self, caller: frozenset[str] | None, hashes: dict[str, str], missing: list[str]) -> int:
@@ -253,7 +263,7 @@ class IngestService:
         cannot read counts as new (what the count would be without that document)."""
         if caller is None:
             return len(missing)
-        holders = self.c.catalog.groups_by_hash(hashes)
+        holders = self.catalog.groups_by_hash(hashes)
         return sum(1 for h in hashes if not any(visible({"groups": g}, caller) for g in holders.get(h, [])))
 
     def _adopt_legacy(self, key: str, doc_id: str, caller: frozenset[str] | None) -> str:
@@ -262,7 +272,7 @@ class IngestService:
         legacy = legacy_doc_id(key)
         if legacy == doc_id:
             return ""
-        old = self.c.catalog.document(legacy)
+        old = self.catalog.document(legacy)
         if old is None or old.get("id_scheme") or not may_write(old, caller):
             return ""
         self._delete(legacy)
@@ -270,25 +280,24 @@ class IngestService:
 
     def _reconcile(self, doc_id: str) -> None:
         """Make the index hold exactly the catalog's passages of this document (after an interrupted write)."""
-        c = self.c
-        passages = c.catalog.passages(doc_id)
+        passages = self.catalog.passages(doc_id)
         if passages:
-            vectors = c.catalog.vectors_for(c.embedder.name, passages)
+            vectors = self.catalog.vectors_for(self.embedder.name, passages)
             todo = [p for p in passages if p.id not in vectors]
             if todo:
-                vecs = c.embedder.embed_passages([p.embed_text for p in todo])
-                c.catalog.store_vectors(c.embedder.name, {p.embed_text: v for p, v in zip(todo, vecs)})
-                vectors = c.catalog.vectors_for(c.embedder.name, passages)
-            c.store.upsert([p.id for p in passages], np.stack([vectors[p.id] for p in passages]),
+                vecs = self.embedder.embed_passages([p.embed_text for p in todo])
+                self.catalog.store_vectors(self.embedder.name, {p.embed_text: v for p, v in zip(todo, vecs)})
+                vectors = self.catalog.vectors_for(self.embedder.name, passages)
+            self.store.upsert([p.id for p in passages], np.stack([vectors[p.id] for p in passages]),
                            [p.metadata for p in passages], [p.text for p in passages])
         keep = {p.id for p in passages}
-        c.store.delete([pid for pid in c.store.ids_for_document(doc_id) if pid not in keep])
-        c.catalog.clear_dirty(doc_id)
+        self.store.delete([pid for pid in self.store.ids_for_document(doc_id) if pid not in keep])
+        self.catalog.clear_dirty(doc_id)
 
     def reconcile(self) -> list[str]:
         """Finish every index update a crash interrupted; returns the documents repaired."""
         with self._swap:
-            dirty = self.c.catalog.dirty_documents()
+            dirty = self.catalog.dirty_documents()
             for doc_id in dirty:
                 self._reconcile(doc_id)
         return dirty
@@ -298,10 +307,10 @@ class IngestService:
             return self._delete(doc_id)
 
     def _delete(self, doc_id: str) -> int:
-        doc = self.c.catalog.document(doc_id)
-        ids = self.c.catalog.delete_document(doc_id)
-        self.c.store.delete(ids)
-        self.c.catalog.clear_dirty(doc_id)
-        if doc and not any(d["sha256"] == doc["sha256"] for d in self.c.catalog.documents()):
-            self.c.originals.remove(doc["sha256"])
+        doc = self.catalog.document(doc_id)
+        ids = self.catalog.delete_document(doc_id)
+        self.store.delete(ids)
+        self.catalog.clear_dirty(doc_id)
+        if doc and not any(d["sha256"] == doc["sha256"] for d in self.catalog.documents()):
+            self.originals.remove(doc["sha256"])
         return len(ids)

@@ -21,7 +21,7 @@ from .compose import ABSTAIN_EN, ABSTAIN_VI
 from .grounding import Grounding, check
 from .injection import flag_instructions
 from .sources import citation_of
-from .types import Answer
+from .types import Answer, AnswerEvent
 
 if TYPE_CHECKING:
     from index.retrieval import Hit
@@ -130,7 +130,7 @@ class LLMAnswerer:
         return self._finish(text, hits, query, english, question, history, filters, check(text, sources))
 
     def stream(self, question: str, history: list[str] | None = None,
-               filters: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+               filters: dict[str, Any] | None = None) -> Iterator[AnswerEvent]:
         """Events: {"delta": text} per checked sentence, then {"done": answer, "replaced": bool} — replaced when
         a sentence failed the check (or the endpoint failed) and the extractive answer stands instead."""
         history = history or []
@@ -167,12 +167,3 @@ class LLMAnswerer:
         if verdict.ok and buffer:
             yield {"delta": buffer}
         yield {"done": answer, "replaced": not verdict.ok}
-
-
-def stream_extractive(answerer: ExtractiveAnswerer, question: str, history: list[str] | None = None,
-                      filters: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-    """The extractive answer as the same events (it is computed at once; lines are sent as they are)."""
-    ans = answerer.answer(question, history, filters)
-    for line in ans.answer.splitlines(keepends=True):
-        yield {"delta": line}
-    yield {"done": ans, "replaced": False}

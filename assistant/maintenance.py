@@ -1,10 +1,13 @@
 """`chidao check` and `chidao repair`. The SQLite catalog is the source of truth (documents, passages, their
-vectors); Chroma is an index rebuilt from it. `check` compares them — missing, phantom and duplicate
-passages, count against ids, each passage reachable by vector search of its own vector, model and chunker
-versions — and `repair` builds a new collection from the catalog, verifies it, then swaps it in."""
+vectors and tokens); Chroma and the lexical index are indexes rebuilt from it. `check` compares them —
+missing, phantom and duplicate passages, count against ids, each passage reachable by vector search of its own
+vector, model, chunker and tokenizer versions — and `repair` re-tokenises what another tokenizer made, builds
+a new collection from the catalog, verifies it, then swaps it in."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -12,8 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index import snapshot
+from index.vntext import TOKENIZER_VERSION
+
 if TYPE_CHECKING:
-    from .container import Container
+    from index.embedders import Embedder
+    from index.protocols import Catalog, VectorStore
 
 REACH_K = 10  # a passage must come back among the first hits for its own vector (identical texts tie)
 
@@ -30,6 +37,7 @@ class CheckReport:
     without_vector: int = 0
     reach_checked: int = 0
     unreachable: int = 0
+    stale_tokens: int = 0  # passages whose stored tokens another tokenizer made (or that have none)
     stale_documents: list[str] = field(default_factory=list)
     model_ok: bool = True
     problems: list[str] = field(default_factory=list)  # the index against the catalog (repair fixes these)
@@ -52,22 +60,24 @@ class CheckReport:
         return out
 
 
-def check(c: Container, sample: int | None = 500, seed: int = 0) -> CheckReport:
-    """`sample=None` checks every passage's reachability; otherwise that many, chosen at random."""
+def check(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str, sample: int | None = 500,
+          seed: int = 0) -> CheckReport:
+    """`version`: the index version documents should have been cut by (ingest/pipeline.py `index_version`).
+    `sample=None` checks every passage's reachability; otherwise that many, chosen at random."""
     t0 = time.perf_counter()
-    rep = CheckReport(collection=c.store.collection_name)
+    rep = CheckReport(collection=store.collection_name)
     try:
-        c.store.check_model()
+        store.check_model()
     except Exception as exc:  # noqa: BLE001 - a mismatch or an unreadable store is a finding, not a crash
         rep.model_ok = False
         rep.problems.append(f"index unusable: {exc}")
         rep.seconds = round(time.perf_counter() - t0, 2)
         return rep
-    catalog_ids = c.catalog.passage_ids()
+    catalog_ids = catalog.passage_ids()
     rep.catalog_passages = len(catalog_ids)
-    index_ids = c.store.all_ids()
+    index_ids = store.all_ids()
     rep.index_ids = len(index_ids)
-    rep.index_count = c.store.count()
+    rep.index_count = store.count()
     rep.duplicates = len(index_ids) - len(set(index_ids))
     cat, idx = set(catalog_ids), set(index_ids)
     missing, phantom = sorted(cat - idx), sorted(idx - cat)
@@ -81,10 +91,10 @@ def check(c: Container, sample: int | None = 500, seed: int = 0) -> CheckReport:
         rep.problems.append(f"{len(phantom)} phantom passages in the index (not in the catalog)")
     if rep.duplicates:
         rep.problems.append(f"{rep.duplicates} duplicate ids in the index")
-    from ingest.pipeline import index_version
-
-    version = index_version(c.chunker)
-    documents = c.catalog.documents()
+    rep.stale_tokens = len(catalog.stale_tokens())
+    if rep.stale_tokens:
+        rep.problems.append(f"{rep.stale_tokens} passages have no lexical tokens of tokenizer {TOKENIZER_VERSION}")
+    documents = catalog.documents()
     rep.stale_documents = [d["doc_id"] for d in documents if d["chunker"] != version]
     if rep.stale_documents:
         rep.notes.append(f"{len(rep.stale_documents)} documents were cut by another chunker version "
@@ -97,17 +107,17 @@ def check(c: Container, sample: int | None = 500, seed: int = 0) -> CheckReport:
     # reachability: each passage's own stored vector finds it
     present = [pid for pid in catalog_ids if pid in idx]
     chosen = present if sample is None or sample >= len(present) else random.Random(seed).sample(present, sample)
-    passages = list(c.catalog.passages_by_id(chosen).values())
-    vectors = c.catalog.vectors_for(c.embedder.name, passages)
+    passages = list(catalog.passages_by_id(chosen).values())
+    vectors = catalog.vectors_for(embedder.name, passages)
     rep.without_vector = len(passages) - len(vectors)
     if rep.without_vector:
-        rep.problems.append(f"{rep.without_vector} passages have no stored vector for {c.embedder.name}")
+        rep.problems.append(f"{rep.without_vector} passages have no stored vector for {embedder.name}")
     unreachable = []
     for p in passages:
         v = vectors.get(p.id)
         if v is None:
             continue
-        hits = [pid for pid, _ in c.store.query(v, REACH_K)]
+        hits = [pid for pid, _ in store.query(v, REACH_K)]
         if p.id not in hits:
             unreachable.append(p.id)
     rep.reach_checked = len(vectors)
@@ -119,38 +129,63 @@ def check(c: Container, sample: int | None = 500, seed: int = 0) -> CheckReport:
     return rep
 
 
-def repair(c: Container, log: Any = print) -> CheckReport:
-    """Rebuild the vector index from the catalog into a new collection; swap it in only when it checks clean."""
-    old = c.store.collection_name
-    base = c.settings.collection
+def repair(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str, base: str = "chidao",
+           log: Any = print, snapshot_dir: str | None = None) -> CheckReport:
+    """Re-tokenise the passages whose tokens another tokenizer made (their snapshots under `snapshot_dir` go:
+    the next start rebuilds them from the tokens); rebuild the vector index from the catalog into a new collection named after `base`;
+    swap it in only when it checks clean."""
+    stale = catalog.stale_tokens()
+    if stale:
+        log(f"re-tokenising {len(stale)} passages ({TOKENIZER_VERSION})")
+        catalog.retokenize(stale)
+        if snapshot_dir:  # snapshots of the old tokens: rebuilt at start
+            for path in (*snapshot.paths(snapshot_dir), *(os.path.join(snapshot_dir, n) for n in snapshot.LEGACY)):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
+    old = store.collection_name
     new = f"{base}-{int(time.time() * 1000)}"
-    passages = c.catalog.passages()
-    model = c.embedder.name
-    by_hash = c.catalog.vectors_for(model, passages)
+    passages = catalog.passages()
+    model = embedder.name
+    by_hash = catalog.vectors_for(model, passages)
     missing = [p for p in passages if p.id not in by_hash]
     if missing:
         log(f"embedding {len(missing)} passages that have no stored vector")
         for i in range(0, len(missing), 32):
             chunk = missing[i : i + 32]
-            vecs = c.embedder.embed_passages([p.embed_text for p in chunk])
-            c.catalog.store_vectors(model, {p.embed_text: v for p, v in zip(chunk, vecs)})
-        by_hash = c.catalog.vectors_for(model, passages)
-    c.store.use_collection(new)
+            vecs = embedder.embed_passages([p.embed_text for p in chunk])
+            catalog.store_vectors(model, {p.embed_text: v for p, v in zip(chunk, vecs)})
+        by_hash = catalog.vectors_for(model, passages)
+    store.use_collection(new)
     try:
         for i in range(0, len(passages), 1000):
             chunk = passages[i : i + 1000]
-            c.store.upsert([p.id for p in chunk], np.stack([by_hash[p.id] for p in chunk]),
-                           [p.metadata for p in chunk], [p.text for p in chunk])
+            store.upsert([p.id for p in chunk], np.stack([by_hash[p.id] for p in chunk]),
+                         [p.metadata for p in chunk], [p.text for p in chunk])
             log(f"indexed {min(i + 1000, len(passages))}/{len(passages)}")
-        report = check(c, sample=None if len(passages) <= 5000 else 5000)
+        report = check(catalog, store, embedder, version, sample=None if len(passages) <= 5000 else 5000)
         if not report.index_ok:
             raise RuntimeError("rebuilt index does not check clean: " + "; ".join(report.problems))
     except BaseException:
-        c.store.use_collection(old)
-        c.store.drop_collection(new)
+        store.use_collection(old)
+        store.drop_collection(new)
         raise
-    c.catalog.set_kv("active_collection", new)
+    catalog.set_kv("active_collection", new)
     if old != new:
-        c.store.drop_collection(old)
+        store.drop_collection(old)
     log(f"swapped in collection {new} ({len(passages)} passages); dropped {old}")
     return report
+
+
+class IndexMaintenance:
+    """`check` and `repair` over the collaborators they compare (what `chidao check` / `chidao repair` run)."""
+
+    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, version: str,
+                 base: str = "chidao", snapshot_dir: str | None = None) -> None:
+        self.catalog, self.store, self.embedder, self.version, self.base = catalog, store, embedder, version, base
+        self.snapshot_dir = snapshot_dir  # where the lexical snapshots live (the data dir)
+
+    def check(self, sample: int | None = 500, seed: int = 0) -> CheckReport:
+        return check(self.catalog, self.store, self.embedder, self.version, sample, seed)
+
+    def repair(self, log: Any = print) -> CheckReport:
+        return repair(self.catalog, self.store, self.embedder, self.version, self.base, log, self.snapshot_dir)

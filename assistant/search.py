@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.followups import looks_like_followup
-from index.retrieval import Hit, HybridRetriever, QueryPlan, compile_filters
+from domain.periods import IN_MONTH_TEXT, YEAR_TO_DATE_TEXT
+from index.filters import compile_filters
+from index.retrieval import Hit, HybridRetriever, QueryPlan
 
 from .analysis import Analysis, analyze
 
 MAX_LISTED_ROWS = 100
-_YTD_TEXT = r"lũy kế|luỹ kế|cộng dồn|\d+ tháng đầu năm|từ đầu năm"
 
 
 @dataclass
@@ -48,9 +49,9 @@ def prefer_patterns(a: Analysis) -> list[str]:
     that have them."""
     prefer: list[str] = []
     if a.period == "ytd":
-        prefer.append(_YTD_TEXT)
+        prefer.append(YEAR_TO_DATE_TEXT)
     elif a.period == "month":
-        prefer.append(r"trong tháng")
+        prefer.append(IN_MONTH_TEXT)
     if a.quarter:
         prefer.append(rf"quý\s+{re.escape(a.quarter)}\b")
     if "who" in a.intents:

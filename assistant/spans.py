@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from domain.figures import AGENCY, number_spans
+from domain.agencies import AGENCY
+from domain.figures import number_spans
 from index.catalog import StoredPassage
 from ingest.textnorm import sentence_spans
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .agencies import AGENCY
 from .words import fold
 
 # A document number (số hiệu) as written: 1887/UBND-NC, 29/2023/QĐ-UBND, 135-NQ/TU.
@@ -33,13 +34,7 @@ DAY_OR_MONTH = re.compile(r"(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|20)\d
                           r"(?<![\d/])\d{1,2}\s?/\s?(?:19|20)\d\d(?![\d/])|ngày\s+\d{1,2}|tháng\s+\d{1,2}|"
                           r"quý\s+[IV]+|\d{1,2}h\d{0,2}", re.I)
 YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,])")
-# Heads of agency names and the words of a role (who acts).
-AGENCY_HEADS = ("Sở", "Ban", "UBND", "Ủy ban", "Uỷ ban", "Văn phòng", "Thanh tra", "Công an", "Bộ", "Trung tâm",
-                "Cục", "Chi cục", "Đài", "Báo", "Kho bạc", "Hội", "Liên đoàn", "Tỉnh đoàn", "Đoàn", "Viện",
-                "Trường", "Bệnh viện", "Công ty", "Tổng công ty", "Bộ Chỉ huy", "Ngân hàng", "Tòa án", "Viện kiểm sát",
-                "Chính phủ", "Thủ tướng", "Hội đồng", "Quỹ", "Tổng cục", "Các sở", "các sở", "Chủ tịch", "Tổ")
-AGENCY = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, AGENCY_HEADS), key=len, reverse=True)) +
-                    r")\s+[A-ZĐÀ-Ỹa-zđ]")
+# The words of a role (who acts).
 ROLE = re.compile(r"chủ trì|phụ trách|tham mưu|chịu trách nhiệm|có trách nhiệm|đầu mối|thường trực|"
                   r"\b(?:giao|yêu cầu|đề nghị|phân công|chỉ đạo)\s+(?:cho\s+)?(?:các\s+)?[A-ZĐÀ-Ỹ]|"
                   r"\bdo\b .{0,60}(?:thực hiện|chủ trì|đảm nhiệm)|phối hợp", re.I)

@@ -5,7 +5,7 @@ the directive catalog — so no surface can forget them. `None` means unrestrict
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -14,7 +14,7 @@ DEFAULT_GROUPS = ("public",)
 CALLER_GROUPS: ContextVar[frozenset[str] | None] = ContextVar("chidao_caller_groups", default=None)
 
 
-def groups_of(md: dict[str, Any]) -> list[str]:
+def groups_of(md: Mapping[str, Any]) -> list[str]:
     g = md.get("groups")
     return list(g) if g else list(DEFAULT_GROUPS)
 
@@ -23,7 +23,7 @@ def caller_groups() -> frozenset[str] | None:
     return CALLER_GROUPS.get()
 
 
-def visible(md: dict[str, Any], groups: frozenset[str] | None = None) -> bool:
+def visible(md: Mapping[str, Any], groups: frozenset[str] | None = None) -> bool:
     allowed = caller_groups() if groups is None else groups
     return allowed is None or bool(allowed.intersection(groups_of(md)))
 

@@ -10,12 +10,13 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .vntext import tokens
+from domain.passages import Passage, PassageKind
+
+from .vntext import TOKENIZER_VERSION, tokens
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -30,7 +31,8 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, position);
 CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, embed_hash TEXT NOT NULL, vec BLOB NOT NULL,
   PRIMARY KEY (model, embed_hash));
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lexicon (id TEXT PRIMARY KEY, accented TEXT NOT NULL, folded TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lexicon (id TEXT PRIMARY KEY, accented TEXT NOT NULL, folded TEXT NOT NULL,
+  tokenizer TEXT NOT NULL DEFAULT 'vntext-1');
 CREATE TABLE IF NOT EXISTS dirty (doc_id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS coverage (doc_id TEXT PRIMARY KEY, ledger TEXT NOT NULL);
 """
@@ -40,26 +42,28 @@ CREATE TABLE IF NOT EXISTS coverage (doc_id TEXT PRIMARY KEY, ledger TEXT NOT NU
 # `coverage` holds each document's coverage ledger (characters read and kept, every dropped line with its
 # reason), written with the document; its summary also sits in the document's metadata for listings.
 # `lexicon` persists each passage's lexical tokens (space-joined), written in the same transaction as the
-# passage, so the BM25 index loads at start without re-tokenising and follows ingest/delete incrementally.
+# passage, so the BM25 index loads at start without re-tokenising and follows ingest/delete incrementally;
+# `tokenizer` is the TOKENIZER_VERSION that made them (rows from before the column existed were made by
+# vntext-1, the tokenizer of that time): rows of another version are never read as tokens (`chidao repair`
+# re-tokenises them, and loading does so for any it meets).
+# Columns added since a table was first created: (table, column, definition) — added to older data dirs.
+MIGRATIONS = (("lexicon", "tokenizer", "TEXT NOT NULL DEFAULT 'vntext-1'"),)
 
 
 def embed_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-@dataclass
-class StoredPassage:
-    id: str
-    doc_id: str
-    position: int
-    kind: str
-    text: str
-    embed_text: str
-    metadata: dict[str, Any]
+# The passage type is domain's (shared with ingest); the name the index has always used for it stays.
+StoredPassage = Passage
 
 
-def lexicon_row(p: StoredPassage) -> tuple[str, str, str]:
-    return p.id, " ".join(tokens(p.embed_text)), " ".join(tokens(p.embed_text, folded=True))
+def _passage(r: tuple[Any, ...]) -> Passage:
+    return Passage(r[0], r[1], r[2], PassageKind(r[3]), r[4], r[5], json.loads(r[6]))
+
+
+def lexicon_row(p: Passage) -> tuple[str, str, str, str]:
+    return p.id, " ".join(tokens(p.embed_text)), " ".join(tokens(p.embed_text, folded=True)), TOKENIZER_VERSION
 
 
 class Catalog:
@@ -69,6 +73,9 @@ class Catalog:
         self._write_lock = threading.Lock()
         with self._conn() as c:
             c.executescript(SCHEMA)
+            for table, column, definition in MIGRATIONS:
+                if column not in {r[1] for r in c.execute(f"PRAGMA table_info({table})")}:
+                    c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -114,7 +121,7 @@ class Catalog:
 
     @staticmethod
     def _doc_row(r: tuple[Any, ...]) -> dict[str, Any]:
-        meta = json.loads(r[4])
+        meta: dict[str, Any] = json.loads(r[4])
         meta.update(doc_id=r[0], source=r[1], sha256=r[2], chunker=r[3], n_passages=r[5], ingested_at=r[6], size=r[7])
         return meta
 
@@ -123,7 +130,7 @@ class Catalog:
         row = self._connect().execute("SELECT ledger FROM coverage WHERE doc_id=?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def replace_document(self, doc: dict[str, Any], passages: list[StoredPassage], vectors: dict[str, np.ndarray],
+    def replace_document(self, doc: dict[str, Any], passages: list[Passage], vectors: dict[str, np.ndarray],
                          model: str, ledger: dict[str, Any] | None = None) -> list[str]:
         """Atomically swap a document's passages (and its coverage ledger); returns the ids that were removed."""
         with self._write_lock, self._conn() as c:
@@ -145,7 +152,7 @@ class Catalog:
             c.execute("DELETE FROM coverage WHERE doc_id=?", (doc["doc_id"],))
             if ledger is not None:
                 c.execute("INSERT INTO coverage VALUES (?, ?)", (doc["doc_id"], json.dumps(ledger, ensure_ascii=False)))
-            c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?)", [lexicon_row(p) for p in passages])
+            c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?,?)", [lexicon_row(p) for p in passages])
             c.executemany(
                 "INSERT OR IGNORE INTO vectors VALUES (?,?,?)",
                 [(model, h, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
@@ -170,25 +177,25 @@ class Catalog:
                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     # --- passages and vectors --------------------------------------------------------------------
-    def passages(self, doc_id: str | None = None) -> list[StoredPassage]:
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
         sql = "SELECT id, doc_id, position, kind, text, embed_text, meta FROM passages"
         args: tuple[Any, ...] = ()
         if doc_id is not None:
             sql += " WHERE doc_id=?"
             args = (doc_id,)
         rows = self._connect().execute(sql + " ORDER BY doc_id, position", args).fetchall()
-        return [StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+        return [_passage(r) for r in rows]
 
-    def passages_by_id(self, ids: Iterable[str]) -> dict[str, StoredPassage]:
+    def passages_by_id(self, ids: Iterable[str]) -> dict[str, Passage]:
         ids = list(ids)
-        out: dict[str, StoredPassage] = {}
+        out: dict[str, Passage] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             rows = self._connect().execute(
                 f"SELECT id, doc_id, position, kind, text, embed_text, meta FROM passages WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
-            out.update({r[0]: StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows})
+            out.update({r[0]: _passage(r) for r in rows})
         return out
 
     def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
@@ -228,7 +235,7 @@ class Catalog:
                 out.setdefault(h, []).append(json.loads(groups) if groups else [])
         return out
 
-    def vectors_for(self, model: str, passages: list[StoredPassage]) -> dict[str, np.ndarray]:
+    def vectors_for(self, model: str, passages: list[Passage]) -> dict[str, np.ndarray]:
         by_hash = self.cached_vectors(model, {embed_hash(p.embed_text) for p in passages})
         return {p.id: by_hash[h] for p in passages if (h := embed_hash(p.embed_text)) in by_hash}
 
@@ -244,21 +251,36 @@ class Catalog:
         return [r[0] for r in self._connect().execute("SELECT id FROM passages ORDER BY doc_id, position")]
 
     def lexicon(self, ids: Iterable[str]) -> dict[str, tuple[list[str], list[str]]]:
-        """Stored (accented, folded) tokens; passages from before the table existed are tokenised and stored."""
+        """Stored (accented, folded) tokens. Passages without tokens of the current tokenizer (from before the
+        table existed, or made by another version) are tokenised now and stored: tokens never mix versions."""
         ids = list(ids)
         out: dict[str, tuple[list[str], list[str]]] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             rows = self._connect().execute(
-                f"SELECT id, accented, folded FROM lexicon WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            ).fetchall()
+                f"SELECT id, accented, folded FROM lexicon WHERE tokenizer=? AND id IN ({','.join('?' * len(chunk))})",
+                [TOKENIZER_VERSION, *chunk]).fetchall()
             out.update({r[0]: (r[1].split(" ") if r[1] else [], r[2].split(" ") if r[2] else []) for r in rows})
         missing = [i for i in ids if i not in out]
         if missing:
-            rows = [lexicon_row(p) for p in self.passages_by_id(missing).values()]
+            for pid, accented, folded in self.retokenize(missing):
+                out[pid] = (accented.split(" ") if accented else [], folded.split(" ") if folded else [])
+        return out
+
+    def stale_tokens(self) -> list[str]:
+        """Passages whose stored tokens were made by another tokenizer version, or that have none."""
+        return [r[0] for r in self._connect().execute(
+            "SELECT p.id FROM passages p LEFT JOIN lexicon l ON l.id = p.id WHERE l.id IS NULL OR l.tokenizer != ? "
+            "ORDER BY p.doc_id, p.position", (TOKENIZER_VERSION,))]
+
+    def retokenize(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        """Tokenise these passages with the current tokenizer and store the tokens; (id, accented, folded)."""
+        out: list[tuple[str, str, str]] = []
+        for i in range(0, len(ids), 2000):
+            rows = [lexicon_row(p) for p in self.passages_by_id(ids[i : i + 2000]).values()]
             with self._write_lock, self._conn() as c:
-                c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?)", rows)
-            out.update({r[0]: (r[1].split(" ") if r[1] else [], r[2].split(" ") if r[2] else []) for r in rows})
+                c.executemany("INSERT OR REPLACE INTO lexicon VALUES (?,?,?,?)", rows)
+            out += [r[:3] for r in rows]
         return out
 
     def store_vectors(self, model: str, by_text: dict[str, np.ndarray]) -> None:

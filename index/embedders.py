@@ -1,15 +1,21 @@
-"""Embedders: one protocol, two real backends. Models load on first use so constructors stay cheap."""
+"""Embedders: one protocol (`Embedder`), two real backends. Models load on first use so constructors stay cheap.
+A new backend: a class with the protocol's members, chosen in assistant/container.py `embedder`."""
 
 from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 
+@runtime_checkable
 class Embedder(Protocol):
+    """Texts to vectors: passages in batches, a question alone; unit-length float32 vectors of `dim`
+    dimensions, the same text always the same vector. `name` is recorded with every stored vector and the
+    vector collection (another model is refused, not mixed). Contract: tests/contracts/test_embedder.py."""
+
     name: str
 
     @property
@@ -103,9 +109,9 @@ def as_langchain(embedder: Embedder) -> Any:
 
     class _LC(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.embed_passages(texts).tolist()
+            return [[float(x) for x in row] for row in embedder.embed_passages(texts)]
 
         def embed_query(self, text: str) -> list[float]:
-            return embedder.embed_query(text).tolist()
+            return [float(x) for x in embedder.embed_query(text)]
 
     return _LC()

@@ -6,7 +6,7 @@ BadFilter (an HTTP 400), never a crash."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .vntext import fold
@@ -22,7 +22,7 @@ def type_key(value: str) -> str:
     return fold(value or "").lower().strip()
 
 
-def effective_type(md: dict[str, Any]) -> str:
+def effective_type(md: Mapping[str, Any]) -> str:
     return str(md.get("directive_type") or md.get("doc_type") or "")
 
 
@@ -77,7 +77,7 @@ def _strings(name: str, value: Any, many: bool = False) -> list[str]:
                     + (" holding other types" if many and isinstance(value, list) else ""))
 
 
-def compile_filters(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+def compile_filters(filters: dict[str, Any]) -> Callable[[Mapping[str, Any]], bool] | None:
     if not isinstance(filters, dict):
         raise BadFilter("filters must be an object")
     unknown = set(filters) - set(FILTER_KEYS)
@@ -88,7 +88,7 @@ def compile_filters(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool]
     values = {k: _strings(k, v, many=k in ("doc_id", "kind")) for k, v in active.items()}
     if not active:
         return None
-    checks: list[Callable[[dict[str, Any]], bool]] = []
+    checks: list[Callable[[Mapping[str, Any]], bool]] = []
     if "type" in active:
         want = type_key(values["type"][0])
         checks.append(lambda md: type_key(effective_type(md)) == want or type_key(str(md.get("doc_type"))) == want)

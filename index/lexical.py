@@ -13,6 +13,7 @@ callers (mask None) take the unmasked path, as fast as before."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
@@ -23,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .vntext import tokens
+from . import snapshot
+from .vntext import TOKENIZER_VERSION, tokens
 
 K1, B = 1.2, 0.75
 COMPACT_AT = 0.25  # compact when this share of slots are tombstones
@@ -38,8 +40,8 @@ class _Field:
         self.base_slots = np.zeros(0, dtype=np.uint32)
         self.base_freqs = np.zeros(0, dtype=np.uint16)
         self.base_off = np.zeros(1, dtype=np.int64)
-        self.slots: dict[str, array] = {}  # term → slot numbers appended since ('I')
-        self.freqs: dict[str, array] = {}  # term → term frequencies, aligned with slots ('H')
+        self.slots: dict[str, array[int]] = {}  # term → slot numbers appended since ('I')
+        self.freqs: dict[str, array[int]] = {}  # term → term frequencies, aligned with slots ('H')
         self.lengths = array("f")  # slot → passage length in tokens (0 for a tombstone)
         self.total = 0.0
         self.live = 0
@@ -251,25 +253,32 @@ class LexicalIndex:
         for fld in (self.accented, self.folded):
             fld.pack(alive, renumber)
         self.ids = [pid for pid in self.ids if pid is not None]
-        self.slot_of = {pid: i for i, pid in enumerate(self.ids)}  # type: ignore[misc]
+        self.slot_of = {pid: i for i, pid in enumerate(self.ids) if pid is not None}
         self.dead = 0
         self.epoch += 1
 
     # --- snapshot: what a restart loads instead of re-reading every passage's tokens --------------
     def save(self, path: str) -> None:
+        """The snapshot (its format: index/snapshot.py)."""
         with self.lock:
             if self.dead:
                 self._compact()
             ids = "\n".join(pid or "" for pid in self.ids)
+            meta = json.dumps(snapshot.lexical_meta(TOKENIZER_VERSION))
             arrays = {**self.accented.arrays("acc"), **self.folded.arrays("fold"),
-                      "ids": np.frombuffer(ids.encode(), dtype=np.uint8)}
+                      "ids": np.frombuffer(ids.encode(), dtype=np.uint8),
+                      "meta": np.frombuffer(meta.encode(), dtype=np.uint8)}
         tmp = f"{path}.{os.getpid()}.tmp.npz"
-        np.savez(tmp, **arrays)  # type: ignore[arg-type]
+        np.savez(tmp, allow_pickle=False, **arrays)
         os.replace(tmp, path)
 
     def load(self, path: str) -> bool:
+        """Read a snapshot; False (and nothing changed) when it is missing, unreadable, of another format or
+        made by another tokenizer."""
         try:
-            with np.load(path) as data:
+            with np.load(path, allow_pickle=False) as data:
+                if not snapshot.lexical_meta_ok(json.loads(bytes(data["meta"]).decode()), TOKENIZER_VERSION):
+                    return False
                 acc, fold = _Field.from_arrays(data, "acc"), _Field.from_arrays(data, "fold")
                 ids_text = bytes(data["ids"]).decode()
         except (OSError, KeyError, ValueError):
@@ -277,7 +286,7 @@ class LexicalIndex:
         with self.lock:
             self.accented, self.folded = acc, fold
             self.ids = list(ids_text.split("\n")) if ids_text else []
-            self.slot_of = {pid: i for i, pid in enumerate(self.ids)}  # type: ignore[misc]
+            self.slot_of = {pid: i for i, pid in enumerate(self.ids) if pid is not None}
             self.dead = 0
             self.epoch += 1
         return True

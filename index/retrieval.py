@@ -1,35 +1,35 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25, accented and folded) + exact document-number path,
-fused by weighted reciprocal rank. Filters fail closed: a filter that matches nothing returns nothing."""
+"""The `Retriever` role, and hybrid retrieval: dense (Chroma) + lexical (BM25, accented and folded) + exact
+document-number path, fused by weighted reciprocal rank (index/fusion.py). Filters fail closed: a filter that
+matches nothing returns nothing."""
 
 from __future__ import annotations
 
-import os
-import pickle
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from .access import caller_groups, groups_of
-from .catalog import Catalog, StoredPassage
+from domain.agencies import STANDARD_AGENCIES as standard_agencies
+from domain.doctypes import TYPE_CODES, code_of_name
+from domain.passages import Passage, PassageKind
+
+from .access import caller_groups
+from .catalog import Catalog
 from .embedders import Embedder
 from .filters import FILTER_KEYS as FILTER_KEYS  # re-exported: filters lived here
 from .filters import BadFilter as BadFilter
-from .filters import compile_filters, effective_type, number_key, type_key
+from .filters import compile_filters, effective_type
 from .fusion import FusionWeights, Signals, fuse
 from .lexical import LexicalIndex
-from .vectorstore import ChromaStore
-from .visibility import RestorerPartitions, slot_mask, visible_keys
-from .vntext import DiacriticRestorer, fold, has_diacritics
+from .passage_cache import ROW_FIELDS, PassageCache, cell_key
+from .protocols import VectorStore
+from .vntext import has_diacritics
 
 DEPTH = 60  # candidates taken from each path
 QUERY_VECTORS_KEPT = 64
-SNAPSHOT_EVERY = 2000  # passages changed before the lexical snapshot is written again
 _ASKS_CLOSING = re.compile(r"\bký\b|\bky\b|người ký|nguoi ky|nơi nhận|noi nhan|gửi|\bgui\b|sign|recipient", re.I)
-
-ROW_FIELDS = ("lead", "partner", "deadline")
 
 
 @dataclass
@@ -48,231 +48,23 @@ class QueryPlan:
 
 @dataclass
 class Hit:
-    passage: StoredPassage
+    passage: Passage
     score: float
     ranks: dict[str, int]
     dense: float = 0.0  # cosine of the question and the passage (0 when outside the dense candidates)
 
 
-class PassageCache:
-    """All passages' metadata in memory, with the lexical index, the number and table-cell lookups and the
-    diacritic restorer. When the catalog's generation moves, only the passages whose ids appeared or
-    disappeared are loaded or dropped (ids hash the text, so a changed passage is a new id). What a restricted
-    caller gets of the shared statistics is its visible share only (index/visibility.py)."""
+@runtime_checkable
+class Retriever(Protocol):
+    """Passages for a plan, best first: at most `plan.k`, each once, only those the plan's filters and the
+    caller's access groups (index/access.py) allow — none when nothing matches; a malformed filter raises
+    `BadFilter`. Contract: tests/contracts/test_retriever.py."""
 
-    def __init__(self, catalog: Catalog, lexical: LexicalIndex) -> None:
-        self.catalog = catalog
-        self.lexical = lexical
-        self.by_id: dict[str, StoredPassage] = {}
-        self.by_number: dict[str, set[str]] = {}  # number key → passages citing it
-        self.own_number: dict[str, set[str]] = {}  # number key → passages of that document or item
-        self.restorers = RestorerPartitions()
-        # task-table cells by column role: folded value → row passage ids (for listing questions)
-        self.row_values: dict[str, dict[str, set[str]]] = {f: {} for f in ROW_FIELDS}
-        self.by_group: dict[str, set[str]] = {}  # access group → passage ids
-        self._visible_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
-        self._views: dict[tuple[str, frozenset[str]], tuple[Any, Any]] = {}  # (what, groups) → (version, value)
-        self.generation = -1
-        self._known: tuple[int, set[str]] = (-1, set())
-        lexical.visible_slots = self._visible_slots
-        self._lock = threading.Lock()
-        self._saving = threading.Lock()
-        self.changed = 0  # passages added or removed since the last snapshot
-
-    def refresh(self, force: bool = False) -> None:
-        gen = self.catalog.generation()
-        if gen == self.generation and not force:
-            return
-        with self._lock:
-            if gen == self.generation and not force:
-                return
-            if force:
-                self._drop(list(self.by_id))
-                self.lexical.clear()
-                self.restorers = RestorerPartitions()
-            ordered = self.catalog.passage_ids()
-            ids = set(ordered)
-            if self.generation == -1 and not force:
-                self._load_snapshot(ids)
-            gone = [pid for pid in self.by_id if pid not in ids]
-            new = [pid for pid in ordered if pid not in self.by_id]
-            self._drop(gone)
-            self._load(new)
-            self.changed += len(gone) + len(new)
-            self.lexical.generation = gen
-            self.generation = gen
-        if self.changed >= SNAPSHOT_EVERY:
-            self.save_snapshot_later()
-
-    # --- snapshot of the lexical index and the restorer: a restart reads them instead of every token ----
-    def _snapshot_paths(self) -> tuple[str, str]:
-        base = os.path.dirname(os.path.abspath(self.catalog.path))
-        return os.path.join(base, "lexical.snapshot.npz"), os.path.join(base, "restorer.snapshot.pickle")
-
-    def _load_snapshot(self, ids: set[str]) -> None:
-        lex_path, restorer_path = self._snapshot_paths()
-        if not (os.path.exists(lex_path) and os.path.exists(restorer_path)):
-            return
-        try:
-            with open(restorer_path, "rb") as fh:
-                state = pickle.load(fh)  # noqa: S301 - our own file under the data dir
-        except (OSError, pickle.PickleError, ValueError, EOFError):
-            return
-        restorers = RestorerPartitions()
-        if not restorers.load(state) or not self.lexical.load(lex_path):
-            return
-        self.restorers = restorers
-        stale = [pid for pid in self.lexical.slot_of if pid not in ids]
-        self.lexical.remove(stale)  # passages deleted after the snapshot was taken
-
-    def save_snapshot(self) -> None:
-        lex_path, restorer_path = self._snapshot_paths()
-        with self._lock:
-            self.changed = 0
-            self.lexical.save(lex_path)
-            tmp = f"{restorer_path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as fh:
-                pickle.dump(self.restorers.state(), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, restorer_path)
-
-    def save_snapshot_later(self) -> None:
-        if self._saving.acquire(blocking=False):
-            def run() -> None:
-                try:
-                    self.save_snapshot()
-                except OSError:
-                    pass
-                finally:
-                    self._saving.release()
-
-            threading.Thread(target=run, name="chidao-snapshot", daemon=True).start()
-
-    def _load(self, ids: list[str]) -> None:
-        for i in range(0, len(ids), 2000):
-            chunk = ids[i : i + 2000]
-            passages = self.catalog.passages_by_id(chunk)
-            need = [pid for pid in chunk if pid not in self.lexical.slot_of]  # not already from the snapshot
-            lex = self.catalog.lexicon(need) if need else {}
-            for pid, p in passages.items():
-                # kept without its embedding text: the cache holds what search and answers read (memory)
-                p = StoredPassage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
-                self.by_id[pid] = p
-                for g in groups_of(p.metadata):
-                    self.by_group.setdefault(g, set()).add(pid)
-                for f, key in _index_keys(p):
-                    self._table(f).setdefault(key, set()).add(pid)
-                if pid in lex:
-                    self.restorers.partition(p.metadata).add_tokens(lex[pid][0])
-            # searchable only once its passage is in `by_id`: a search running meanwhile never meets an unknown id
-            self.lexical.add_tokens((pid, *lex[pid]) for pid in need if pid in lex)
-
-    def _drop(self, ids: list[str]) -> None:
-        if not ids:
-            return
-        self.lexical.remove(ids)
-        for pid in ids:
-            p = self.by_id.pop(pid, None)
-            if p is None:
-                continue
-            for g in groups_of(p.metadata):
-                self.by_group.get(g, set()).discard(pid)
-            for f, key in _index_keys(p):
-                table = self._table(f)
-                table.get(key, set()).discard(pid)
-                if not table.get(key, True):
-                    del table[key]
-            # the restorer keeps the words it learnt (they only suggest diacritics); rebuilt on a full refresh
-
-    def _table(self, name: str) -> dict[str, set[str]]:
-        if name == "cites":
-            return self.by_number
-        if name == "own":
-            return self.own_number
-        return self.row_values[name]
-
-    def visible_ids(self, groups: frozenset[str] | None) -> set[str] | None:
-        """Passage ids the caller may see (None: all). Cached per group set until the index changes."""
-        if groups is None:
-            return None
-        hit = self._visible_cache.get(groups)
-        if hit and hit[0] == self.generation:
-            return hit[1]
-        ids: set[str] = set().union(*(self.by_group.get(g, set()) for g in groups)) if groups else set()
-        self._visible_cache[groups] = (self.generation, ids)
-        return ids
-
-    @property
-    def restorer(self) -> DiacriticRestorer:
-        """The caller's restorer: words learnt from documents it may read."""
-        return self.restorers.for_groups(caller_groups(), self.generation)
-
-    def _view(self, what: str, groups: frozenset[str], version: Any, build: Callable[[], Any]) -> Any:
-        hit = self._views.get((what, groups))
-        if hit is not None and hit[0] == version:
-            return hit[1]
-        value = build()
-        self._views[(what, groups)] = (version, value)
-        return value
-
-    def _visible_slots(self) -> Any:
-        """The lexical index's mask of the caller's passages (None: unrestricted); called under its lock."""
-        groups = caller_groups()
-        if groups is None:
-            return None
-        version = (self.generation, self.lexical.epoch)
-        return self._view("slots", groups, version, lambda: slot_mask(self.lexical, self.visible_ids(groups) or ()))
-
-    def known_numbers(self) -> set[str]:
-        """Document numbers the corpus knows — of the caller's passages only."""
-        if self._known[0] != self.generation:
-            self._known = (self.generation, set(self.by_number) | set(self.own_number))
-        groups = caller_groups()
-        if groups is None:
-            return self._known[1]
-        visible = self.visible_ids(groups) or set()
-        return self._view("numbers", groups, self.generation,  # type: ignore[no-any-return]
-                          lambda: visible_keys(self.by_number, visible) | visible_keys(self.own_number, visible))
-
-    def row_values_seen(self, field: str) -> dict[str, set[str]]:
-        """Task-table values of a column → their rows, for the values the caller has a row of."""
-        table = self.row_values.get(field, {})
-        groups = caller_groups()
-        if groups is None:
-            return table
-        visible = self.visible_ids(groups) or set()
-        return self._view(f"rows:{field}", groups, self.generation,  # type: ignore[no-any-return]
-                          lambda: {v: pids & visible for v, pids in table.items() if not pids.isdisjoint(visible)})
-
-
-def _cell_key(value: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", fold(value).lower()).split())
-
-
-def _index_keys(p: StoredPassage) -> list[tuple[str, str]]:
-    """(table, key) pairs a passage is filed under: numbers it cites, numbers it belongs to, and for a
-    task-table row its lead/partner cells split into agency names (`Sở Nội vụ, Sở Tư pháp` → two) and its
-    deadline cell whole. Cell keys are folded so `so noi vu` finds `Sở Nội vụ`."""
-    md = p.metadata
-    out = [("cites", k) for k in md.get("doc_numbers") or []]
-    for key in {md.get("directive_key"), _key(md.get("doc_number")), _key(md.get("attached_to"))}:
-        if key:
-            out.append(("own", key))
-    if p.kind == "table_row":
-        for f in ROW_FIELDS:
-            cell = str(md.get(f"row_{f}") or "")
-            parts = [cell] if f == "deadline" else re.split(r"[,;\n]|\s-\s|\bchủ trì\b|\bhướng dẫn\b", cell)
-            for part in parts:
-                key = _cell_key(part.strip(" .:;()"))
-                if len(key) >= 5 and len(key.split()) >= 2:
-                    out.append((f, key))
-    return list(dict.fromkeys(out))
-
-
-_key = number_key
+    def search(self, plan: QueryPlan) -> list[Hit]: ...
 
 
 class HybridRetriever:
-    def __init__(self, catalog: Catalog, store: ChromaStore, embedder: Embedder, lexical: LexicalIndex) -> None:
+    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, lexical: LexicalIndex) -> None:
         self.catalog, self.store, self.embedder, self.lexical = catalog, store, embedder, lexical
         self.cache = PassageCache(catalog, lexical)
         self.weights = FusionWeights.load()  # fitted by bench/fit_fusion.py
@@ -381,7 +173,7 @@ class HybridRetriever:
             number = [p for p in ordered if p in by_id and (allowed is None or allowed(p))][:DEPTH]
         candidates = list(dict.fromkeys([*dense, *lex, *number]))
         signals = Signals(dense, lex_ranked, number, plan.english, bool(_ASKS_CLOSING.search(plan.text)),
-                          {pid for pid in candidates if by_id[pid].kind == "closing"},
+                          {pid for pid in candidates if by_id[pid].kind == PassageKind.CLOSING},
                           self._prefer_counts(plan, candidates), self._holders(candidates))
         return signals, vec, sims, allowed
 
@@ -389,7 +181,7 @@ class HybridRetriever:
         """Rows of task tables whose column (lead / partner / deadline; any when not said) holds a value the
         query names: ("lead", "so noi vu", [ids]). The longest named value wins; empty when none is named."""
         self.cache.refresh()
-        q = f" {_cell_key(query)} "
+        q = f" {cell_key(query)} "
         best: tuple[int, str, str] = (0, "", "")
         for f in ([field] if field else list(ROW_FIELDS)):
             for value in self.cache.row_values_seen(f):  # a value only a hidden row has is not known
@@ -419,7 +211,7 @@ class HybridRetriever:
     def agencies_in(self, text: str) -> list[str]:
         """Agency names (folded) the text mentions: the standard provincial bodies plus every agency named
         in the corpus's task tables; a name inside a longer one found is dropped (Sở Tài chính ⊂ …)."""
-        q = f" {_cell_key(text)} "
+        q = f" {cell_key(text)} "
         names = set(STANDARD_AGENCIES) | set(self.cache.row_values_seen("lead")) | set(
             self.cache.row_values_seen("partner"))
         found = sorted((n for n in names if len(n.split()) >= 2 and f" {n} " in q), key=len, reverse=True)
@@ -442,7 +234,7 @@ class HybridRetriever:
             p = self.cache.by_id[pid]
             n = sum(1 for rx in patterns if rx.search(p.text))
             if agencies:
-                folded = f" {_cell_key(p.text)} "
+                folded = f" {cell_key(p.text)} "
                 n += sum(1 for a in agencies if f" {a} " in folded)
             if types and _type_code_of(p.metadata) in types:
                 n += 1
@@ -455,39 +247,27 @@ class HybridRetriever:
         out = {}
         for pid in ids:
             p = self.cache.by_id[pid]
-            holder = p.metadata.get("cited_by") if p.kind == "footnote" else None
+            holder = p.metadata.get("cited_by") if p.kind == PassageKind.FOOTNOTE else None
             if holder and holder in self.cache.by_id:
                 out[pid] = str(holder)
         return out
 
 
-def _type_code_of(md: dict[str, Any]) -> str:
-    """Folded type code of a passage's document or reported directive ("Kế hoạch" → "KH")."""
-    return _TYPE_BY_NAME.get(type_key(effective_type(md)), "")
+def _type_code_of(md: Mapping[str, Any]) -> str:
+    """Filing code of a passage's document or reported directive type ("Kế hoạch" → "KH")."""
+    return code_of_name(effective_type(md))
 
 
-# Display type names → folded type code, for the question's type words (index must not import ingest).
-_TYPE_BY_NAME = {"quyet dinh": "QD", "ke hoach": "KH", "chi thi": "CT", "bao cao": "BC", "thong bao": "TB",
-                 "nghi quyet": "NQ", "nghi dinh": "ND", "thong tu": "TT", "cong dien": "CD", "chuong trinh": "CTR",
-                 "huong dan": "HD", "cong van": "CV"}
-# Bodies every province has (folded): a question naming one prefers passages that name it.
-STANDARD_AGENCIES = tuple(_cell_key(x) for x in (
-    "Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Công Thương", "Sở Xây dựng",
-    "Sở Giao thông vận tải", "Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Nông nghiệp và Môi trường", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Khoa học và Công nghệ",
-    "Sở Thông tin và Truyền thông", "Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa Thể thao và Du lịch",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Ngoại vụ", "Sở Du lịch", "Thanh tra tỉnh", "Ban Dân tộc",
-    "Văn phòng UBND tỉnh", "Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Bộ đội Biên phòng tỉnh",
-    "Ban Quản lý Khu kinh tế", "Cục Thuế tỉnh", "Cục Hải quan", "Kho bạc Nhà nước", "Đài Phát thanh và Truyền hình",
-    "Trung tâm Phục vụ hành chính công", "Liên đoàn Lao động tỉnh", "Tỉnh đoàn", "UBND cấp huyện", "UBND cấp xã",
-    "UBND các huyện, thành phố"))
+# Bodies every province has (folded, domain/agencies.py): a question naming one prefers passages that name it.
+STANDARD_AGENCIES = tuple(cell_key(x) for x in standard_agencies)
 
 
 def _type_code(key: str) -> str:
+    """Type letters of a number key ("2233/QD-UBND" → QD; party style "135-NQ/TU" → NQ; a công văn: "")."""
     tail = key.split("/", 1)[1] if "/" in key else ""
     if re.match(r"^\d{4}/", tail):
         tail = tail.split("/", 1)[1]
     if "-" in key.split("/")[0]:  # party style 135-NQ/TU
         return key.split("/")[0].split("-")[1]
     first = tail.split("-")[0]
-    return first if first in {"QD", "KH", "CT", "BC", "TB", "NQ", "ND", "TT", "CD", "CTR", "HD", "TTR", "KL"} else ""
+    return first if first in TYPE_CODES else ""

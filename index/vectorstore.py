@@ -4,6 +4,7 @@ and the collection records the embedding model and dimension so a mismatch is re
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ class ModelMismatch(RuntimeError):
     """The collection was built with another embedding model."""
 
 
-def chroma_metadata(md: dict[str, Any]) -> dict[str, Any]:
+def chroma_metadata(md: Mapping[str, Any]) -> dict[str, Any]:
     """Chroma takes flat scalars: lists become `|a|b|` strings (so `$contains`-style checks stay exact)."""
     out: dict[str, Any] = {}
     for key in ("doc_id", "source", "kind", "doc_type", "section", "date_int", "page", "doc_number",
@@ -28,28 +29,29 @@ def chroma_metadata(md: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def chroma_client(*, path: str | None = None, host: str | None = None, port: int = 8000) -> Any:
+    """A Chroma client: the server at host:port, else a persistent one under `path`. The composition root
+    (assistant/container.py) builds it; the store is given it."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=settings)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
 class ChromaStore:
-    def __init__(self, *, path: str | None = None, host: str | None = None, port: int = 8000,
-                 collection: str = "chidao", model: str, dim: int | None = None) -> None:
-        self.path, self.host, self.port = path, host, port
+    """The vector index over one collection of a Chroma client it is given (it never builds one, and never
+    embeds: vectors come from the catalog's embedder)."""
+
+    def __init__(self, client: Any, *, collection: str = "chidao", model: str, dim: int | None = None) -> None:
+        self.client = client
         self.collection_name = collection
         self.model = model
         self.dim = dim
         self._col: Any = None
-        self._client: Any = None
         self._lock = threading.Lock()
-
-    def client(self) -> Any:
-        if self._client is None:
-            import chromadb
-            from chromadb.config import Settings
-
-            settings = Settings(anonymized_telemetry=False, allow_reset=False)
-            if self.host:
-                self._client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
-            else:
-                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
-        return self._client
 
     def use_collection(self, name: str) -> None:
         """Point at another collection (after `repair` swapped a rebuilt one in)."""
@@ -59,15 +61,14 @@ class ChromaStore:
 
     def drop_collection(self, name: str) -> None:
         try:
-            self.client().delete_collection(name)
+            self.client.delete_collection(name)
         except Exception:  # noqa: BLE001 - already gone
             pass
 
     def _collection(self) -> Any:
         with self._lock:
             if self._col is None:
-                client = self.client()
-                col = client.get_or_create_collection(
+                col = self.client.get_or_create_collection(
                     self.collection_name,
                     embedding_function=None,
                     # search_ef above Chroma's default (10) so the ANN finds what exact search would
@@ -86,7 +87,7 @@ class ChromaStore:
     def check_model(self) -> None:
         self._collection()
 
-    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]], documents: list[str]) -> None:
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: Sequence[Mapping[str, Any]], documents: list[str]) -> None:
         col = self._collection()
         for i in range(0, len(ids), 1000):
             col.upsert(ids=ids[i : i + 1000], embeddings=vectors[i : i + 1000].tolist(),

@@ -7,7 +7,7 @@ Unrestricted callers (None) get the shared structures as they are."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ class RestorerPartitions:
         self.parts: dict[Partition, DiacriticRestorer] = {}
         self._views: dict[frozenset[str] | None, tuple[int, DiacriticRestorer]] = {}
 
-    def partition(self, md: dict[str, Any]) -> DiacriticRestorer:
+    def partition(self, md: Mapping[str, Any]) -> DiacriticRestorer:
         key = tuple(sorted(groups_of(md)))
         part = self.parts.get(key)
         if part is None:

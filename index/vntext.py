@@ -8,6 +8,11 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+# The version of `tokens` below: stored tokens (the catalog's lexicon, the snapshots) carry it, `chidao check`
+# compares it and `chidao repair` re-tokenises what another version made. Change it with any change to what
+# `tokens` or `syllables` return.
+TOKENIZER_VERSION = "vntext-1"
+
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _TOKEN = re.compile(

@@ -10,7 +10,9 @@ Bulletins: one passage per item (title + body); a long item is split and every p
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
+
+from domain.passages import Passage, PassageKind, PassageMetadata
 
 from .coverage import build_ledger
 from .docnumbers import date_int, find_dates, find_numbers, numbers_with_dates
@@ -19,7 +21,7 @@ from .metadata import extract_meta
 from .structure import UNNUMBERED_LEVEL, to_blocks
 from .tables import full_stt
 from .textnorm import SUP_RUN, split_sentences, strip_superscripts, sup_to_int
-from .types import Block, DocumentMeta, ParsedDocument, Passage, RawDocument, passage_id
+from .types import Block, DocumentMeta, ParsedDocument, RawDocument, passage_id
 
 MAX_CHARS = 900  # ≈ 230 e5 tokens: short enough to embed fast and to quote, long enough to hold a figure's context
 MAX_EMBED_CHARS = 1600  # stays inside e5's 512-token window
@@ -142,7 +144,7 @@ class StructuredChunker:
             first = next(i for i, x in enumerate(blocks) if x.kind == "table_head")
             intro = [x.text for x in blocks[:first] if x.kind in ("para", "heading")]
             for piece in _pack(intro):  # all of it: a long introduction is cut, never truncated
-                builder.add("header", piece, blocks[0].page, section="", section_title="")
+                builder.add(PassageKind.HEADER, piece, blocks[0].page, section="", section_title="")
             blocks = [x for i, x in enumerate(blocks) if i >= first or x.kind not in ("para", "heading")]
         self._sections(blocks, builder, genre)
         # the passages' own texts in order: a paragraph cut between two passages reads on across the cut
@@ -173,7 +175,7 @@ class StructuredChunker:
             labelled = " ".join(f"{h}: {v.rstrip('. ')}." for h, v in zip(shown, values) if v.strip())
             lead = f"{header[0]} {stt}. " if numbered and stt else ""
             embed = f"{name} — {context}\n{lead}{labelled}" if context else f"{name}\n{lead}{labelled}"
-            b.add("table_row", text, r.page, section=stt, section_title=" > ".join([*titles[:1], *r.context]),
+            b.add(PassageKind.TABLE_ROW, text, r.page, section=stt, section_title=" > ".join([*titles[:1], *r.context]),
                   stt=stt, embed=embed, columns=header, **extra)
 
     def _sections(self, blocks: list[Block], b: _Builder, genre: str) -> None:
@@ -184,7 +186,7 @@ class StructuredChunker:
 
         def flush() -> None:
             if buf and buf[0].in_header:  # the document's header: what it is, never a section of it
-                b.add("header", "\n".join(x.text for x in buf), buf[0].page, section="", section_title="")
+                b.add(PassageKind.HEADER, "\n".join(x.text for x in buf), buf[0].page, section="", section_title="")
                 buf.clear()
                 return
             item_title = stack[-1].text if stack and stack[-1].level == UNNUMBERED_LEVEL else ""
@@ -196,9 +198,10 @@ class StructuredChunker:
             section = " > ".join(h.label for h in numbered)
             titles = " > ".join(h.text for h in stack)
             closing = bool(buf) and _CLOSING.match(buf[0].text) is not None
-            kind = "closing" if closing else ("directive_item" if genre == "bulletin" and item_title else "paragraph")
+            kind = PassageKind.CLOSING if closing else (
+                PassageKind.DIRECTIVE_ITEM if genre == "bulletin" and item_title else PassageKind.PARAGRAPH)
             if not stack and not closing and b.position == 0:
-                kind = "header"
+                kind = PassageKind.HEADER
             texts = [x.text for x in buf]
             limit = MAX_CHARS - (len(item_title) + 1 if item_title else 0)
             for k, piece in enumerate(_pack(texts, limit) or [""]):
@@ -206,7 +209,7 @@ class StructuredChunker:
                     piece = f"{lead}\n{piece}" if piece else lead
                 text = f"{item_title}\n{piece}" if item_title else piece
                 extra: dict[str, Any] = {}
-                if kind == "directive_item":
+                if kind == PassageKind.DIRECTIVE_ITEM:
                     extra.update(_directive_fields(item_title + "\n" + "\n".join(texts)))
                 page = buf[0].page if buf else unsaid[0].page
                 b.add(kind, text, page, section=section or (item_title[:120] if item_title else ""),
@@ -302,8 +305,9 @@ class _Builder:
         self.bodies: list[str] = []  # each passage's own text, without the item title a continuation repeats
         self.position = 0
 
-    def add(self, kind: str, text: str, page: int | None, *, section: str, section_title: str, body: str | None = None,
-            embed: str | None = None, **extra: Any) -> Passage:
+    def add(self, kind: PassageKind, text: str, page: int | None, *, section: str, section_title: str,
+            body: str | None = None, embed: str | None = None, **extra: Any) -> Passage:
+        """`extra`: more metadata keys of PassageMetadata (a row's cells, a footnote's links, an item's directive)."""
         meta = self.meta
         md: dict[str, Any] = {
             "doc_id": meta.doc_id, "source": meta.source, "title": meta.title, "doc_type": meta.doc_type,
@@ -321,14 +325,14 @@ class _Builder:
             md["ocr"] = True
             md["ocr_confidence"] = self.ocr_pages[page]
         doc_label = " ".join(x for x in (meta.doc_type, meta.number or meta.attached_to, meta.title) if x)
-        context = f"{doc_label}. {section_title}".strip(". ") if kind != "table_row" else doc_label
+        context = f"{doc_label}. {section_title}".strip(". ") if kind != PassageKind.TABLE_ROW else doc_label
         if embed is None:
             embed = f"{context}\n{text}" if context else text
-        elif kind == "table_row":
+        elif kind == PassageKind.TABLE_ROW:
             embed = f"{doc_label}\n{embed}"
         embed = strip_superscripts(embed)[:MAX_EMBED_CHARS]
         pid = passage_id(meta.doc_id, self.position, text)
-        p = Passage(pid, meta.doc_id, self.position, kind, text, embed, md)
+        p = Passage(pid, meta.doc_id, self.position, kind, text, embed, cast(PassageMetadata, md))
         self.passages.append(p)
         self.bodies.append(text if body is None else body)
         self.position += 1
@@ -347,7 +351,7 @@ class _Builder:
             holder = holders.get(n)
             citing = holder[1] if holder else ""
             text = f"Chú thích {n}: {fn.text}"
-            fp = self.add("footnote", text, fn.page,
+            fp = self.add(PassageKind.FOOTNOTE, text, fn.page,
                           section=holder[0].metadata["section"] if holder else "",
                           section_title=holder[0].metadata["section_title"] if holder else "",
                           footnote_no=n, citing_sentence=strip_superscripts(citing),

@@ -9,22 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.doctypes import TYPE_CODES, name_of_code
+
 _CODE = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?-\s?[A-ZĐ][A-Za-zĐđ&0-9]*)*"
 # 1887/UBND-NC, 29 /2023/QĐ-UBND, 14679/BGTVT-KHCN&MT
 _STATE = re.compile(rf"(?<![\w/])(\d{{1,6}})\s?/\s?(?:((?:19|20)\d\d)\s?/\s?)?({_CODE})(?![\w])")
 # 135-NQ/TU, 98-CTr/TU
 _PARTY = re.compile(r"(?<![\w/])(\d{1,5})-(NQ|CT|CTr|CTR|KL|QĐ|QD|TB|HD|BC|KH|QC|QyĐ)/([A-ZĐ][A-Za-zĐđ]*)(?![\w])")
-
-TYPE_CODES = {
-    "QD": "Quyết định", "KH": "Kế hoạch", "CT": "Chỉ thị", "BC": "Báo cáo", "TB": "Thông báo",
-    "NQ": "Nghị quyết", "ND": "Nghị định", "TT": "Thông tư", "CD": "Công điện", "CTR": "Chương trình",
-    "HD": "Hướng dẫn", "TTR": "Tờ trình", "KL": "Kết luận", "QC": "Quy chế", "TTLT": "Thông tư liên tịch",
-}
-TYPE_WORDS = {
-    "quyết định": "QD", "kế hoạch": "KH", "chỉ thị": "CT", "báo cáo": "BC", "thông báo": "TB",
-    "nghị quyết": "NQ", "nghị định": "ND", "thông tư": "TT", "công điện": "CD", "chương trình": "CTR",
-    "hướng dẫn": "HD", "tờ trình": "TTR", "kết luận": "KL", "công văn": "", "quy chế": "QC",
-}
 
 
 def fold_code(s: str) -> str:
@@ -59,7 +50,7 @@ class DocNumber:
 
     @property
     def doc_type(self) -> str:
-        return TYPE_CODES.get(self.type_code, "Công văn")
+        return name_of_code(self.type_code)
 
     @property
     def issuer_code(self) -> str:

@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import re
 
+from domain.agencies import ISSUER_HEAD
+from domain.doctypes import header_word_re
+
 from .furniture import MOTTO, MOTTO_LINE
 from .textnorm import ends_sentence
 from .types import Block
 
-_TYPE_WORD = re.compile(
-    r"^(BÁO CÁO|KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|CÔNG ĐIỆN|THÔNG BÁO|NGHỊ QUYẾT|PHỤ LỤC|TỜ TRÌNH|HƯỚNG DẪN|"
-    r"CHƯƠNG TRÌNH|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|KẾT LUẬN|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN)\b")
 _NUMBER = re.compile(r"^Số\s*[:.]|^V/v\b", re.I)
 _PLACE_DATE = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ.\s]{1,40},\s*ngày\b")
 _ATTACHED = re.compile(r"^\((?:Ban hành )?[Kk]èm theo\b")
 _BODY_START = re.compile(r"^(Căn cứ|Kính gửi|Thực hiện|Theo|Trên cơ sở|Xét|Nhằm|Để)\b")
-# The kinds of body that issue documents (generic, from the rules on the form of official documents).
-ISSUER_HEAD = re.compile(
-    r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND|BỘ [A-ZÀ-Ỹ ]+|VĂN PHÒNG [A-ZÀ-Ỹ ]+|"
-    r"THỦ TƯỚNG CHÍNH PHỦ|CHÍNH PHỦ|SỞ [A-ZÀ-Ỹ ]+|BAN [A-ZÀ-Ỹ ]+|TỔNG CỤC [A-ZÀ-Ỹ ]+|CỤC [A-ZÀ-Ỹ ]+)(.*)$")
 ISSUER_BLOCKS = 2
 FRAGMENT_WORDS = 6
 TITLE_BLOCKS = 3
@@ -41,7 +37,7 @@ def _has_motto(text: str) -> bool:
 
 
 def _header_line(text: str) -> bool:
-    return bool(_has_motto(text) or _NUMBER.match(text) or _PLACE_DATE.match(text) or _TYPE_WORD.match(text))
+    return bool(_has_motto(text) or _NUMBER.match(text) or _PLACE_DATE.match(text) or header_word_re().match(text))
 
 
 def _extent(blocks: list[Block], start: int) -> int:
@@ -57,7 +53,7 @@ def _extent(blocks: list[Block], start: int) -> int:
         if b.kind in ("footnote", "table_row") or _BODY_START.match(text) or (b.kind == "heading" and b.label):
             break
         if _header_line(text):
-            typed = typed or bool(_TYPE_WORD.match(text))
+            typed = typed or bool(header_word_re().match(text))
         elif _ATTACHED.match(text):
             pass
         elif not typed and _caps(text) and issuer < ISSUER_BLOCKS:

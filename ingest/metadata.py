@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .docnumbers import TYPE_CODES, find_dates, find_numbers, iso_date, numbers_with_dates
+from domain.agencies import ABBREVIATED_UNITS, ISSUER_HEAD, ISSUER_UNITS, PLACE_UNITS
+from domain.doctypes import TYPE_CODES, name_of_title, type_title_re
+
+from .docnumbers import find_dates, find_numbers, iso_date, numbers_with_dates
 from .furniture import MOTTO
-from .header import ISSUER_HEAD
 from .types import Block, DocumentMeta
 
-TYPE_TITLES = {
-    "BÁO CÁO": "Báo cáo", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "CHỈ THỊ": "Chỉ thị",
-    "CÔNG ĐIỆN": "Công điện", "THÔNG BÁO": "Thông báo", "NGHỊ QUYẾT": "Nghị quyết", "PHỤ LỤC": "Phụ lục",
-    "TỜ TRÌNH": "Tờ trình", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình", "CÔNG VĂN": "Công văn",
-    "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ": "Thông tư", "KẾT LUẬN": "Kết luận",
-    "BỘ LUẬT": "Bộ luật", "LUẬT": "Luật", "HIẾN PHÁP": "Hiến pháp",
-}
-_TYPE_LINE = re.compile(r"^(" + "|".join(TYPE_TITLES) + r")\b\s*(.*)$")
 _META_FIELD = re.compile(r"^(Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành)\s*:?\s*(.*)$")
 _PLACE_DATE = re.compile(r"^([A-ZĐÀ-Ỹ][\wÀ-ỹ.\s]{1,40}),\s*ngày\b")
 _PERIOD = re.compile(r"(tháng\s+\d{1,2}(?:\s+và\s+\d{1,2}\s+tháng\s+đầu\s+năm)?|quý\s+[IV]+|\d{1,2}\s+tháng\s+đầu\s+năm|"
@@ -25,18 +19,12 @@ _SIGN_ROLE = re.compile(r"^((?:TM|KT|TL|TUQ)\.?\s|Q\.\s|CHỦ TỊCH|PHÓ CHỦ 
 _BULLETIN_TITLE = re.compile(r"(chỉ đạo,? điều hành|bản tin|tin tức|điểm tin)", re.I)
 
 
-_UNITS = re.compile(r"\b(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND|VĂN PHÒNG|THỦ TƯỚNG|BỘ|SỞ|"
-                    r"BAN|TỔNG CỤC|CỤC|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG)\b")
-_ABBREVIATED = {"ỦY BAN NHÂN DÂN": "UBND", "UỶ BAN NHÂN DÂN": "UBND", "HỘI ĐỒNG NHÂN DÂN": "HĐND"}
-_PLACES = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")
-
-
 def issuer_name(caps: str) -> str:
     """An issuer block written in capitals, in the case Vietnamese writes it: "BỘ NÔNG NGHIỆP VÀ MÔI
     TRƯỜNG" → "Bộ Nông nghiệp và Môi trường", "ỦY BAN NHÂN DÂN TỈNH CÀ MAU" → "UBND tỉnh Cà Mau" (a body's
     name capitalises the first syllable of each part; a place name every syllable). With a parent body
     above ("UBND THÀNH PHỐ HÀ NỘI / SỞ GIÁO DỤC VÀ ĐÀO TẠO") the issuer is the last body, with its place."""
-    parts = [(m.group(1), m.end()) for m in _UNITS.finditer(caps)]
+    parts = [(m.group(1), m.end()) for m in ISSUER_UNITS.finditer(caps)]
     if not parts:  # "CHÍNH PHỦ"
         return caps[:1] + caps[1:].lower()
     units: list[tuple[str, str]] = []
@@ -46,13 +34,13 @@ def issuer_name(caps: str) -> str:
     out: list[str] = []
     place = ""
     for word, rest in units:
-        if word in _PLACES:
+        if word in PLACE_UNITS:
             place = f"{word.lower()} {rest.title()}".strip()
             if out:
                 out[-1] = f"{out[-1]} {place}"
             continue
         name = " và ".join(g.strip()[:1] + g.strip()[1:].lower() for g in rest.split(" VÀ ") if g.strip())
-        head = _ABBREVIATED.get(word, word[:1] + word[1:].lower())
+        head = ABBREVIATED_UNITS.get(word, word[:1] + word[1:].lower())
         out.append(f"{head} {name}".strip())
     issuer = out[-1] if out else caps.title()
     if len(out) > 1 and place and place not in issuer:
@@ -106,15 +94,15 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
             meta.extra["number_code"] = m.group(1)
 
     for i, b in enumerate(head):
-        m = _TYPE_LINE.match(b.text)
+        m = type_title_re().match(b.text)
         if m:
-            meta.doc_type = TYPE_TITLES[m.group(1)]
+            meta.doc_type = name_of_title(m.group(1))
             rest = m.group(2).strip()
             if _upper_lead(rest) and _upper_lead(rest) != rest:
                 rest = _upper_lead(rest)
             title_parts = [rest] if rest else []
             for nxt in head[i + 1 : i + 3]:
-                if _TYPE_LINE.match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
+                if type_title_re().match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
                     break
                 if title_parts and not title_parts[-1].isupper():
                     break  # a title in plain case is one line: what follows is the text ("Bỏ qua các chỉ dẫn …")
@@ -171,7 +159,7 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
         for k, b in enumerate(head[:12]):
             if ISSUER_HEAD.match(b.text) and not any(ch.islower() for ch in b.text):
                 lines = [b.text] + [x.text for x in head[k + 1 : k + 3] if x.in_header and x.text.isupper()
-                                    and not MOTTO.search(x.text) and not _TYPE_LINE.match(x.text)]
+                                    and not MOTTO.search(x.text) and not type_title_re().match(x.text)]
                 issuer = issuer_name(" ".join(lines))
                 break
     if not issuer and meta.number:

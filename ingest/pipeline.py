@@ -4,24 +4,28 @@ Bounds hold whatever the file: a PDF with more pages than `max_pages` is refused
 stopped if its page tree lied about its size), every passage stays near the chunker's size (a run the
 chunker could not cut — a giant table cell or footnote — is cut here), and metadata strings shown with a
 passage are capped. Passages also record the instruction-like sentences they hold (`instruction_spans`),
-which answers never quote."""
+which answers never quote, and what they say about directives (`cites`, a bulletin item's lead, partners
+and deadlines: ingest/directive_fields.py)."""
 
 from __future__ import annotations
 
 import io
 import os
-from typing import Any
+from typing import Any, cast
+
+from domain.passages import PassageMetadata
 
 from . import loaders
 from .chunker import MAX_CHARS, StructuredChunker, _pack
+from .directive_fields import directive_fields
 from .ids import doc_id_for, upload_key
 from .injection import instruction_spans
 from .loaders import CorruptFile, sniff_format
 from .types import Chunker, ParsedDocument, Passage, passage_id
 
 # What the stored index depends on besides the chunker: document ids (ingest/ids.py), passage bounds and
-# instruction flags. Recorded with each document next to the chunker's version; a change means re-ingest.
-PIPELINE_VERSION = "ids2-bounds1-flags1"
+# instruction flags, directive fields. Recorded with each document next to the chunker's version; a change means re-ingest.
+PIPELINE_VERSION = "ids2-bounds1-flags1-cites1"
 MAX_PASSAGE_CHARS = 4 * MAX_CHARS  # a table row or footnote longer than this is cut (prose is cut at MAX_CHARS)
 MAX_META_CHARS = 2000  # metadata strings shown with a passage (cells, titles, citing sentences)
 
@@ -68,7 +72,18 @@ def parse_bytes(name: str, data: bytes, chunker: Chunker | None = None, doc_id: 
     bound_passages(parsed)
     for p in parsed.passages:  # recorded even when empty: absent means "ingested before the flag existed"
         p.metadata["instruction_spans"] = instruction_spans(p.text)
+        p.metadata.update(directive_fields(p.kind, p.text, p.metadata))
     return parsed
+
+
+class InProcessParser:
+    """`parse_bytes` in this process (CHIDAO_PARSE_ISOLATED=false: debugging); a `FileParser`."""
+
+    def __init__(self, chunker: Chunker, max_pages: int = 0) -> None:
+        self.chunker, self.max_pages = chunker, max_pages
+
+    def parse(self, name: str, data: bytes, doc_id: str | None = None) -> ParsedDocument:
+        return parse_bytes(name, data, self.chunker, doc_id, self.max_pages)
 
 
 def bound_passages(parsed: ParsedDocument) -> None:
@@ -86,7 +101,7 @@ def bound_passages(parsed: ParsedDocument) -> None:
             pid = passage_id(p.doc_id, len(out), text)
             new_id.setdefault(p.id, pid)
             embed = p.embed_text if len(pieces) == 1 else text
-            md = dict(p.metadata) if i else p.metadata
+            md = p.metadata.copy() if i else p.metadata
             out.append(Passage(pid, p.doc_id, len(out), p.kind, text, embed, md))
     for q in out:  # links by id: a footnote's holder, a holder's footnotes
         md = q.metadata
@@ -98,10 +113,11 @@ def bound_passages(parsed: ParsedDocument) -> None:
     parsed.passages = out
 
 
-def _cap_metadata(md: dict[str, Any]) -> None:
-    for key, value in list(md.items()):
+def _cap_metadata(md: PassageMetadata) -> None:
+    fields = cast("dict[str, Any]", md)  # every string field alike, whatever its key
+    for key, value in list(fields.items()):
         if isinstance(value, str) and len(value) > MAX_META_CHARS:
-            md[key] = value[: MAX_META_CHARS - 1] + "…"
+            fields[key] = value[: MAX_META_CHARS - 1] + "…"
     for link in md.get("footnotes") or []:
         if isinstance(link.get("text"), str) and len(link["text"]) > MAX_META_CHARS:
             link["text"] = link["text"][: MAX_META_CHARS - 1] + "…"

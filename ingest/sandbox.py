@@ -19,24 +19,22 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .loaders import CorruptFile
-from .types import ParsedDocument
+from .types import Chunker, ParsedDocument
 
 
 class ParseFailed(CorruptFile):
     """The file could not be parsed within the worker's limits."""
 
 
-def _serve(conn: Connection, mem_bytes: int) -> None:  # runs in the worker process
+def _serve(conn: Connection, mem_bytes: int, chunker: Chunker) -> None:  # runs in the worker process
     import resource
 
     from . import loaders
-    from .chunker import StructuredChunker
     from .pipeline import parse_bytes
 
     if mem_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
     loaders.PAGE_DONE.append(lambda: conn.send(("tick",)))
-    chunker = StructuredChunker()
     while True:
         try:
             name, data, doc_id, max_pages = conn.recv()
@@ -53,10 +51,12 @@ def _serve(conn: Connection, mem_bytes: int) -> None:  # runs in the worker proc
 
 
 class ParseWorker:
-    """One worker process, reused across files; thread-safe (one file at a time)."""
+    """One worker process, reused across files; thread-safe (one file at a time). It cuts passages with the
+    chunker it is given (sent to the process when it starts: it must pickle)."""
 
-    def __init__(self, timeout_s: float = 60.0, mem_mb: int = 2048, total_s: float = 1800.0,
+    def __init__(self, chunker: Chunker, timeout_s: float = 60.0, mem_mb: int = 2048, total_s: float = 1800.0,
                  max_pages: int = 0) -> None:
+        self.chunker = chunker
         self.timeout_s = timeout_s
         self.total_s = total_s
         self.max_pages = max_pages
@@ -68,7 +68,7 @@ class ParseWorker:
     def _start(self) -> None:
         ctx = mp.get_context("spawn")
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(child, self.mem_bytes), daemon=True, name="chidao-parse")
+        proc = ctx.Process(target=_serve, args=(child, self.mem_bytes, self.chunker), daemon=True, name="chidao-parse")
         try:
             proc.start()
         except BaseException:  # a process that never started cannot be killed: keep none, the next file retries
@@ -111,7 +111,8 @@ class ParseWorker:
                 self._kill()
                 raise ParseFailed(f"the parser process died on this file (exit {code}): {exc or 'no reply'}") from exc
         if reply[0] == "ok":
-            return reply[1]  # type: ignore[no-any-return]
+            parsed: ParsedDocument = reply[1]
+            return parsed
         _, kind, message = reply
         if kind in ("CorruptFile", "UnsupportedFormat", "ParseFailed", "TooLarge"):
             raise CorruptFile(message) if kind != "UnsupportedFormat" else _unsupported(message)
@@ -125,9 +126,9 @@ class ParseWorker:
 class ParsePool:
     """`size` workers, started on first use; a file waits only when every worker is busy."""
 
-    def __init__(self, size: int = 2, **worker: Any) -> None:
+    def __init__(self, chunker: Chunker, size: int = 2, **worker: Any) -> None:
         self._idle: queue.LifoQueue[ParseWorker] = queue.LifoQueue()
-        self._all = [ParseWorker(**worker) for _ in range(max(1, size))]
+        self._all = [ParseWorker(chunker, **worker) for _ in range(max(1, size))]
         for w in reversed(self._all):
             self._idle.put(w)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .types import Line
+
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUP_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 DIGIT_TO_SUP = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
@@ -132,3 +134,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((i, i + len(s)))
         pos = i + len(s)
     return spans
+
+
+def text_lines(text: str, page: int | None = None) -> list[Line]:
+    """Text cut into lines (NFC, any line ending), each with its page."""
+    return [Line(t, page) for t in nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")]

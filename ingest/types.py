@@ -1,10 +1,13 @@
-"""Data types produced by ingestion and the protocols of its roles."""
+"""Data types produced by ingestion and the protocols of its roles (`Parser`, `Chunker`; their contract tests:
+tests/contracts/). The passage type itself is `domain.passages.Passage`."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+from domain.passages import Passage as Passage  # the one passage type, shared with the index
 
 
 @dataclass
@@ -62,19 +65,6 @@ class DocumentMeta:
 
 
 @dataclass
-class Passage:
-    """A citable unit with its provenance. `text` is shown; `embed_text` adds context for search."""
-
-    id: str
-    doc_id: str
-    position: int
-    kind: str
-    text: str
-    embed_text: str
-    metadata: dict[str, Any]
-
-
-@dataclass
 class ParsedDocument:
     meta: DocumentMeta
     passages: list[Passage]
@@ -88,13 +78,31 @@ def passage_id(doc_id: str, position: int, text: str) -> str:
     return h[:32]
 
 
+@runtime_checkable
 class Parser(Protocol):
+    """One file format's bytes to lines with pages (`RawDocument`); `suffixes` it is chosen by (ingest/loaders.py
+    `PARSERS`). A file it cannot read raises `CorruptFile` (or `UnsupportedFormat`), nothing else.
+    Contract: tests/contracts/test_parser.py."""
+
     suffixes: tuple[str, ...]
 
     def read(self, path: str, data: bytes) -> RawDocument: ...
 
 
+@runtime_checkable
 class Chunker(Protocol):
+    """Lines to citable passages with provenance (positions in order, ids from `passage_id`, metadata keys of
+    `PassageMetadata`); `version` is recorded with each document, so a changed chunker means re-ingest. It is
+    sent to the parse workers: it must pickle. Contract: tests/contracts/test_chunker.py."""
+
     version: str
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument: ...
+
+
+@runtime_checkable
+class FileParser(Protocol):
+    """A file's bytes to its parsed document, within the configured bounds, with the configured chunker: in a
+    worker process (ingest/sandbox.py `ParsePool`) or in this one (ingest/pipeline.py `InProcessParser`)."""
+
+    def parse(self, name: str, data: bytes, doc_id: str | None = None) -> ParsedDocument: ...

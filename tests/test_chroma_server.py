@@ -15,7 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import SAMPLES, free_port, make_container
+from assistant.container import Container
+from assistant.settings import Settings
+
+from .conftest import SAMPLES, free_port
 
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -50,27 +53,23 @@ def chroma(tmp_path: Path) -> Iterator[ChromaServer]:
     srv.kill()
 
 
-def container(tmp_path: Path, chroma: ChromaServer):  # type: ignore[no-untyped-def]
-    os.environ["CHIDAO_CHROMA_HOST"] = "127.0.0.1"
-    os.environ["CHIDAO_CHROMA_PORT"] = str(chroma.port)
-    try:
-        return make_container(tmp_path / "data")
-    finally:
-        del os.environ["CHIDAO_CHROMA_HOST"], os.environ["CHIDAO_CHROMA_PORT"]
+def container(tmp_path: Path, chroma: ChromaServer) -> Container:
+    """A container whose vector store is the Chroma server (the settings name it; the container builds the
+    client and gives it to the store)."""
+    return Container(Settings(data_dir=str(tmp_path / "data"), chroma_host="127.0.0.1", chroma_port=chroma.port))
 
 
 @pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI comes with chromadb")
 def test_server_mode_flows_and_repair(tmp_path: Path, chroma: ChromaServer) -> None:
     c = container(tmp_path, chroma)
-    assert c.store.host == "127.0.0.1"
+    assert c.store.client is c.chroma and c.chroma.get_settings().chroma_server_host == "127.0.0.1"
     reports = c.ingestor.ingest_paths([str(SAMPLES)])
     assert all(r.status == "ingested" for r in reports)
+    assert not (tmp_path / "data" / "chroma").exists()  # the vectors went to the server, not to a local store
     assert "512/UBND-KT" in c.search.search("CV 512", 3).hits[0].passage.text
     assert "640,5" in c.answerer.answer("Tổng thu ngân sách lũy kế quý I?").answer
-    from assistant.maintenance import check, repair
-
-    assert check(c, sample=None).index_ok
-    rep = repair(c, log=lambda *_: None)
+    assert c.maintenance.check(sample=None).index_ok
+    rep = c.maintenance.repair(log=lambda *_: None)
     assert rep.index_ok and c.store.collection_name != "chidao"
     assert "640,5" in c.answerer.answer("Tổng thu ngân sách lũy kế quý I?").answer
 
@@ -90,8 +89,6 @@ def test_chroma_server_killed_mid_ingest(tmp_path: Path, chroma: ChromaServer) -
     assert sorted(c2.ingestor.reconcile()) == sorted(r.doc_id for r in failed)
     again = c2.ingestor.ingest_paths(files)
     assert all(r.status in ("ingested", "unchanged") for r in again)
-    from assistant.maintenance import check
-
-    rep = check(c2, sample=None)
+    rep = c2.maintenance.check(sample=None)
     assert rep.index_ok, rep.problems
     assert rep.catalog_passages == rep.index_count

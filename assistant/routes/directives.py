@@ -3,17 +3,16 @@ passage that mentions it). Numbers are accepted in any variant: `1887/ubnd-nc`, 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
 from index.filters import iso_date
 
-if TYPE_CHECKING:
-    from .container import Container
+from ..directives import DirectiveCatalog
 
 
-def router(c: Container) -> APIRouter:
+def router(catalog: DirectiveCatalog) -> APIRouter:
     r = APIRouter()
 
     @r.get("/v1/directives")
@@ -21,14 +20,14 @@ def router(c: Container) -> APIRouter:
                    agency: str = "", q: str = "", sort: Literal["date_desc", "date_asc"] = "date_desc",
                    page: int = Query(1, ge=1), page_size: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
         date_from, date_to = (iso_date(d) if d else "" for d in (date_from, date_to))  # bad dates: 400
-        return c.directives.search(number=number, type=type, date_from=date_from, date_to=date_to, issuer=issuer,
+        return catalog.search(number=number, type=type, date_from=date_from, date_to=date_to, issuer=issuer,
                                    agency=agency, q=q, sort=sort, page=page, page_size=page_size)
 
     @r.get("/v1/directives/{number:path}")
     def directive(number: str) -> dict[str, Any]:
-        rec = c.directives.get(number)
+        rec = catalog.get(number)
         if rec is None:
             raise HTTPException(404, f"không có văn bản số '{number}' trong tài liệu (no such directive)")
-        return rec.as_dict(c.directives.passages_of(rec))
+        return rec.as_dict(catalog.passages_of(rec))
 
     return r

@@ -9,17 +9,14 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from .limits import HISTORY_USED, MAX_CONVERSATION, MAX_QUESTION, MAX_TURN, MAX_TURNS
-from .types import Answer
-
-if TYPE_CHECKING:
-    from .container import Container
+from ..limits import HISTORY_USED, MAX_CONVERSATION, MAX_QUESTION, MAX_TURN, MAX_TURNS
+from ..types import Answer, Answerer
 
 MODEL = "chidao"
 
@@ -74,7 +71,7 @@ def _extra(answer: Answer) -> dict[str, Any]:
             "abstained": answer.abstained, "grounding": answer.grounding, "mode": answer.mode}
 
 
-def router(c: Container) -> APIRouter:
+def router(answerer: Answerer) -> APIRouter:
     r = APIRouter()
 
     @r.get("/v1/models")
@@ -88,7 +85,7 @@ def router(c: Container) -> APIRouter:
         cid = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())
         if not req.stream:
-            answer = c.answerer.answer(question, history)
+            answer = answerer.answer(question, history)
             content = answer.answer + sources_block(answer)
             return {
                 "id": cid, "object": "chat.completion", "created": created, "model": MODEL,
@@ -106,12 +103,12 @@ def router(c: Container) -> APIRouter:
         def events() -> Iterator[str]:
             yield chunk({"role": "assistant", "content": ""})
             sent = ""
-            for event in c.stream_answer(question, history):
+            for event in answerer.stream(question, history):
                 if "delta" in event:
                     sent += event["delta"]
                     yield chunk({"content": event["delta"]})
                     continue
-                answer: Answer = event["done"]
+                answer = event["done"]
                 if event.get("replaced") or not answer.answer.startswith(sent):
                     # the checked answer differs from what streamed: say so and give it whole
                     yield chunk({"content": "\n\n" + answer.answer})

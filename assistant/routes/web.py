@@ -5,15 +5,11 @@ document reader at `/doc/{doc_id}`. The pages are public; the data they fetch go
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-if TYPE_CHECKING:
-    from .container import Container
-
-WEB = Path(__file__).resolve().parent / "web"
+WEB = Path(__file__).resolve().parent.parent / "web"
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
           ".html": "text/html; charset=utf-8", ".png": "image/png"}
 
@@ -22,7 +18,7 @@ def _page(name: str) -> FileResponse:
     return FileResponse(WEB / name, media_type=_TYPES[".html"], headers={"Cache-Control": "no-cache"})
 
 
-def router(c: Container) -> APIRouter:
+def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     @r.get("/")

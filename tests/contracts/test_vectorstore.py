@@ -1,0 +1,83 @@
+"""The `VectorStore` contract (index/protocols.py), held by every vector store (today `ChromaStore` over an
+in-memory Chroma client it is given; tests/test_chroma_server.py runs the flows against a Chroma server):
+vectors in, ids out by cosine; upsert replaces; filters on metadata hold; another model is refused; a
+collection can be swapped and dropped."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from index.protocols import VectorStore
+from index.vectorstore import ChromaStore, ModelMismatch
+
+
+def _chroma() -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    return chromadb.EphemeralClient(settings=Settings(anonymized_telemetry=False, allow_reset=False))
+
+
+IMPLEMENTATIONS: dict[str, Callable[[Any, str, str], VectorStore]] = {
+    "chroma": lambda client, name, model: ChromaStore(client, collection=name, model=model, dim=3)}
+
+
+@pytest.fixture(params=sorted(IMPLEMENTATIONS))
+def make(request: pytest.FixtureRequest) -> Callable[..., VectorStore]:
+    client = _chroma()
+    return lambda name=None, model="m1": IMPLEMENTATIONS[request.param](client, name or uuid.uuid4().hex, model)
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _fill(store: VectorStore) -> None:
+    store.upsert(["a", "b", "c"], np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(1, 1, 0)]),
+                 [{"doc_id": "d1", "kind": "paragraph"}, {"doc_id": "d1", "kind": "table_row"},
+                  {"doc_id": "d2", "kind": "paragraph", "doc_numbers": ["1887/UBND-NC"]}], ["A", "B", "C"])
+
+
+def test_nearest_first_by_cosine(make: Callable[..., VectorStore]) -> None:
+    store = make()
+    assert isinstance(store, VectorStore)
+    assert store.query(_unit(1, 0, 0), 3) == []  # empty: nothing, no error
+    _fill(store)
+    hits = store.query(_unit(1, 0.1, 0), 2)
+    assert [pid for pid, _ in hits] == ["a", "c"] and hits[0][1] > hits[1][1] and abs(hits[0][1] - 0.995) < 0.01
+    assert store.count() == 3 and sorted(store.all_ids()) == ["a", "b", "c"]
+    assert sorted(store.ids_for_document("d1")) == ["a", "b"]
+    assert [pid for pid, _ in store.query(_unit(1, 0, 0), 3, {"kind": "table_row"})] == ["b"]
+
+
+def test_upsert_replaces_and_delete_removes(make: Callable[..., VectorStore]) -> None:
+    store = make()
+    _fill(store)
+    store.upsert(["a"], np.stack([_unit(0, 0, 1)]), [{"doc_id": "d1"}], ["A2"])
+    assert store.count() == 3 and store.query(_unit(0, 0, 1), 1)[0][0] == "a"
+    store.delete(["a", "b"])
+    store.delete([])
+    assert store.all_ids() == ["c"]
+
+
+def test_another_model_is_refused(make: Callable[..., VectorStore]) -> None:
+    store = make("shared", "m1")
+    store.check_model()
+    with pytest.raises(ModelMismatch):
+        make("shared", "m2").check_model()
+
+
+def test_collections_swap_and_drop(make: Callable[..., VectorStore]) -> None:
+    store = make("old")
+    _fill(store)
+    store.use_collection("new")
+    assert store.collection_name == "new" and store.count() == 0
+    store.drop_collection("old")
+    store.use_collection("old")
+    assert store.count() == 0  # dropped: a fresh, empty collection
