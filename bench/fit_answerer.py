@@ -4,8 +4,10 @@ figures that chose it.
     .venv/bin/python bench/fit_answerer.py
 
 Training sets (never the blind set, which only measures): the dev questions on ../shared/corpus, the
-questions written for ../shared/corpus-wide (bench/train/corpus_wide.jsonl) and the unanswerable questions
-derived from them by changing their period or place (bench/train/derive.py → corpus_wide_derived.jsonl).
+questions written for ../shared/corpus-wide (bench/train/corpus_wide.jsonl, and corpus_wide_more.jsonl: real
+unanswerable questions on the documents' own subjects, English ones and a few more), and the unanswerable
+questions derived from the first by changing their period or place (bench/train/derive.py →
+corpus_wide_derived.jsonl).
 
 1. Every question is read by the answerer exactly as at run time (`ExtractiveAnswerer.read`): its candidate
    spans and their features. A span's label is the share of the question's must_contain strings it holds
@@ -57,6 +59,7 @@ TRAINING = [  # (name, data dir under --eval-dir, corpus, questions)
     ("dev", "dev", SHARED / "corpus", SHARED / "eval" / "dev.jsonl"),
     ("wide", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide.jsonl"),
     ("wide-derived", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide_derived.jsonl"),
+    ("wide-more", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide_more.jsonl"),
 ]
 FOLDS = 5
 
