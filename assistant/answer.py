@@ -177,9 +177,7 @@ class ExtractiveAnswerer:
             return abstain(english, r.hits, r.query)
         confidence = self.model.answerable_proba(r.answerability)
         parts = r.parts
-        unoffered = [i for i in r.analysis.intents if i in self.model.required_offers
-                     and not any(i in c.offers for c in parts)]
-        if confidence < self.model.threshold or unoffered:
+        if confidence < self.model.threshold or unoffered(r.analysis, parts, self.model.required_offers):
             # what the closest spans say, quoted as such, never as the answer
             out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms) if r.terms else "",
                           [c.quote() for c in parts])
@@ -224,15 +222,20 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
         return {}
     best = cands[0]
     asked = [i for i in a.intents if i in CORE]
-    unoffered = sum(1 for i in asked if not any(i in c.offers for c in parts)) / len(asked) if asked else 0.0
+    unoffered_share = len(unoffered(a, parts, CORE)) / len(asked) if asked else 0.0
     rival = next((c for c in cands[1:] if not _overlap(c, best)), None)
     fifth = cands[min(4, len(cands) - 1)]
     return {"s1": best.score, "s_gap": best.score - (rival.score if rival else best.score - 5.0),
-            "s_gap5": best.score - fifth.score, "n_candidates": float(len(cands)), "unoffered": unoffered,
+            "s_gap5": best.score - fifth.score, "n_candidates": float(len(cands)), "unoffered": unoffered_share,
             "unknown_share": terms.unknown_share, "english": float(a.english),
             "top_dense": max((h.dense for h in hits), default=0.0),
             **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]]),
             **{f"best_{k}": v for k, v in best.features.items()}}
+
+
+def unoffered(a: Analysis, parts: list[Candidate], intents: tuple[str, ...]) -> list[str]:
+    """What the question asks for, among `intents`, that none of the quoted spans offers."""
+    return [i for i in a.intents if i in intents and not any(i in c.offers for c in parts)]
 
 
 def _overlap(c: Candidate, d: Candidate) -> bool:

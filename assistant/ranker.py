@@ -27,6 +27,11 @@ ANSWERABILITY_NAMES = ("s1", "s_gap", "s_gap5", "n_candidates", "unoffered", "un
                        *(f"best_{n}" for n in FEATURE_NAMES))
 
 
+def feature_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
+    """Rows of named features as a matrix in the model's feature order."""
+    return np.asarray([[r[n] for n in names] for r in rows], dtype=np.float64).reshape(len(rows), -1)
+
+
 class ModelMismatch(ValueError):
     """The model file was fitted on other features than this code computes."""
 
@@ -54,7 +59,7 @@ class Logistic:
                 "intercept": round(self.intercept, 6)}
 
     def matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
-        return np.asarray([[r[n] for n in self.names] for r in rows], dtype=np.float64).reshape(len(rows), -1)
+        return feature_matrix(rows, self.names)
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """The linear score (log-odds)."""
@@ -118,7 +123,7 @@ class Trees:
                 "trees": trees}
 
     def matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
-        return np.asarray([[r[n] for n in self.names] for r in rows], dtype=np.float64).reshape(len(rows), -1)
+        return feature_matrix(rows, self.names)
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """The raw score (log-odds) of each row of `relative(x)`: x holds one question's candidates."""

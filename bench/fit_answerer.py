@@ -39,7 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import Candidate, Reading, answerability, choose_parts  # noqa: E402
+from assistant.answer import Candidate, Reading, answerability, choose_parts, unoffered  # noqa: E402
 from assistant.compose import span_text  # noqa: E402
 from assistant.evaluation import lenient, load_questions  # noqa: E402
 from assistant.features import CORE, FEATURE_NAMES  # noqa: E402
@@ -333,8 +333,7 @@ def lacking(it: Item, scores: np.ndarray, margin: float, intents: tuple[str, ...
     r = it.reading
     if r.terms is None or not len(scores):
         return []
-    parts = choose_parts(scored(it, scores), r.analysis, r.terms, margin)
-    return [i for i in r.analysis.intents if i in intents and not any(i in c.offers for c in parts)]
+    return unoffered(r.analysis, choose_parts(scored(it, scores), r.analysis, r.terms, margin), intents)
 
 
 def required_offers(items: list[Item], probs: list[np.ndarray], margin: float) -> tuple[tuple[str, ...], dict[str, str]]:
