@@ -50,6 +50,16 @@ class Analysis:
     asks: int = 1  # how many things it asks for
 
     @property
+    def names(self) -> list[str]:
+        """The proper names the question writes (runs of two or more capitalised words after its first: "Quảng
+        Nam", "Nhơn Trạch", "Lang Son"), acronyms aside. A place, project or person the documents never name is
+        the surest sign they do not answer. None for an English question: English capitalises its titles and
+        terms ("Prime Minister", "Decision"), which the Vietnamese documents write otherwise."""
+        if self.english:
+            return []
+        return proper_names(self.text)
+
+    @property
     def lexical_text(self) -> str:
         return self.restored
 
@@ -70,6 +80,26 @@ class Analysis:
             if "_" in t or len(t) > 1:
                 out.append(t)
         return list(dict.fromkeys(out))
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[^\w\s]")
+
+
+def proper_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words, not counting the text's first word (capitalised as a sentence
+    start) and not acronyms (UBND, TP: written out or abbreviated differently by each document)."""
+    runs: list[str] = []
+    current: list[str] = []
+    for i, w in enumerate(_WORD.findall(text)):
+        if i > 0 and w[:1].isalpha() and w[:1].isupper() and not w.isupper():
+            current.append(w)
+            continue
+        if len(current) >= 2:
+            runs.append(" ".join(current))
+        current = []
+    if len(current) >= 2:
+        runs.append(" ".join(current))
+    return list(dict.fromkeys(runs))
 
 
 def _bare_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:

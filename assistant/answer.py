@@ -177,7 +177,8 @@ class ExtractiveAnswerer:
             return abstain(english, r.hits, r.query)
         confidence = self.model.answerable_proba(r.answerability)
         parts = r.parts
-        if confidence < self.model.threshold or unoffered(r.analysis, parts, self.model.required_offers):
+        if confidence < self.model.threshold or unoffered(r.analysis, parts, self.model.required_offers) \
+                or self.model.blocked(r.answerability):
             # what the closest spans say, quoted as such, never as the answer
             out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms) if r.terms else "",
                           [c.quote() for c in parts])
@@ -194,22 +195,32 @@ class ExtractiveAnswerer:
 
     def _missing(self, a: Analysis, closest: list[Candidate], terms: QuestionTerms) -> str:
         """The run of the question's own topic words that the closest passages do not hold ("mức hỗ trợ mỗi
-        hộ"): the rarest such run, as the question wrote it."""
+        hộ"): the rarest such run, as the question wrote it, widened to whole compound words ("dẫn chiếu", not
+        "chiếu") where the question's terms pair a held word with it."""
         if a.english:
             return ""
-        held = {w for c in closest for w in re.findall(r"[^\W_]+", fold(context_of(c.hit.passage)).lower())}
+        held = {w for c in closest for w in _WORDS.findall(fold(context_of(c.hit.passage)).lower())}
         asking = asking_spans(a.restored, a.english)
-        runs: list[list[str]] = [[]]
-        for m in re.finditer(r"[^\W_]+(?:[.,/][^\W_]+)*", a.restored):
-            w, f = m.group(), fold(m.group()).lower()
-            topic = f in {fold(t) for t in terms.weights if "_" not in t} and \
-                not any(lo <= m.start() < hi for lo, hi in asking)
-            if f in held or not topic:
-                runs.append([])
-            else:
-                runs[-1].append(w)
-        best_run = max(runs, key=lambda run: sum(terms.weights.get(w.lower(), 0.0) or 1.0 for w in run))
-        return " ".join(best_run)
+        topical = {fold(t) for t in terms.weights if "_" not in t}
+        words = [(m.group(), fold(m.group()).lower(), m.start()) for m in _WORDS.finditer(a.restored)]
+        absent = [f not in held and f in topical and not any(lo <= at < hi for lo, hi in asking)
+                  for _, f, at in words]
+        runs: list[tuple[int, int]] = []
+        for i, gone in enumerate(absent):
+            if gone and runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            elif gone:
+                runs.append((i, i + 1))
+        if not runs:
+            return ""
+        best_lo, best_hi = max(runs, key=lambda r: sum(terms.weights.get(words[j][0].lower(), 0.0) or 1.0
+                                                          for j in range(*r)))
+        pairs = {fold(t) for t in terms.weights if "_" in t}
+        while best_lo > 0 and f"{words[best_lo - 1][1]}_{words[best_lo][1]}" in pairs:
+            best_lo -= 1
+        while best_hi < len(words) and f"{words[best_hi - 1][1]}_{words[best_hi][1]}" in pairs:
+            best_hi += 1
+        return " ".join(w for w, _, _ in words[best_lo:best_hi])
 
 
 def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hits: list[Hit],
@@ -268,6 +279,4 @@ def choose_parts(cands: list[Candidate], a: Analysis, terms: QuestionTerms, marg
     return [best, extra]
 
 
-_FUNCTIONAL = frozenset(fold(w) for w in """bao nhiêu mấy nào gì ai đâu sao khi cho tôi biết hỏi được là có không
-    những các của và trong theo với về từ đến tại thì mà này đó""".split())
-
+_WORDS = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")

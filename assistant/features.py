@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.figures import counted_noun_follows, offers
+from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
 from domain.words import fold
 from index.catalog import StoredPassage
@@ -26,7 +27,8 @@ from .spans import Span
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
 PAIRED = ("quantity", "percent", "money", "who", "doc", "when", "year")  # asked and offered / asked and missing, apart
 UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer than anything it holds)
-_OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)",
+# a month of a year, in text folded to no diacritics: "7/2025", "tháng 7 năm 2025", "tháng 7/2025"
+_OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|thang\s+(\d{1,2})\s*(?:nam|/)\s*((?:19|20)\d\d)",
                           re.I)
 _YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
 _MONTH_ONLY = re.compile(r"\btrong tháng\b|\btháng\s+\d{1,2}\b(?!\s*(?:/|năm)\s*\d)", re.I)
@@ -197,8 +199,36 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     share_top, heaviest_top = absent(around)
     dated = f"{context_of(best)} {best.metadata.get('date_int') or ''}"
     year_absent = float(bool(a.years) and not any(y in dated for y in a.years))
+    month_absent = float(bool(a.months) and not _month_held(a.months, context_of(best), best.metadata))
+    names_best, names_top = _names_absent(a.names, context_of(best), [context_of(p) for p in top])
     return {"absent_share": share, "absent_heaviest": heaviest, "absent_share_top": share_top,
-            "absent_heaviest_top": heaviest_top, "year_absent": year_absent}
+            "absent_heaviest_top": heaviest_top, "year_absent": year_absent, "month_absent": month_absent, "names_asked": float(bool(a.names)),
+            "names_absent": names_best, "names_absent_top": names_top}
+
+
+def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:
+    """A month the question names ("tháng 7/2025") is written in the passage and its frame, or is the month of
+    its document's date: a report of March does not hold July's figures."""
+    f = fold(text).lower()
+    written = {(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) for m in _OTHER_MONTH.finditer(f)}
+    dated = [str(md.get("date_int") or ""), *(str(d).replace("-", "") for d in md.get("dates") or [])]
+    return any(mm in written or any(d.startswith(f"{mm[1]}{mm[0]:02d}") for d in dated) for mm in months)
+
+
+def _names_absent(names: list[str], best: str, top: list[str]) -> tuple[float, float]:
+    """The share of the question's proper names the best passage (with its frame) does not write, and the share
+    none of the top passages writes — compared without diacritics and case, as typed questions often are."""
+    if not names:
+        return 0.0, 0.0
+    wanted = [_squash(n) for n in names]
+    best_text = _squash(best)
+    top_text = " ".join(_squash(t) for t in [best, *top])
+    return (sum(n not in best_text for n in wanted) / len(wanted),
+            sum(n not in top_text for n in wanted) / len(wanted))
+
+
+def _squash(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", fold(text).lower()))
 
 
 def add_sentence_similarity(rows: list[dict[str, float]], sims: list[float | None], english: bool) -> None:

@@ -23,7 +23,8 @@ from .features import FEATURE_NAMES
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "answer_model.json"
 ANSWERABILITY_NAMES = ("s1", "s_gap", "s_gap5", "n_candidates", "unoffered", "unknown_share", "english", "top_dense",
-                       "absent_share", "absent_heaviest", "absent_share_top", "absent_heaviest_top", "year_absent",
+                       "absent_share", "absent_heaviest", "absent_share_top", "absent_heaviest_top", "year_absent", "month_absent",
+                       "names_asked", "names_absent", "names_absent_top",
                        *(f"best_{n}" for n in FEATURE_NAMES))
 
 
@@ -153,6 +154,10 @@ class AnswerModel:
     # what a question asks for (domain.figures intents) that the quoted spans must offer, or chidao abstains:
     # the intents for which, on the training questions, no answer lacking them was right
     required_offers: tuple[str, ...] = ()
+    # what the quoted passage must not lack whatever the model says (answerability features that are 0 or 1:
+    # a year or month the question names that neither the passage nor its document's date holds): those for
+    # which, on the training questions, no answer showing them was right
+    required_present: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> AnswerModel:
@@ -163,7 +168,7 @@ class AnswerModel:
         return cls(span,
                    Logistic.from_dict(d["answerability_model"], ANSWERABILITY_NAMES),
                    float(d["threshold"]), d.get("figures", {}), float(d.get("second_margin", 1.0)),
-                   tuple(d.get("required_offers", ())))
+                   tuple(d.get("required_offers", ())), tuple(d.get("required_present", ())))
 
     @classmethod
     def neutral(cls) -> AnswerModel:
@@ -178,11 +183,16 @@ class AnswerModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         body = {"span_model": self.span.to_dict(), "answerability_model": self.answerable.to_dict(),
                 "threshold": round(self.threshold, 4), "second_margin": self.second_margin,
-                "required_offers": list(self.required_offers), "figures": self.figures}
+                "required_offers": list(self.required_offers), "required_present": list(self.required_present),
+                "figures": self.figures}
         path.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     def span_scores(self, rows: list[dict[str, float]]) -> np.ndarray:
         return self.span.score(self.span.matrix(rows)) if rows else np.zeros(0)
+
+    def blocked(self, row: dict[str, float]) -> bool:
+        """The answerability row shows something the answer must not lack (`required_present`)."""
+        return any(row.get(name, 0.0) >= 1.0 for name in self.required_present)
 
     def answerable_proba(self, row: dict[str, float]) -> float:
         return float(self.answerable.proba(self.answerable.matrix([row]))[0])

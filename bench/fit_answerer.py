@@ -280,9 +280,11 @@ def fit(items: list[Item]) -> AnswerModel:
     required, evidence = required_offers(items, probs, margin_best)
     # a question whose quoted spans lack a required intent is abstained on whatever the model says: it is
     # neither right nor answered, and the answerability model is fitted and thresholded on the others' behalf
-    blocked = np.asarray([bool(lacking(it, p, margin_best, required)) for it, p in zip(items, probs)])
-    right &= ~blocked
     rows = [answerability_features(it, p, margin_best) for it, p in zip(items, probs)]
+    present, present_evidence = required_present(items, rows, right)
+    blocked = np.asarray([bool(lacking(it, p, margin_best, required)) or any(r.get(n, 0.0) >= 1.0 for n in present)
+                          for it, p, r in zip(items, probs, rows)])
+    right &= ~blocked
     x = np.asarray([[r[n] for n in ANSWERABILITY_NAMES] for r in rows], dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -318,6 +320,7 @@ def fit(items: list[Item]) -> AnswerModel:
                                       for k, v in trials.items()},
         "answerability_model": chosen,
         "required_offers_evidence": evidence,
+        "required_present_evidence": present_evidence,
         "at_threshold_5fold": at,
         "per_kind_answer_acc_5fold_before_abstention": {
             kind: round(float(np.mean([r for it, r in zip(items, right) if it.kind == kind])), 3)
@@ -325,7 +328,7 @@ def fit(items: list[Item]) -> AnswerModel:
     }
     return AnswerModel(fit_span(items, spec_best),
                        Logistic(ANSWERABILITY_NAMES, mean, scale, lr.coef_[0], float(lr.intercept_[0])),
-                       threshold, figures, margin_best, required)
+                       threshold, figures, margin_best, required, present)
 
 
 def lacking(it: Item, scores: np.ndarray, margin: float, intents: tuple[str, ...]) -> list[str]:
@@ -346,6 +349,25 @@ def required_offers(items: list[Item], probs: list[np.ndarray], margin: float) -
     required = tuple(i for i in CORE if not any(seen[i]))
     evidence = {i: f"{sum(v)} right of {len(v)} answers lacking it" for i, v in seen.items()}
     return required, evidence
+
+
+PRESENCE = ("year_absent", "month_absent")  # 0/1 answerability features: what the question names is not held
+
+
+def required_present(items: list[Item], rows: list[dict[str, float]],
+                     right: np.ndarray) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The absences that block an answer: those for which no out-of-fold answer showing one was right."""
+    evidence: dict[str, str] = {}
+    chosen = []
+    for name in PRESENCE:
+        shown = [i for i, r in enumerate(rows) if r.get(name, 0.0) >= 1.0]
+        n_right = int(sum(right[i] for i in shown))
+        n_answerable = sum(items[i].answerable for i in shown)
+        evidence[name] = f"{n_right} right of {n_answerable} answerable and {len(shown) - n_answerable} " \
+                         f"unanswerable questions showing it"
+        if n_right == 0:
+            chosen.append(name)
+    return tuple(chosen), evidence
 
 
 def main() -> None:

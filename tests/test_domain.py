@@ -67,3 +67,22 @@ def test_analysis_reads_numbers_dates_and_content_once() -> None:
     folded = analyze("ty le giai ngan von dau tu cong luy ke den thang 6 nam 2025", restore=lambda t: t)
     assert folded.folded and folded.period == "ytd" and (6, 2025) in folded.months
     assert "luy" not in folded.content_terms(folded=True)  # the period words are matched as a period
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("Lễ khánh thành Nhà máy điện Phú Mỹ 2 và Phú Mỹ 3 vào ngày nào?", ["Phú Mỹ"]),
+    ("UBND TP Vĩnh Long giao Sở Y tế làm gì?", ["Vĩnh Long"]),  # acronyms and one-letter words aside
+    ("Tinh Kon Tum co bao nhieu xa?", ["Kon Tum"]),  # typed without diacritics
+    ("Kon Tum có bao nhiêu xã?", []),  # the first word is capitalised as a sentence start
+    ("Who chairs the Provincial People's Committee?", []),  # English capitalises titles, not only names
+])
+def test_proper_names_of_a_question(question: str, names: list[str]) -> None:
+    assert analyze(question).names == names
+
+
+def test_a_name_the_passages_never_write_is_measured_absent() -> None:
+    from assistant.features import _names_absent
+
+    assert _names_absent(["Kon Tum"], "Sở Y tế tỉnh KON TUM báo cáo", []) == (0.0, 0.0)
+    assert _names_absent(["Kon Tum", "Gia Lai"], "tỉnh Kon Tum", ["tỉnh Gia Lai"]) == (0.5, 0.0)
+    assert _names_absent(["Gia Lai"], "tỉnh Kon Tum", ["tỉnh Đắk Lắk"]) == (1.0, 1.0)
