@@ -55,4 +55,5 @@ eval: install  # the three yardsticks (dev, laws, blind) side by side, each agai
 fit: bench-install  # refit the fusion weights and the answer model on the training questions (bench/train/)
 	$(PY) bench/train/derive.py
 	$(PY) bench/fit_fusion.py
+	$(PY) bench/fit_crosslingual.py
 	$(PY) bench/fit_answerer.py

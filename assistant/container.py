@@ -126,10 +126,13 @@ class Container:
 
     @cached_property
     def search(self) -> SearchService:
+        from .crosslingual import CrossLingualRerank
         from .search import SearchService
 
-        passages = self.passages
-        return SearchService(self.retriever, restore=lambda text: passages.restorer.restore(text))
+        passages, catalog, embedder = self.passages, self.catalog, self.embedder
+        return SearchService(self.retriever, restore=lambda text: passages.restorer.restore(text),
+                             sentence_vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
+                             crosslingual=CrossLingualRerank.load())
 
     @cached_property
     def directives(self) -> DirectiveCatalog:

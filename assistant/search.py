@@ -9,12 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from domain.followups import looks_like_followup
 from domain.periods import IN_MONTH_TEXT, YEAR_TO_DATE_TEXT
 from index.filters import compile_filters
 from index.retrieval import Hit, HybridRetriever, QueryPlan
 
 from .analysis import Analysis, analyze
+from .crosslingual import CrossLingualRerank
 
 MAX_LISTED_ROWS = 100
 
@@ -71,9 +74,13 @@ def plan_for(a: Analysis, query: str, k: int = 10, filters: dict[str, Any] | Non
 
 
 class SearchService:
-    def __init__(self, retriever: HybridRetriever, restore: Callable[[str], str]) -> None:
+    def __init__(self, retriever: HybridRetriever, restore: Callable[[str], str],
+                 sentence_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
+                 crosslingual: CrossLingualRerank | None = None) -> None:
         self.retriever = retriever
         self.restore = restore
+        self.sentence_vectors = sentence_vectors
+        self.crosslingual = crosslingual or CrossLingualRerank()
 
     def analyze(self, text: str) -> Analysis:
         return analyze(text, self.restore)
@@ -81,8 +88,12 @@ class SearchService:
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None,
                analysis: Analysis | None = None) -> SearchOutcome:
         a = analysis or self.analyze(query)
-        plan = plan_for(a, query, k, filters)
+        rerank = a.english and self.sentence_vectors is not None and self.crosslingual.pool > 0
+        plan = plan_for(a, query, max(k, self.crosslingual.pool) if rerank else k, filters)
         hits = self.retriever.search(plan)
+        if rerank and self.sentence_vectors is not None:
+            vec = self.retriever.query_vector(plan.dense_text or plan.text)
+            hits = self.crosslingual.rerank(hits, vec, self.sentence_vectors)[:k]
         listing = None
         if "list" in a.intents and not a.number_keys:
             listing = self._listing(a, hits, plan)
