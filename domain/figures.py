@@ -24,6 +24,11 @@ NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?%?|(?<![\w.,])\d+(?
 PERCENT = re.compile(r"\d[\d.,]*[ \t]?%|\d[\d.,]*[ \t]+phần trăm")
 # Case-sensitive: "2023\nĐồng chí" is not an amount.
 MONEY = re.compile(r"\d[\d.,]*[ \t]*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?(?:đồng|USD|VNĐ|VND|đ)(?!\w)")
+# A figure whose unit is in its label, as tables write it: "Mức thu (đồng): 20.000", "Đơn giá (nghìn đồng/m3):
+# 80", "Đơn vị tính: triệu đồng" (a table row read with its column names, spans.labelled_row).
+MONEY_LABEL = re.compile(r"\((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|USD|VNĐ|VND)[^)]{0,30}\)\s*:\s*\d|"
+                         r"Đơn vị tính:\s*(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|USD|VNĐ|VND)\b", re.I)
+PERCENT_LABEL = re.compile(r"\(\s*%\s*\)\s*:\s*\d")
 # Deadline words of plans and directives ("hoàn thành trước ngày", "thường xuyên", "quý II/2025").
 DEADLINE = re.compile(r"thường xuyên|hằng năm|hàng năm|định kỳ|trước ngày|chậm nhất|kể từ ngày|từ ngày|đến ngày|"
                       r"trong năm \d{4}|quý\s+[IV]+|theo tiến độ|trong thời hạn|\d+\s*(?:ngày|tháng)\s+(?:kể từ|làm việc)|"
@@ -70,9 +75,9 @@ def offers(text: str) -> set[str]:
     out: set[str] = set()
     if figures(text):
         out.add("quantity")
-    if PERCENT.search(text):
+    if PERCENT.search(text) or PERCENT_LABEL.search(text):
         out.add("percent")
-    if MONEY.search(text):
+    if MONEY.search(text) or MONEY_LABEL.search(text) and figures(text):
         out.add("money")
     if AGENCY.search(text) and (ROLE.search(text) or PERSON_ROLE.search(text)) or PERSON_ROLE.search(text) \
             and re.search(r"\b(?:làm|là|giữ chức|được giao)\b", text):

@@ -28,7 +28,7 @@ from typing import Any
 
 LEXICAL = "lexical.snapshot.npz"
 RESTORER = "restorer.snapshot.json.gz"
-RESTORER_FORMAT = "chidao-restorer"
+RESTORER_FORMAT = "chidao-restorer-2"  # 2: stop words counted as unigrams (vntext.DiacriticRestorer.add_tokens)
 LEXICAL_FORMAT = "chidao-lexical"
 VERSION = 1
 # Written by earlier versions (a pickle): never read; removed when a snapshot is written.

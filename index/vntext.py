@@ -3,6 +3,7 @@ normalisation (hoà/hòa), stop words, and number-aware tokens (`6.137,6` also m
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -114,7 +115,7 @@ class DiacriticRestorer:
     bigram/unigram maps to its most frequent accented form (`tong kim ngach` → `tổng kim ngạch`)."""
 
     # Question words are rare in documents but common in questions: seed them so they restore right.
-    SEED = "bao nhiêu phần trăm mấy nào gì ai ở đâu khi nào như thế nào được không có là của cho tôi biết"
+    SEED = "bao nhiêu phần trăm mấy nào gì ai ở đâu khi nào bao lâu bao giờ như thế nào ra sao vì sao được không có là của cho tôi biết"
 
     def __init__(self) -> None:
         self.uni: dict[str, dict[str, int]] = {}
@@ -145,13 +146,19 @@ class DiacriticRestorer:
 
     def add_tokens(self, toks: list[str], sign: int = 1) -> None:
         """From a passage's accented lexical tokens (unigrams and `a_b` bigrams), so the restorer follows
-        ingest and delete without re-reading text. Stop words count through the bigrams they sit in."""
+        ingest and delete without re-reading text. Stop words count through the bigrams they sit in, as
+        unigrams too."""
         for t, n in Counter(toks).items():
             if not t or t[0].isdigit() or t.isupper() or not t.replace("_", "").isalpha():
                 continue
             if "_" in t:
                 a, _, b = t.partition("_")
                 self._count(self.bi, fold_word(a) + " " + fold_word(b), a + " " + b, sign * n)
+                # a stop word is no unigram token: counted here, or "cua" would restore to the content word
+                # that shares its letters ("cửa") rather than to the far commoner "của"
+                for side in (a, b):
+                    if side in STOPWORDS:
+                        self._count(self.uni, fold_word(side), side, sign * n)
             else:
                 self._count(self.uni, fold_word(t), t, sign * n)
 
@@ -171,25 +178,57 @@ class DiacriticRestorer:
         return max(d.items(), key=lambda kv: kv[1]) if d else None
 
     def restore(self, text: str) -> str:
+        """The most likely accented reading of the whole text under the corpus's bigram counts (Viterbi over
+        each word's accented forms; an interpolated bigram model, so a frequent pair wins over a frequent
+        word and a frequent word over a rare one). Words typed with diacritics, figures and words the corpus
+        never wrote stay as typed and still give context to their neighbours."""
         words = [m.group(0) for m in re.finditer(r"\S+", text)]
         core = [re.sub(r"^\W+|\W+$", "", w).lower() for w in words]
+        choices = [self._forms(w, core[i - 1] if i else "", core[i + 1] if i + 1 < len(core) else "")
+                   for i, w in enumerate(core)]
+        # best[i][form] = (log-probability of the best reading ending in form, the previous word's form)
+        best: list[dict[str, tuple[float, str]]] = []
+        for forms in choices:
+            row: dict[str, tuple[float, str]] = {}
+            for f in forms:
+                if not best:
+                    row[f] = (self._logp("", f), "")
+                    continue
+                row[f] = max(((score + self._logp(g, f), g) for g, (score, _) in best[-1].items()),
+                             key=lambda t: t[0])
+            best.append(row)
         out = list(words)
-        i = 0
-        while i < len(words):
-            w = core[i]
-            if not w or not w.isalpha() or has_diacritics(w):
-                i += 1
-                continue
-            nxt = core[i + 1] if i + 1 < len(words) else ""
-            bi = self._best(self.bi.get(f"{w} {nxt}")) if nxt.isalpha() else None
-            if bi and bi[1] >= 2 or (bi and not self.uni.get(w)):
-                a, b = bi[0].split(" ")
-                out[i] = words[i].lower().replace(w, a)
-                out[i + 1] = words[i + 1].lower().replace(nxt, b)
-                i += 2
-                continue
-            uni = self._best(self.uni.get(w))
-            if uni:
-                out[i] = words[i].lower().replace(w, uni[0])
-            i += 1
+        form = max(best[-1], key=lambda f: best[-1][f][0]) if best else ""
+        for i in range(len(words) - 1, -1, -1):
+            if core[i] and form != core[i]:
+                out[i] = words[i].lower().replace(core[i], form)
+            form = best[i][form][1]
         return " ".join(out)
+
+    MAX_FORMS = 6  # a folded word's accented forms considered: its commonest ones
+    SMOOTH = 2.0  # weight of the unigram estimate in a pair's probability (interpolation)
+
+    def _forms(self, w: str, prev: str, nxt: str) -> list[str]:
+        """The readings of a word: itself when typed with diacritics, not a word, or unknown to the corpus;
+        else its commonest accented forms and any form a known pair with a neighbour suggests."""
+        if not w or not w.isalpha() or has_diacritics(w):
+            return [w]
+        uni = self.uni.get(w, {})
+        forms = sorted(uni, key=lambda f: -uni[f])[: self.MAX_FORMS]
+        if prev:
+            forms += [k.split(" ")[1] for k in self.bi.get(f"{fold(prev)} {w}", {})]
+        if nxt:
+            forms += [k.split(" ")[0] for k in self.bi.get(f"{w} {fold(nxt)}", {})]
+        return list(dict.fromkeys(forms)) or [w]
+
+    def _logp(self, prev: str, form: str) -> float:
+        """log P(form | prev): the pair's count interpolated with the form's share of its folded word."""
+        key = fold_word(form)
+        forms = self.uni.get(key, {})
+        total = sum(forms.values())
+        p_uni = (forms.get(form, 0) + 0.1) / (total + 0.1 * max(1, len(forms)))
+        if not prev:
+            return math.log(p_uni)
+        pair = self.bi.get(f"{fold_word(prev)} {key}", {}).get(f"{prev} {form}", 0)
+        prev_count = sum(self.uni.get(fold_word(prev), {}).values())
+        return math.log((pair + self.SMOOTH * p_uni) / (prev_count + self.SMOOTH))

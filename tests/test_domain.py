@@ -86,3 +86,11 @@ def test_a_name_the_passages_never_write_is_measured_absent() -> None:
     assert _names_absent(["Kon Tum"], "Sở Y tế tỉnh KON TUM báo cáo", []) == (0.0, 0.0)
     assert _names_absent(["Kon Tum", "Gia Lai"], "tỉnh Kon Tum", ["tỉnh Gia Lai"]) == (0.5, 0.0)
     assert _names_absent(["Gia Lai"], "tỉnh Kon Tum", ["tỉnh Đắk Lắk"]) == (1.0, 1.0)
+
+
+def test_a_table_cell_offers_money_or_percent_by_its_column_label() -> None:
+    assert "money" in offers("Tên dịch vụ: Gửi xe ô tô; Mức thu (đồng): 35.000")
+    assert "money" in offers("Đơn vị tính: triệu đồng; Kinh phí: 1.250")
+    assert "money" not in offers("Đơn vị tính: m3; Số lượng: 1.250")
+    assert "percent" in offers("Tỷ lệ trích lại (%): 90")
+    assert "percent" not in offers("Số người (người): 90")

@@ -31,3 +31,12 @@ def test_restorer_uses_corpus_words() -> None:
     for _ in range(3):
         r.add("Tổng kim ngạch xuất khẩu qua địa bàn tỉnh")
     assert r.restore("tong kim ngach xuat khau") == "tổng kim ngạch xuất khẩu"
+
+
+def test_a_stop_word_restores_to_itself_not_to_the_content_word_sharing_its_letters() -> None:
+    from index.vntext import DiacriticRestorer, tokens
+
+    r = DiacriticRestorer()
+    r.add_tokens(tokens("Công văn của Văn phòng Chính phủ về việc mở cửa khẩu. Cửa hàng, cửa ngõ, cửa sông, cửa biển. "
+                        "Ý kiến của Bộ Tài chính, của Bộ Xây dựng và của các địa phương từ ngày 5 về việc này."))
+    assert r.restore("y kien cua bo ve viec") == "ý kiến của bộ về việc"
