@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.figures import counted_noun_follows, offers
+from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, counted_noun_follows, offers
 from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
 from domain.words import fold
@@ -25,6 +25,7 @@ from .analysis import Analysis
 from .spans import Span
 
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
+SHAPED = ("quantity", "percent", "money", "doc", "when", "year")  # intents answered by a figure, date or number
 PAIRED = ("quantity", "percent", "money", "who", "doc", "when", "year")  # asked and offered / asked and missing, apart
 UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer than anything it holds)
 # a month of a year, in text folded to no diacritics: "7/2025", "tháng 7 năm 2025", "tháng 7/2025"
@@ -118,6 +119,8 @@ def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_s
     near = span_toks | sent_toks
     asked = [i for i in a.intents if i in CORE]
     offered = sum(1 for i in asked if i in got)
+    shaped = [i for i in asked if i in SHAPED and i in got]
+    fresh = _fresh_offers(span.text if span.unit != "row" else span.sentence, a.text) if shaped else set()
     per_intent = {}
     for i in PAIRED:
         per_intent[f"hit_{i}"] = float(i in asked and i in got)
@@ -173,9 +176,25 @@ def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_s
         "english_rank": english / (1 + rank),
         "number_named_near": float(bool(a.number_keys) and any(k in near for k in a.number_keys)),
         "qfig_near": _question_figures_near(a, span.text if span.unit != "row" else span.sentence),
+        "asked_fresh": sum(1 for i in shaped if i in fresh) / len(shaped) if shaped else 0.0,
+        "asked_echo_only": float(any(i not in fresh for i in shaped)),
         **per_intent,
     }
     return f, near
+
+
+def _fresh_offers(text: str, question: str) -> set[str]:
+    """What the span offers once the figures, dates and numbers the question itself writes are blanked out: a
+    span whose only date is the one the question names does not say when; the answer is what the question
+    does not already hold."""
+    asked = " ".join(re.findall(r"[^\W_]+", fold(question).lower()))
+    blanked = text
+    for rx in (DOCNUM, DATE, MONEY, PERCENT, NUMBER):
+        for m in rx.finditer(text):
+            echoed = " ".join(re.findall(r"[^\W_]+", fold(m.group()).lower()))
+            if echoed and re.search(rf"(?<!\w){re.escape(echoed)}(?!\w)", asked):
+                blanked = blanked[:m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
+    return offers(blanked) if blanked != text else offers(text)
 
 
 def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms: AbstractSet[str],
@@ -260,6 +279,6 @@ FEATURE_NAMES = ("cov_span", "cov_sent", "cov_ctx", "rare_near", "rare_absent_ct
           "asked_missing", "figure_asked_offered", "only_content_asked", "measure_follows", "period_match",
           "period_conflict", "quarter_conflict", "date_match", "date_conflict", "rank_recip", "fused_rel",
           "dense_recip", "lex_recip", "dense_gap", "len_log", "is_row", "is_footnote", "is_frame", "is_title_line",
-          "is_window", "english", "english_dense", "english_rank", "number_named_near", "qfig_near",
+          "is_window", "english", "english_dense", "english_rank", "number_named_near", "qfig_near", "asked_fresh", "asked_echo_only",
           "dense_sent", "dense_sent_gap", "english_dense_sent", "prev_cov",
           *(f"{kind}_{i}" for i in PAIRED for kind in ("hit", "miss")))

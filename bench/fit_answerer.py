@@ -60,6 +60,7 @@ TRAINING = [  # (name, data dir under --eval-dir, corpus, questions)
     ("wide", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide.jsonl"),
     ("wide-derived", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide_derived.jsonl"),
     ("wide-more", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide_more.jsonl"),
+    ("wide-third", "wide", SHARED / "corpus-wide", ROOT / "bench" / "train" / "corpus_wide_third.jsonl"),
 ]
 FOLDS = 5
 
