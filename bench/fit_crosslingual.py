@@ -26,6 +26,7 @@ from assistant.container import Container  # noqa: E402
 from assistant.crosslingual import CrossLingualRerank, _ordered, best_sentence_cosines  # noqa: E402
 from assistant.evaluation import lenient, load_questions  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from bench.fit_answerer import on_corpus  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 TRAINING = [  # (data dir under data-eval, questions) — the corpora are ingested by bench/fit_answerer.py
@@ -33,7 +34,10 @@ TRAINING = [  # (data dir under data-eval, questions) — the corpora are ingest
     ("wide", ROOT / "bench" / "train" / "corpus_wide.jsonl"),
     ("wide", ROOT / "bench" / "train" / "corpus_wide_more.jsonl"),
     ("wide", ROOT / "bench" / "train" / "corpus_wide_third.jsonl"),
+    ("dev", ROOT / "bench" / "train" / "corpus_fourth.jsonl"),
+    ("wide", ROOT / "bench" / "train" / "corpus_fourth.jsonl"),
 ]
+CORPUS = {"dev": SHARED / "corpus", "wide": SHARED / "corpus-wide"}
 POOLS = (10, 20, 40, 60)
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -48,7 +52,7 @@ def main() -> None:
         search = c.search
         search.crosslingual = CrossLingualRerank()  # the fused order, not re-ranked
         for q in load_questions(str(qa)):
-            if q["kind"] != "english":
+            if q["kind"] != "english" or not on_corpus(q, CORPUS[data]):
                 continue
             evidence = [lenient(e)[:60] for e in q.get("evidence", [])[:1]]
             must = [lenient(m) for m in q.get("must_contain", [])]
