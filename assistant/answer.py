@@ -21,7 +21,7 @@ from domain.questions import asking_spans
 from domain.words import fold
 from index.catalog import StoredPassage, embed_hash
 from index.retrieval import Hit
-from index.vntext import tokens
+from index.vntext import STOPWORDS, tokens
 
 from .analysis import Analysis, analyze
 from .compose import Quote, abstain, compose, listing, span_text
@@ -215,11 +215,17 @@ class ExtractiveAnswerer:
             return ""
         best_lo, best_hi = max(runs, key=lambda r: sum(terms.weights.get(words[j][0].lower(), 0.0) or 1.0
                                                           for j in range(*r)))
-        pairs = {fold(t) for t in terms.weights if "_" in t}
-        while best_lo > 0 and f"{words[best_lo - 1][1]}_{words[best_lo][1]}" in pairs:
-            best_lo -= 1
-        while best_hi < len(words) and f"{words[best_hi - 1][1]}_{words[best_hi][1]}" in pairs:
-            best_hi += 1
+        if best_hi - best_lo == 1:  # a lone syllable is often half a word: with its neighbour ("dẫn chiếu")
+            pairs = {fold(t) for t in terms.weights if "_" in t}
+
+            def joins(i: int) -> bool:
+                return 0 <= i < len(words) and fold(words[i][0]).lower() not in STOP_FOLDED and \
+                    f"{words[min(i, best_lo)][1]}_{words[max(i, best_lo)][1]}" in pairs
+
+            if joins(best_lo - 1):
+                best_lo -= 1
+            elif joins(best_hi):
+                best_hi += 1
         return " ".join(w for w, _, _ in words[best_lo:best_hi])
 
 
@@ -279,4 +285,5 @@ def choose_parts(cands: list[Candidate], a: Analysis, terms: QuestionTerms, marg
     return [best, extra]
 
 
+STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 _WORDS = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")
