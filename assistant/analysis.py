@@ -22,6 +22,8 @@ _ROLE_WORDS = (("lead", re.compile(r"chu tri|phu trach|dau moi|\blead|in charge"
 _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})(?![\d]|\s?/\s?[A-ZĐa-zđ])")
 _MONTH_YEAR = re.compile(r"(?:thang|month)\s+(\d{1,2})\s*(?:/|nam|of)?\s*((?:19|20)\d\d)|(?<![\d/])(\d{1,2})\s?/\s?"
                          r"((?:19|20)\d\d)(?![\d/])", re.I)
+# "chú thích [4]", "ghi chú số 2", "footnote 3", "chú thích [i]": the marker of a footnote the question names
+_FOOTNOTE = re.compile(r"(?:chu thich|ghi chu|footnote)\s*(?:so\s*)?\[?(\d{1,3}|[ivx]{1,4})\]?(?!\w)", re.I)
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
 _YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
@@ -48,6 +50,7 @@ class Analysis:
     measures: list[str] = field(default_factory=list)  # the counted noun, folded
     row_field: str = ""  # the column a listing question constrains
     asks: int = 1  # how many things it asks for
+    footnotes: list[str] = field(default_factory=list)  # footnote markers named ("chú thích [4]": "4")
 
     @property
     def names(self) -> list[str]:
@@ -155,4 +158,5 @@ def analyze(question: str, restore: object | None = None) -> Analysis:
                 types.append(code or CONG_VAN)
     row_field = next((name for name, rx in _ROLE_WORDS if rx.search(fold(text))), "") if "list" in intents else ""
     return Analysis(text, english, folded, restored, intents, period_of(text), quarter_of(text), months, years,
-                    day_months, keys, bare, list(dict.fromkeys(types)), _measures(text), row_field, ask_count(text))
+                    day_months, keys, bare, list(dict.fromkeys(types)), _measures(text), row_field, ask_count(text),
+                    list(dict.fromkeys(m.group(1).lower() for m in _FOOTNOTE.finditer(fold(text)))))

@@ -176,6 +176,8 @@ def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_s
         "english_rank": english / (1 + rank),
         "number_named_near": float(bool(a.number_keys) and any(k in near for k in a.number_keys)),
         "qfig_near": _question_figures_near(a, span.text if span.unit != "row" else span.sentence),
+        "footnote_named": float(p.kind == "footnote" and str(p.metadata.get("footnote_no", "")).lower()
+                                in a.footnotes),
         "asked_fresh": sum(1 for i in shaped if i in fresh) / len(shaped) if shaped else 0.0,
         "asked_echo_only": float(any(i not in fresh for i in shaped)),
         **per_intent,
@@ -280,5 +282,6 @@ FEATURE_NAMES = ("cov_span", "cov_sent", "cov_ctx", "rare_near", "rare_absent_ct
           "period_conflict", "quarter_conflict", "date_match", "date_conflict", "rank_recip", "fused_rel",
           "dense_recip", "lex_recip", "dense_gap", "len_log", "is_row", "is_footnote", "is_frame", "is_title_line",
           "is_window", "english", "english_dense", "english_rank", "number_named_near", "qfig_near", "asked_fresh", "asked_echo_only",
+          "footnote_named",
           "dense_sent", "dense_sent_gap", "english_dense_sent", "prev_cov",
           *(f"{kind}_{i}" for i in PAIRED for kind in ("hit", "miss")))

@@ -61,6 +61,8 @@ def prefer_patterns(a: Analysis) -> list[str]:
         prefer.append(r"chủ trì|\bgiao\b|phụ trách|Cơ quan chủ trì")
     elif "doc" in a.intents:
         prefer.append(r"\d+\s?/\s?(\d{4}/)?[A-ZĐ]")
+    for n in a.footnotes:  # the footnote the question names, as the chunker heads it
+        prefer.append(rf"^Chú thích {re.escape(n)}:")
     for d, mo in a.day_months:  # 25/12 matches "25/12", "25/12/2023", "ngày 25 tháng 12"
         prefer.append(rf"(?<!\d)0?{d}\s?/\s?0?{mo}(?!\d)|ngày 0?{d} tháng 0?{mo}(?!\d)")
     return prefer

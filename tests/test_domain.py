@@ -94,3 +94,9 @@ def test_a_table_cell_offers_money_or_percent_by_its_column_label() -> None:
     assert "money" not in offers("Đơn vị tính: m3; Số lượng: 1.250")
     assert "percent" in offers("Tỷ lệ trích lại (%): 90")
     assert "percent" not in offers("Số người (người): 90")
+
+
+def test_a_question_naming_a_footnote_marker() -> None:
+    assert analyze("Chú thích [4] của Công điện 12/CĐ-TTg nêu dự án nào?").footnotes == ["4"]
+    assert analyze("Footnote [ii] of the dispatch lists which ministries?").footnotes == ["ii"]
+    assert analyze("Theo chú thích của Công điện 12/CĐ-TTg, bao nhiêu địa phương?").footnotes == []
