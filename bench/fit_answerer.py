@@ -295,6 +295,8 @@ def fit(items: list[Item]) -> AnswerModel:
     # neither right nor answered, and the answerability model is fitted and thresholded on the others' behalf
     rows = [answerability_features(it, p, margin_best) for it, p in zip(items, probs)]
     present, present_evidence = required_present(items, rows, right)
+    required, gains = more_required(items, probs, margin_best, rows, right, required, present)
+    evidence = {i: f"{e}; {gains[i]}" if i in gains else e for i, e in evidence.items()}
     blocked = np.asarray([bool(lacking(it, p, margin_best, required)) or any(r.get(n, 0.0) >= 1.0 for n in present)
                           for it, p, r in zip(items, probs, rows)])
     right &= ~blocked
@@ -362,6 +364,37 @@ def required_offers(items: list[Item], probs: list[np.ndarray], margin: float) -
     required = tuple(i for i in CORE if not any(seen[i]))
     evidence = {i: f"{sum(v)} right of {len(v)} answers lacking it" for i, v in seen.items()}
     return required, evidence
+
+
+REQUIRED_GAIN = 0.01  # answer + abstain gained by requiring one more intent: at least a question's worth
+
+
+def more_required(items: list[Item], probs: list[np.ndarray], margin: float, rows: list[dict[str, float]],
+                  right: np.ndarray, required: tuple[str, ...],
+                  present: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Intents a few right answers lacked but whose absence mostly marks a wrong or unanswerable one: each,
+    in turn, is required when that raises out-of-fold answer + abstain accuracy (at the threshold chosen as
+    for the model, the answerability model fitted once with the 'answerable' label) by REQUIRED_GAIN."""
+    answerable = np.asarray([it.answerable for it in items])
+    x = np.asarray([[r[n] for n in ANSWERABILITY_NAMES] for r in rows], dtype=np.float64)
+    conf = _answerability_oof(x, answerable, ANSWERABLE_C[0])
+    absent_present = np.asarray([any(r.get(n, 0.0) >= 1.0 for n in present) for r in rows])
+
+    def objective(req: tuple[str, ...]) -> float:
+        blocked = absent_present | np.asarray([bool(lacking(it, p, margin, req)) for it, p in zip(items, probs)])
+        _, at = choose_threshold(answerable, right & ~blocked, np.where(blocked, 0.0, conf))
+        return at["answer_acc"] + at["abstain_acc"]
+
+    gains: dict[str, str] = {}
+    base = objective(required)
+    for intent in CORE:
+        if intent in required:
+            continue
+        value = objective((*required, intent))
+        gains[intent] = f"requiring it: answer+abstain {base:.3f} → {value:.3f}"
+        if value >= base + REQUIRED_GAIN:
+            required, base = (*required, intent), value
+    return required, gains
 
 
 PRESENCE = ("year_absent", "month_absent")  # 0/1 answerability features: what the question names is not held
