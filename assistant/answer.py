@@ -78,6 +78,7 @@ class Reading:
     listing: dict[str, Any] | None = None
     terms: QuestionTerms | None = None
     parts: list[Candidate] = field(default_factory=list)
+    frames: dict[str, str] = field(default_factory=dict)  # doc id → its issuer, place, title, signer
 
 
 class ExtractiveAnswerer:
@@ -87,7 +88,8 @@ class ExtractiveAnswerer:
                  idf: Callable[[str, bool], float], restore: Callable[[str], str],
                  passage_by_id: Callable[[str], StoredPassage | None],
                  query_vector: Callable[[str], np.ndarray], vectors: Callable[[list[str]], dict[str, np.ndarray]],
-                 is_instruction: Callable[[StoredPassage, int, int], bool] | None = None) -> None:
+                 is_instruction: Callable[[StoredPassage, int, int], bool] | None = None,
+                 document_frame: Callable[[str], str] | None = None) -> None:
         self.search = search
         self.settings = settings
         self.model = model
@@ -97,6 +99,7 @@ class ExtractiveAnswerer:
         self.query_vector = query_vector
         self.vectors = vectors
         self.is_instruction = is_instruction or (lambda p, a, b: False)
+        self.document_frame = document_frame or (lambda doc_id: "")
 
     # --- reading -----------------------------------------------------------------------------------
     def read(self, question: str, history: list[str] | None = None,
@@ -124,7 +127,11 @@ class ExtractiveAnswerer:
                 c.score = float(score)
             cands.sort(key=lambda c: -c.score)
         parts = choose_parts(cands, a, terms, self.model.second_margin) if cands else []
-        return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, parts), terms=terms, parts=parts)
+        # what a document says of itself (issuer, place, title, signer): a name the question gives may be there
+        docs = [c.hit.passage.doc_id for c in cands[:1]] + [h.passage.doc_id for h in hits[:ABSENCE_HITS]]
+        frames = {d: self.document_frame(d) for d in dict.fromkeys(docs)}
+        return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, parts, frames), terms=terms,
+                       parts=parts, frames=frames)
 
     def _candidates(self, a: Analysis, terms: QuestionTerms, topic_terms: QuestionTerms,
                     hits: list[Hit]) -> list[Candidate]:
@@ -230,7 +237,7 @@ class ExtractiveAnswerer:
 
 
 def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hits: list[Hit],
-                  parts: list[Candidate]) -> dict[str, float]:
+                  parts: list[Candidate], frames: dict[str, str] | None = None) -> dict[str, float]:
     """What the answerability model reads: the best span's score, its margin over the next span that is not
     part of it and over the fifth, the best span's own features, the share of what the question asks for (a
     figure, an agency, a signer…) that none of the quoted spans offers, and how much of the question's topic
@@ -246,7 +253,8 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
             "s_gap5": best.score - fifth.score, "n_candidates": float(len(cands)), "unoffered": unoffered_share,
             "unknown_share": terms.unknown_share, "english": float(a.english),
             "top_dense": max((h.dense for h in hits), default=0.0),
-            **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]]),
+            **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]],
+                            frames or {}),
             **{f"best_{k}": v for k, v in best.features.items()}}
 
 

@@ -143,6 +143,7 @@ class Container:
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         from .answer import ExtractiveAnswerer
+        from .frames import DocumentFrames
         from .injection import quotes_instruction
         from .ranker import AnswerModel
 
@@ -155,6 +156,7 @@ class Container:
             query_vector=self.retriever.query_vector,
             vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
             is_instruction=quotes_instruction,
+            document_frame=DocumentFrames(catalog.document, lambda: passages.generation),
         )
 
     @cached_property

@@ -200,11 +200,13 @@ def _fresh_offers(text: str, question: str) -> set[str]:
 
 
 def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms: AbstractSet[str],
-                   top: list[StoredPassage]) -> dict[str, float]:
+                   top: list[StoredPassage], frames: dict[str, str] | None = None) -> dict[str, float]:
     """How much of the question's topic the best span's passage — and all of the top passages — leave out: the
     share of idf weight absent, and the weightiest absent term relative to the question's weightiest; and
-    whether a year the question names is missing from the best passage and its document's date. A question
-    about a subject, period or place the documents do not hold shows it here whatever its words."""
+    whether a year the question names is missing from the best passage and its document's date; the share of
+    the question's proper names neither the passages nor their documents' frames (`frames`: issuer, place,
+    title, signer) write. A question about a subject, period or place the documents do not hold shows it here
+    whatever its words."""
     top_weight = max(q.weights.values(), default=1.0) or 1.0
     topical = {t: w for t, w in q.weights.items() if not t[:1].isdigit()}
 
@@ -221,7 +223,9 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     dated = f"{context_of(best)} {best.metadata.get('date_int') or ''}"
     year_absent = float(bool(a.years) and not any(y in dated for y in a.years))
     month_absent = float(bool(a.months) and not _month_held(a.months, context_of(best), best.metadata))
-    names_best, names_top = _names_absent(a.names, context_of(best), [context_of(p) for p in top])
+    frame = (frames or {}).get
+    names_best, names_top = _names_absent(a.names, f"{frame(best.doc_id, '')}\n{context_of(best)}",
+                                          [f"{frame(p.doc_id, '')}\n{context_of(p)}" for p in top])
     return {"absent_share": share, "absent_heaviest": heaviest, "absent_share_top": share_top,
             "absent_heaviest_top": heaviest_top, "year_absent": year_absent, "month_absent": month_absent, "names_asked": float(bool(a.names)),
             "names_absent": names_best, "names_absent_top": names_top}

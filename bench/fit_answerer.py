@@ -234,7 +234,8 @@ def answerability_features(it: Item, scores: np.ndarray, margin: float) -> dict[
     if r.terms is None:
         return {}
     cands = scored(it, scores)
-    return answerability(r.analysis, r.terms, cands, r.hits, choose_parts(cands, r.analysis, r.terms, margin))
+    return answerability(r.analysis, r.terms, cands, r.hits, choose_parts(cands, r.analysis, r.terms, margin),
+                         r.frames)
 
 
 def choose_threshold(answerable: np.ndarray, right: np.ndarray, conf: np.ndarray) -> tuple[float, dict[str, float]]:

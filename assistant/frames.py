@@ -1,0 +1,29 @@
+"""What a document says of itself — its issuer, place, title and signer, recorded at ingest — as one line of
+text per document, read from the catalog once per catalog generation: the answerer looks there for a name the
+question gives ("Cần Thơ", "Bộ Tài chính") before deciding the documents do not write it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+FRAME_FIELDS = ("issuer", "place", "title", "signer")
+KEPT = 4096  # documents remembered; past that the memory starts again (one catalog read per document)
+
+
+class DocumentFrames:
+    def __init__(self, document: Callable[[str], dict[str, Any] | None], generation: Callable[[], int]) -> None:
+        self.document = document
+        self.generation = generation
+        self._known: dict[tuple[str, int], str] = {}
+
+    def __call__(self, doc_id: str) -> str:
+        key = (doc_id, self.generation())
+        found = self._known.get(key)
+        if found is None:
+            doc = self.document(doc_id) or {}
+            found = " ".join(str(doc.get(k) or "") for k in FRAME_FIELDS).strip()
+            if len(self._known) >= KEPT:
+                self._known.clear()
+            self._known[key] = found
+        return found
