@@ -16,9 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from ..backends import PostgresCluster, samples_copy, server_container
 from ..conftest import Server
 from ..test_chroma_server import ChromaServer
-from .conftest import PostgresCluster, samples_copy, server_container, start_replica, wait_for
+from .conftest import start_replica, wait_for
 
 NEW_DOC = ("BÁO CÁO NHANH\nSố: 77/BC-UBND\n\nTrong tháng, tỉnh hoàn thành lắp đặt 314 trạm quan trắc "
            "Vanadinit tự động trên địa bàn.\n")
@@ -117,8 +118,6 @@ def test_killing_a_replica_mid_ingest_loses_nothing(cluster: Any, tmp_path: Path
     assert r.status_code == 200
     assert all(rep["status"] in ("ingested", "unchanged") for rep in r.json()["reports"]), r.text
     assert any(rep["status"] == "ingested" for rep in r.json()["reports"])  # A really died mid-batch
-    from assistant.maintenance import check
-
-    rep = check(server_container(tmp_path / "check", env), sample=None)
+    rep = server_container(tmp_path / "check", env).maintenance.check(sample=None)
     assert rep.index_ok and rep.missing == 0 and rep.phantom == 0, rep.problems
     assert found(c.base, "kiểm tra công trình Pyrit5", "Pyrit5")
