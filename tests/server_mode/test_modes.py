@@ -120,3 +120,44 @@ def test_one_writer_per_document_across_processes(tmp_path: Path, pg: PostgresCl
         events.append("one:done")
     t_same.join(10)
     assert events == ["two:doc-b", "one:done", "two:doc-a"]
+
+
+def test_bulk_loading_writes_what_document_writes_do(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any) -> None:
+    """index/pg/bulk.py (COPY, statistics in SQL) leaves the same rows, statistics and restorer counts as
+    `replace_document` per document, so a corpus grown in bulk ranks as one uploaded."""
+    from index.pg.bulk import bulk_add
+
+    one = server_container(tmp_path / "1", server_env(pg.create(), chroma_srv))
+    bulk = server_container(tmp_path / "2", server_env(pg.create(), chroma_srv))
+    docs = [("doc-a", TEXTS[:3], ["public"]), ("doc-b", TEXTS[3:], ["public"]), ("doc-m", [SECRET], ["mat"])]
+    batch = []
+    for doc_id, texts, groups in docs:
+        write(one, doc_id, texts, groups)
+        ps = passages(doc_id, texts, groups)
+        batch.append(({"doc_id": doc_id, "source": f"{doc_id}.txt", "sha256": f"sha-{doc_id}", "chunker": "v1",
+                       "groups": groups, "title": doc_id.upper()}, ps, vectors(ps)))
+    bulk_add(bulk.pg, batch, bulk.embedder.name)
+
+    def rows(c: Any) -> dict[str, list[Any]]:
+        with c.pg.pool.connection() as conn:
+            return {
+                "passages": conn.execute("SELECT id, doc_id, position, kind, text, meta::text, embed_hash, "
+                                         "(SELECT groups FROM partitions WHERE id = part) FROM passages "
+                                         "ORDER BY id").fetchall(),
+                "lexicon": conn.execute("SELECT l.id, array(SELECT term FROM lex_terms, unnest(acc_terms) u "
+                                        "WHERE lex_terms.id = u ORDER BY term), acc_len, fold_len FROM lexicon l "
+                                        "ORDER BY id").fetchall(),
+                "df": conn.execute("SELECT d.field, t.term, p.groups, d.df FROM lex_df d JOIN lex_terms t ON "
+                                   "t.id = d.term JOIN partitions p ON p.id = d.part WHERE d.df > 0 "
+                                   "ORDER BY 1, 2, 3").fetchall(),
+                "stats": conn.execute("SELECT s.field, p.groups, s.n, s.total FROM lex_stats s JOIN partitions p "
+                                      "ON p.id = s.part ORDER BY 1, 2").fetchall(),
+                "restorer": conn.execute("SELECT p.groups, bigram, key, form, n FROM restorer_counts r JOIN "
+                                         "partitions p ON p.id = r.part ORDER BY 1, 2, 3, 4").fetchall(),
+                "vectors": conn.execute("SELECT embed_hash, vec FROM vectors ORDER BY 1").fetchall()}
+
+    assert rows(one) == rows(bulk)
+    for c in (one, bulk):
+        c.retriever.cache.refresh()
+    for q in ("thu ngân sách lũy kế", "kho Quýtxanh", "512/UBND-KT"):
+        assert one.lexical.search(q, 5, diacritics=True) == bulk.lexical.search(q, 5, diacritics=True)
