@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..vntext import fold_word, tokens
+from ..vntext import fold_word, token_fields
 
 FIELDS = ("acc", "fold")  # field 0: accented tokens, field 1: diacritics folded
 TF_MAX = 32767  # int2 (the in-process index caps at 65535; no passage near the chunker's size comes close)
@@ -22,7 +23,7 @@ class PassageTokens:
 
     @classmethod
     def of(cls, embed_text: str) -> PassageTokens:
-        acc, fold = tokens(embed_text), tokens(embed_text, folded=True)
+        acc, fold = token_fields(embed_text)
         return cls(Counter(acc), Counter(fold), len(acc) or 1, len(fold) or 1)
 
 
@@ -33,11 +34,18 @@ def restorer_counts(acc: Counter[str]) -> Counter[RestorerKey]:
     """The counts `DiacriticRestorer.add_tokens` would add for these accented tokens."""
     out: Counter[RestorerKey] = Counter()
     for t, n in acc.items():
-        if not t or t[0].isdigit() or t.isupper() or not t.replace("_", "").isalpha():
-            continue
-        if "_" in t:
-            a, _, b = t.partition("_")
-            out[(True, fold_word(a) + " " + fold_word(b), a + " " + b)] += n
-        else:
-            out[(False, fold_word(t), t)] += n
+        key = _restorer_key(t)
+        if key is not None:
+            out[key] += n
     return out
+
+
+@lru_cache(maxsize=500_000)
+def _restorer_key(t: str) -> RestorerKey | None:
+    """What one accented token teaches the restorer (None: nothing), memoised like `fold_word`."""
+    if not t or t[0].isdigit() or t.isupper() or not t.replace("_", "").isalpha():
+        return None
+    if "_" in t:
+        a, _, b = t.partition("_")
+        return True, fold_word(a) + " " + fold_word(b), a + " " + b
+    return False, fold_word(t), t
