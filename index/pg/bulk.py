@@ -1,7 +1,7 @@
 """Bulk loading of new documents into the PostgreSQL catalog: many documents in one transaction, rows sent
 with COPY (passages and lexicon straight into their tables, vectors through a staging table so vectors already
 stored are skipped), the BM25 document frequencies and lengths computed in SQL from the rows just copied
-(`GROUP BY` over their term arrays) and the restorer counts summed once for the batch. For moving a large
+(`GROUP BY` over their term arrays), the posting segments too, and the restorer counts summed once for the batch. For moving a large
 corpus in (bench/scale.py, index/pg/copy.py), where `replace_document`'s one transaction per document with
 row-by-row statements caps out near 100 passages/s; an upload through a replica still takes that path (one
 writer per document, old passages swapped out).
@@ -23,7 +23,7 @@ from ..access import groups_of
 from ..catalog import embed_hash
 from ..vntext import TOKENIZER_VERSION
 from .catalog import PgCatalog
-from .lexwrite import StatsDelta, term_ids
+from .lexwrite import StatsDelta, add_postings, term_ids
 from .tokens import TF_MAX, PassageTokens, restorer_counts
 
 NewDocument = tuple[dict[str, Any], list[Passage], dict[str, np.ndarray]]  # (document, passages, vectors by hash)
@@ -60,6 +60,7 @@ def bulk_add(catalog: PgCatalog, docs: list[NewDocument], model: str) -> int:
                     for (bigram, key, form), c in restorer_counts(tok.acc).items():
                         restorer.restorer[(part, bigram, key, form)] += c
         _statistics(conn, [p.id for p, _ in toks])
+        add_postings(conn, [p.id for p, _ in toks])
         restorer.apply(conn, gen)  # only its restorer counts are set: df and lengths came from SQL above
         _vectors(conn, model, [(h, v) for _, _, vs in docs for h, v in vs.items()])
         conn.execute("INSERT INTO dirty SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",

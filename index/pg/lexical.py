@@ -6,10 +6,8 @@ A restricted caller's statistics (document frequencies, passage count, mean leng
 access partitions it may read only (`lex_df`, `lex_stats` per partition), and candidates come from those
 partitions only, so nothing it scores depends on a document it cannot see.
 
-Exact top-k without scoring every passage that shares a common word: candidates come from the GIN index for
-the rarest query terms first (MaxScore); each candidate is scored on all terms from its stored frequencies;
-a passage holding none of those terms can score at most the sum of the other terms' upper bounds, so once
-that bound is below the k-th score nothing outside can enter the top k — otherwise the next term joins."""
+Every passage holding a query term is scored, as in the in-process index: the terms' posting segments
+(index/pg/postings.py) come in one round trip and are scored with numpy in the replica."""
 
 from __future__ import annotations
 
@@ -22,14 +20,13 @@ from typing import Any
 import numpy as np
 
 from ..access import DEFAULT_GROUPS, caller_groups
-from ..lexical import K1, B
 from ..vntext import tokens
 from .catalog import PgCatalog
 from .lexwrite import StatsDelta, add_token_rows, remove_passages
+from .postings import Postings
 
 FOLDED_SHARE = 0.3  # as index/lexical.py: with marks in the query, folded matches add this fraction
 PUSHDOWN_MAX = 50_000  # an allowed set this small is sent to the database instead of filtered after
-ROUND_ROWS = 4000  # postings (by document frequency) one round trip fetches beyond its first term
 
 
 @dataclass
@@ -41,10 +38,6 @@ class _Term:
     weight: float
     df: int = 0
 
-    @property
-    def bound(self) -> float:  # tf / (tf + K) < 1: no passage gets more from this term
-        return self.weight * self.qtf * self.idf * (K1 + 1)
-
 
 class PgLexicalIndex:
     def __init__(self, catalog: PgCatalog) -> None:
@@ -55,6 +48,7 @@ class PgLexicalIndex:
         self._parts: tuple[int, list[tuple[int, frozenset[str]]]] = (-2, [])
         self._stats: dict[tuple[int, tuple[int, ...] | None], dict[int, tuple[int, float]]] = {}
         self._df: dict[tuple[int, tuple[int, ...] | None], dict[tuple[int, str], tuple[int, int]]] = {}
+        self._gone: tuple[int, np.ndarray] = (-1, np.zeros(0, dtype=np.int64))
 
     # --- statistics over the caller's partitions ---------------------------------------------------
     def _visible_parts(self, conn: Any, gen: int) -> tuple[int, ...] | None:
@@ -173,7 +167,20 @@ class PgLexicalIndex:
                         terms.append(_Term(f, tid, qtf, self._idf(stats[f][0], df), weight, df))
             if not terms:
                 return []
-            return _MaxScore(conn, terms, fields, stats, parts, pushed, allowed).top(k)
+            # scoring order: per field, the query's terms in their order (the in-process index's addition order)
+            order = [(f, w, [(t.id, t.qtf, t.idf) for t in terms if t.field == f], stats.get(f, (0, 1.0))[1])
+                     for f, _, w in fields]
+            return Postings(conn, parts, self._removed(conn, gen)).top(order, k, pushed, allowed)
+
+    def _removed(self, conn: Any, gen: int) -> np.ndarray:
+        """Numbers of passages taken out of the lexicon (still in older posting segments), as of `gen`."""
+        seen, have = self._gone
+        if seen < gen:
+            new = [r[0] for r in conn.execute("SELECT no FROM lex_removed WHERE gen > %s", (seen,))]
+            if new:
+                have = np.union1d(have, np.asarray(new, dtype=np.int64))
+            self._gone = (gen, have)
+        return have
 
 
 def _small_set(allowed: Callable[[str], bool] | None) -> list[str] | None:
@@ -182,106 +189,3 @@ def _small_set(allowed: Callable[[str], bool] | None) -> list[str] | None:
     if isinstance(owner, (set, frozenset)) and len(owner) <= PUSHDOWN_MAX:
         return sorted(owner)
     return None
-
-
-class _MaxScore:
-    def __init__(self, conn: Any, terms: list[_Term], fields: list[tuple[int, list[str], float]],
-                 stats: dict[int, tuple[int, float]], parts: tuple[int, ...] | None, pushed: list[str] | None,
-                 allowed: Callable[[str], bool] | None) -> None:
-        self.conn, self.stats, self.parts, self.pushed, self.allowed = conn, stats, parts, pushed, allowed
-        # scoring order: per field, the query's terms in their order (the in-process index's addition order)
-        self.fields = [(f, w, [t for t in terms if t.field == f]) for f, _, w in fields]
-        self.by_bound = sorted(terms, key=lambda t: -t.bound)
-        self.ids: list[str] = []
-        self.keys: list[tuple[str, int]] = []
-        self.scores = np.zeros(0, dtype=np.float32)
-
-    def top(self, k: int) -> list[tuple[str, float]]:
-        essential: list[_Term] = []
-        rest = list(self.by_bound)
-        while rest:
-            new = [rest.pop(0)]
-            rows = new[0].df
-            # rare terms together (their postings are short), a common one alone: pruning may stop before it
-            while rest and (len(essential) + len(new) < 2 or rows + rest[0].df <= ROUND_ROWS):
-                rows += rest[0].df
-                new.append(rest.pop(0))
-            self._fetch(new, essential)
-            essential += new
-            bound = sum(t.bound for t in rest)
-            kth = self._kth(k)
-            if kth is not None and bound < kth * (1 - 1e-6):
-                break
-        order = sorted(range(len(self.ids)), key=lambda i: (-float(self.scores[i]), self.keys[i]))
-        out: list[tuple[str, float]] = []
-        for i in order:
-            if self.scores[i] <= 0:
-                break
-            pid = self.ids[i]
-            if self.pushed is None and self.allowed is not None and not self.allowed(pid):
-                continue
-            out.append((pid, float(self.scores[i])))
-            if len(out) >= k:
-                break
-        return out
-
-    def _kth(self, k: int) -> float | None:
-        if self.pushed is None and self.allowed is not None:
-            ok = np.array([self.allowed(pid) for pid in self.ids], dtype=bool)
-            scores = self.scores[ok] if len(ok) else self.scores
-        else:
-            scores = self.scores
-        if len(scores) < k:
-            return None
-        return float(np.partition(scores, len(scores) - k)[len(scores) - k])
-
-    def _fetch(self, new: list[_Term], before: list[_Term]) -> None:
-        """Candidates holding a term of `new` and none of `before` (those were fetched), scored on all terms."""
-        acc = [t.id for f, _, ts in self.fields if f == 0 for t in ts]
-        fold = [t.id for f, _, ts in self.fields if f == 1 for t in ts]
-
-        def has(terms: list[_Term]) -> tuple[str, list[Any]]:
-            a, f = [t.id for t in terms if t.field == 0], [t.id for t in terms if t.field == 1]
-            return "(acc_terms && %s::int[] OR fold_terms && %s::int[])", [a, f]
-
-        cond, args = has(new)
-        sql = ("SELECT id, doc_id, position, acc_len, fold_len, "
-               "ARRAY(SELECT coalesce(acc_tfs[array_position(acc_terms, q)], 0) FROM unnest(%s::int[]) "
-               "WITH ORDINALITY AS u(q, i) ORDER BY i), "
-               "ARRAY(SELECT coalesce(fold_tfs[array_position(fold_terms, q)], 0) FROM unnest(%s::int[]) "
-               "WITH ORDINALITY AS u(q, i) ORDER BY i) FROM lexicon WHERE " + cond)
-        params: list[Any] = [acc, fold, *args]
-        if before:
-            c2, a2 = has(before)
-            sql += " AND NOT " + c2
-            params += a2
-        if self.parts is not None:
-            sql += " AND part = ANY(%s::int[])"
-            params.append(list(self.parts))
-        if self.pushed is not None:
-            sql += " AND id = ANY(%s::text[])"
-            params.append(self.pushed)
-        rows = self.conn.execute(sql, params).fetchall()
-        if not rows:
-            return
-        lengths = {0: np.array([r[3] for r in rows], dtype=np.float32), 1: np.array([r[4] for r in rows],
-                                                                                  dtype=np.float32)}
-        tfs = {0: np.array([r[5] for r in rows], dtype=np.float32).reshape(len(rows), len(acc)),
-               1: np.array([r[6] for r in rows], dtype=np.float32).reshape(len(rows), len(fold))}
-        total: np.ndarray | None = None
-        for f, weight, ts in self.fields:
-            scores = np.zeros(len(rows), dtype=np.float32)
-            avg = self.stats[f][1] if ts else 1.0
-            dl = lengths[f]
-            for j, t in enumerate(ts):
-                tf = tfs[f][:, j]
-                part = t.qtf * t.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
-                scores += part
-            if total is None:
-                total = scores if weight == 1.0 else scores * weight
-            else:
-                total = total + weight * scores
-        assert total is not None
-        self.ids += [r[0] for r in rows]
-        self.keys += [(r[1], r[2]) for r in rows]
-        self.scores = np.concatenate([self.scores, total])

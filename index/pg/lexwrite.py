@@ -96,7 +96,9 @@ def _remove(conn: psycopg.Connection, where: str, arg: Any, delta: StatsDelta) -
     for part, acc_terms, acc_tfs, acc_len, fold_terms, fold_len in rows:
         acc = Counter({names[t]: tf for t, tf in zip(acc_terms, acc_tfs)})
         delta.passage(part, [(acc_terms, acc_len), (fold_terms, fold_len)], acc, -1)
-    conn.execute("DELETE FROM lexicon WHERE " + where, (arg,))  # type: ignore[arg-type]
+    # their numbers stay in posting segments: listed as removed (read after the generation bump: its number)
+    conn.execute("WITH gone AS (DELETE FROM lexicon WHERE " + where + " RETURNING no) "  # type: ignore[operator]
+                 "INSERT INTO lex_removed SELECT no, (SELECT generation FROM chidao_state) FROM gone", (arg,))
 
 
 def stale_lexicon(conn: psycopg.Connection) -> list[str]:
@@ -131,8 +133,26 @@ def add_lexicon(conn: psycopg.Connection, rows: list[tuple[str, str, int, int, P
         out.append((pid, part, doc_id, position, pg_array(acc_terms), pg_array([n for _, n in acc]), tok.acc_len,
                     pg_array(fold_terms), pg_array([n for _, n in fold]), tok.fold_len, TOKENIZER_VERSION))
     with conn.cursor() as cur:
-        cur.executemany("INSERT INTO lexicon VALUES (%s, %s, %s, %s, %s::int[], %s::int2[], %s, %s::int[], "
+        cur.executemany("INSERT INTO lexicon (id, part, doc_id, position, acc_terms, acc_tfs, acc_len, fold_terms, "
+                        "fold_tfs, fold_len, tokenizer) VALUES (%s, %s, %s, %s, %s::int[], %s::int2[], %s, %s::int[], "
                         "%s::int2[], %s, %s)", out)
+    add_postings(conn, [r[0] for r in out])
+
+
+_SEGMENT = ("SELECT {field}, u.t, l.part, (SELECT generation FROM chidao_state), "
+            "string_agg(int4send(l.no), ''::bytea ORDER BY l.no), string_agg(int2send(u.tf), ''::bytea ORDER BY l.no), "
+            "string_agg(int4send(l.{name}_len), ''::bytea ORDER BY l.no) FROM lexicon l, "
+            "unnest(l.{name}_terms, l.{name}_tfs) AS u(t, tf) WHERE l.id = ANY(%s::text[]) GROUP BY u.t, l.part")
+
+
+def add_postings(conn: psycopg.Connection, ids: list[str]) -> None:
+    """The posting segments of these (just written) lexicon rows: one per field, term and partition, in SQL."""
+    if ids:
+        conn.execute(
+            "INSERT INTO lex_postings (field, term, part, seg, nos, tfs, lens) " + _SEGMENT.format(field=0, name="acc")
+            + " UNION ALL " + _SEGMENT.format(field=1, name="fold") + " ON CONFLICT (field, term, part, seg) DO UPDATE "
+            "SET nos = lex_postings.nos || excluded.nos, tfs = lex_postings.tfs || excluded.tfs, "
+            "lens = lex_postings.lens || excluded.lens", (ids, ids))  # type: ignore[arg-type]  # our own SQL
 
 
 def add_token_rows(conn: psycopg.Connection, items: list[tuple[str, list[str], list[str]]], part: int,
