@@ -32,7 +32,8 @@ class Postings:
             sql += " AND part = ANY(%s::int[])"
             args.append(list(self.parts))
         blobs: dict[tuple[int, int], tuple[list[bytes], list[bytes], list[bytes]]] = {}
-        for f, t, nos, tfs, lens in self.conn.execute(sql, args):
+        # binary results: bytea as it is stored, not hex text twice its size to decode
+        for f, t, nos, tfs, lens in self.conn.execute(sql, args, binary=True):
             b = blobs.setdefault((int(f), int(t)), ([], [], []))
             b[0].append(bytes(nos))
             b[1].append(bytes(tfs))
