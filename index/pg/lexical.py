@@ -23,6 +23,7 @@ from ..access import DEFAULT_GROUPS, caller_groups
 from ..vntext import tokens
 from .catalog import PgCatalog
 from .lexwrite import StatsDelta, add_token_rows, remove_passages
+from .postcache import PostingsCache
 from .postings import Postings
 
 FOLDED_SHARE = 0.3  # as index/lexical.py: with marks in the query, folded matches add this fraction
@@ -49,6 +50,7 @@ class PgLexicalIndex:
         self._stats: dict[tuple[int, tuple[int, ...] | None], dict[int, tuple[int, float]]] = {}
         self._df: dict[tuple[int, tuple[int, ...] | None], dict[tuple[int, str], tuple[int, int]]] = {}
         self._gone: tuple[int, np.ndarray] = (-1, np.zeros(0, dtype=np.int64))
+        self.postings = PostingsCache()
 
     # --- statistics over the caller's partitions ---------------------------------------------------
     def _visible_parts(self, conn: Any, gen: int) -> tuple[int, ...] | None:
@@ -170,7 +172,7 @@ class PgLexicalIndex:
             # scoring order: per field, the query's terms in their order (the in-process index's addition order)
             order = [(f, w, [(t.id, t.qtf, t.idf) for t in terms if t.field == f], stats.get(f, (0, 1.0))[1])
                      for f, _, w in fields]
-            return Postings(conn, parts, self._removed(conn, gen)).top(order, k, pushed, allowed)
+            return Postings(conn, parts, self._removed(conn, gen), self.postings, gen).top(order, k, pushed, allowed)
 
     def _removed(self, conn: Any, gen: int) -> np.ndarray:
         """Numbers of passages taken out of the lexicon (still in older posting segments), as of `gen`."""

@@ -2,7 +2,8 @@
 caller's partitions concatenated; each posting's BM25 part computed with the in-process index's formula and
 float32 arithmetic (index/lexical.py), added per passage in the query's term order, per field, the fields
 combined the same way — so the scores are equal, not close. Removed passages are masked; the top k are
-ordered by (score, document, position) as the in-process index orders ties, their ids read in one round trip."""
+ordered by (score, document, position) as the in-process index orders ties, their ids read in one round trip.
+The postings themselves come from the replica's cache of recent ones (index/pg/postcache.py) or the database."""
 
 from __future__ import annotations
 
@@ -12,39 +13,20 @@ from typing import Any
 import numpy as np
 
 from ..lexical import K1, B
+from .postcache import PostingsCache
 
 DENSE_MAX = 8_000_000  # passage numbers up to this are scored in a dense array; beyond, over their unique set
 FieldTerms = tuple[int, float, list[tuple[int, int, float]], float]  # (field, weight, [(term, qtf, idf)], avgdl)
 
 
 class Postings:
-    def __init__(self, conn: Any, parts: tuple[int, ...] | None, removed: np.ndarray) -> None:
-        self.conn, self.parts, self.removed = conn, parts, removed
-
-    def _fetch(self, order: list[FieldTerms]) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """(field, term) → (passage numbers, term frequencies, lengths) over the caller's partitions."""
-        acc = [t for f, _, ts, _ in order if f == 0 for t, _, _ in ts]
-        fold = [t for f, _, ts, _ in order if f == 1 for t, _, _ in ts]
-        sql = ("SELECT field, term, nos, tfs, lens FROM lex_postings WHERE ((field = 0 AND term = ANY(%s::int[])) "
-               "OR (field = 1 AND term = ANY(%s::int[])))")
-        args: list[Any] = [acc, fold]
-        if self.parts is not None:
-            sql += " AND part = ANY(%s::int[])"
-            args.append(list(self.parts))
-        blobs: dict[tuple[int, int], tuple[list[bytes], list[bytes], list[bytes]]] = {}
-        # binary results: bytea as it is stored, not hex text twice its size to decode
-        for f, t, nos, tfs, lens in self.conn.execute(sql, args, binary=True):
-            b = blobs.setdefault((int(f), int(t)), ([], [], []))
-            b[0].append(bytes(nos))
-            b[1].append(bytes(tfs))
-            b[2].append(bytes(lens))
-        return {key: (np.frombuffer(b"".join(n), dtype=">i4").astype(np.int64),
-                      np.frombuffer(b"".join(tf), dtype=">i2").astype(np.float32),
-                      np.frombuffer(b"".join(ln), dtype=">i4").astype(np.float32)) for key, (n, tf, ln) in blobs.items()}
+    def __init__(self, conn: Any, parts: tuple[int, ...] | None, removed: np.ndarray, cache: PostingsCache,
+                 gen: int) -> None:
+        self.conn, self.parts, self.removed, self.cache, self.gen = conn, parts, removed, cache, gen
 
     def top(self, order: list[FieldTerms], k: int, pushed: list[str] | None,
             allowed: Callable[[str], bool] | None) -> list[tuple[str, float]]:
-        got = self._fetch(order)
+        got = self.cache.get(self.conn, self.gen, self.parts, [(f, t) for f, _, ts, _ in order for t, _, _ in ts])
         if not got:
             return []
         every = np.concatenate([v[0] for v in got.values()])
