@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,7 @@ def bulk_add(catalog: PgCatalog, docs: list[NewDocument], model: str) -> int:
         _documents(conn, docs)
         ids = term_ids(conn, {t for _, tok in toks for t in (*tok.acc, *tok.fold)})
         restorer = StatsDelta()
+        taught: dict[int, Counter[str]] = {}
         with conn.cursor() as cur:
             with cur.copy("COPY passages (id, doc_id, position, kind, text, embed_text, meta, embed_hash, part, gen) "
                           "FROM STDIN") as cp:
@@ -57,8 +59,10 @@ def bulk_add(catalog: PgCatalog, docs: list[NewDocument], model: str) -> int:
                     cp.write_row((p.id, part, p.doc_id, p.position, [t for t, _ in acc], [n for _, n in acc],
                                   tok.acc_len, [t for t, _ in fold], [n for _, n in fold], tok.fold_len,
                                   TOKENIZER_VERSION))
-                    for (bigram, key, form), c in restorer_counts(tok.acc).items():
-                        restorer.restorer[(part, bigram, key, form)] += c
+                    taught.setdefault(part, Counter()).update(tok.acc)
+        for part, words in taught.items():  # the restorer's counts are sums: taken once per token of the batch
+            for (bigram, key, form), c in restorer_counts(words).items():
+                restorer.restorer[(part, bigram, key, form)] += c
         _statistics(conn, [p.id for p, _ in toks])
         add_postings(conn, [p.id for p, _ in toks])
         restorer.apply(conn, gen)  # only its restorer counts are set: df and lengths came from SQL above
