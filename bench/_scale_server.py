@@ -83,12 +83,13 @@ def server_mode(a: argparse.Namespace, base: Container, questions: list[str]) ->
     rows = []
     try:
         for size in a.sizes:
-            url, _ = ensure_database(pg_url, f"n{size}")
+            name = f"n{size:03d}"  # Chroma wants collection names of 3 characters or more
+            url, _ = ensure_database(pg_url, name)
             env = {"CHIDAO_DATABASE_URL": url, "CHIDAO_CHROMA_HOST": "127.0.0.1",
-                   "CHIDAO_CHROMA_PORT": str(a.chroma_port), "CHIDAO_COLLECTION": f"n{size}",
+                   "CHIDAO_CHROMA_PORT": str(a.chroma_port), "CHIDAO_COLLECTION": name,
                    "CHIDAO_READY_TIMEOUT_S": "600"}
             c = Container(Settings(data_dir=str(work / "setup"), ready_check=False, database_url=url,
-                                   chroma_host="127.0.0.1", chroma_port=a.chroma_port, collection=f"n{size}"))
+                                   chroma_host="127.0.0.1", chroma_port=a.chroma_port, collection=name))
             grow_rate = None
             if c.catalog.count_passages() < size:
                 print(f"growing {size} passages into {url} (has {c.catalog.count_passages()})", flush=True)

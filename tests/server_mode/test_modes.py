@@ -161,3 +161,10 @@ def test_bulk_loading_writes_what_document_writes_do(tmp_path: Path, pg: Postgre
         c.retriever.cache.refresh()
     for q in ("thu ngân sách lũy kế", "kho Quýtxanh", "512/UBND-KT"):
         assert one.lexical.search(q, 5, diacritics=True) == bulk.lexical.search(q, 5, diacritics=True)
+
+
+def test_an_empty_database_answers(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any) -> None:
+    """A replica on a database with nothing ingested yet searches and answers (nothing found, abstains)."""
+    c = server_container(tmp_path / "e", server_env(pg.create(), chroma_srv))
+    assert c.search.search("Tổng thu ngân sách nhà nước?", 5).hits == []
+    assert c.answerer.answer("Tổng thu ngân sách nhà nước?", []).abstained
