@@ -5,14 +5,13 @@ counts changed since. Lexical search runs in the database. So a replica holds no
 see: two replicas at one generation hold the same view, whatever their history.
 
 What it holds per passage is compact (1M passages must fit a replica in well under 2 GB): its id, document,
-position, kind and access partition in flat arrays, and an index into a table of distinct "key metadata" (what
-filters, the number and table-cell lookups read — shared by the passages of a document that cite nothing of
-their own). Texts and full metadata stay in PostgreSQL: a question's candidates (≤ ~200) are fetched in one
+position, kind and access partition in flat arrays, and indices into tables of distinct "key metadata" (what
+filters and the number and table-cell lookups read: the document's fields, shared by its passages, and the
+passage's own — its date, the numbers it cites, a directive's or a table row's fields). Texts and full metadata stay in PostgreSQL: a question's candidates (≤ ~200) are fetched in one
 round trip (`prefetch`), and the last few thousand read are kept (LRU)."""
 
 from __future__ import annotations
 
-import json
 import threading
 from array import array
 from collections import OrderedDict
@@ -34,13 +33,35 @@ KINDS = list(PassageKind)
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 KEPT = 4096  # full passages kept: a question reads at most a few hundred
 LOAD_CHUNK = 5000
-# what filters (index/filters.py) and `index_keys` read of a passage's metadata, besides its groups
-KEY_FIELDS = ("doc_id", "source", "doc_type", "directive_type", "kind", "date_int", "doc_numbers", "directive_key",
-              "doc_number", "attached_to", "row_lead", "row_partner", "row_deadline")
+# what filters (index/filters.py) and `index_keys` read of a passage's metadata, besides its groups: the
+# document's fields (shared by its passages) and the passage's own
+DOC_FIELDS = ("doc_id", "source", "doc_type", "doc_number", "attached_to")
+OWN_FIELDS = ("kind", "date_int", "doc_numbers", "directive_type", "directive_key", "row_lead", "row_partner",
+              "row_deadline")
+KEY_FIELDS = DOC_FIELDS + OWN_FIELDS
 _KEYS_SQL = ("json_strip_nulls(json_build_object(" + ", ".join(f"'{k}', meta -> '{k}'" for k in KEY_FIELDS)
              + ")), meta -> 'groups'")
 _TEXT_COLS = "id, doc_id, position, kind, text, meta"  # without the embedding text, as the embedded cache
 _SEED = DiacriticRestorer()  # the counts every restorer starts with; the database holds the corpus's
+
+
+class _Distinct:
+    """Distinct tuples, each stored once (as its own dict key), by index."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Any, ...]] = []
+        self.index: dict[tuple[Any, ...], int] = {}
+
+    def add(self, values: tuple[Any, ...]) -> int:
+        i = self.index.get(values)
+        if i is None:
+            i = self.index[values] = len(self.items)
+            self.items.append(values)
+        return i
+
+
+def _values(keys: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in (keys.get(f) for f in fields))
 
 
 def _passage(r: tuple[Any, ...]) -> Passage:
@@ -78,15 +99,15 @@ class SharedPassageCache(Lookups):
         self.slot_of: dict[str, int] = {}
         self.ids: list[str | None] = []
         self.doc, self.pos = array("i"), array("i")
-        self.kind, self.part, self.keys = array("B"), array("H"), array("i")
+        self.kind, self.part = array("B"), array("H")
+        self.doc_keys, self.own_keys = array("i"), array("i")  # indices into the distinct key tuples
         self.alive = array("B")
         self.docs: list[str] = []
         self._doc_index: dict[str, int] = {}
         self.parts: list[frozenset[str]] = []
         self._part_index: dict[frozenset[str], int] = {}
-        self.key_meta: list[dict[str, Any] | None] = []  # distinct key metadata, with how many passages use it
-        self._key_index: dict[str, int] = {}
-        self._key_refs: list[int] = []
+        # distinct key metadata (never dropped: a few hundred bytes each, shared by most passages)
+        self.doc_meta, self.own_meta = _Distinct(), _Distinct()
         self._kept: OrderedDict[str, Passage] = OrderedDict()
         self._visible: dict[frozenset[str], tuple[int, set[str]]] = {}
         self._by_id = _ById(self)
@@ -141,7 +162,8 @@ class SharedPassageCache(Lookups):
         self.pos.append(position)
         self.kind.append(KIND_CODE[kind])
         self.part.append(self._intern_part(frozenset(groups_of({"groups": groups}))))
-        self.keys.append(self._intern_keys(keys))
+        self.doc_keys.append(self.doc_meta.add(_values(keys, DOC_FIELDS)))
+        self.own_keys.append(self.own_meta.add(_values(keys, OWN_FIELDS)))
         self.alive.append(1)
         self._file(Passage(pid, doc_id, position, kind, "", "", keys), +1)  # type: ignore[arg-type]
 
@@ -152,14 +174,8 @@ class SharedPassageCache(Lookups):
                 continue
             self.alive[slot] = 0
             self.ids[slot] = None
-            k = self.keys[slot]
-            keys = self.key_meta[k] or {}
             self._file(Passage(pid, self.docs[self.doc[slot]], self.pos[slot], KINDS[self.kind[slot]], "", "",
-                               keys), -1)  # type: ignore[arg-type]
-            self._key_refs[k] -= 1
-            if not self._key_refs[k]:  # no passage uses it any more
-                self._key_index.pop(json.dumps(keys, sort_keys=True, ensure_ascii=False), None)
-                self.key_meta[k] = None
+                               self._meta(self.doc_keys[slot], self.own_keys[slot])), -1)  # type: ignore[arg-type]
 
     def _intern_doc(self, doc_id: str) -> int:
         i = self._doc_index.get(doc_id)
@@ -175,15 +191,10 @@ class SharedPassageCache(Lookups):
             self.parts.append(groups)
         return i
 
-    def _intern_keys(self, keys: dict[str, Any]) -> int:
-        text = json.dumps(keys, sort_keys=True, ensure_ascii=False)
-        i = self._key_index.get(text)
-        if i is None:
-            i = self._key_index[text] = len(self.key_meta)
-            self.key_meta.append(keys)
-            self._key_refs.append(0)
-        self._key_refs[i] += 1
-        return i
+    def _meta(self, doc_keys: int, own_keys: int) -> dict[str, Any]:
+        """The key metadata of a passage, as a dict (what filters and `index_keys` read)."""
+        values = self.doc_meta.items[doc_keys] + self.own_meta.items[own_keys]
+        return {f: v for f, v in zip(KEY_FIELDS, values) if v is not None}
 
     def _restorer_since(self, since: int) -> None:
         """Set the restorer counts that changed after `since` (absolute counts: applying twice is harmless)."""
@@ -256,10 +267,14 @@ class SharedPassageCache(Lookups):
         with self._lock:
             if pool is not None and len(pool) < 10_000:
                 return {pid for pid in pool if (s := self.slot_of.get(pid)) is not None
-                        and pred(self.key_meta[self.keys[s]] or {})}
-            ok = np.array([m is not None and pred(m) for m in self.key_meta] or [False], dtype=bool)
-            mask = ok[np.array(self.keys, dtype=np.int64)] & np.array(self.alive, dtype=bool)
-            found = self._ids_where(mask)
+                        and pred(self._meta(self.doc_keys[s], self.own_keys[s]))}
+            if not self.ids:
+                return set()
+            width = len(self.own_meta.items)
+            pairs = np.array(self.doc_keys, dtype=np.int64) * width + np.array(self.own_keys, dtype=np.int64)
+            distinct, where = np.unique(pairs, return_inverse=True)
+            ok = np.array([pred(self._meta(int(x) // width, int(x) % width)) for x in distinct], dtype=bool)
+            found = self._ids_where(ok[where] & np.array(self.alive, dtype=bool))
         return found if pool is None else found & pool
 
     def visible_ids(self, groups: frozenset[str] | None) -> set[str] | None:
