@@ -95,12 +95,20 @@ def server_mode(a: argparse.Namespace, base: Container, questions: list[str]) ->
                 print(f"growing {size} passages into {url} (has {c.catalog.count_passages()})", flush=True)
                 grow_rate = grow_bulk(base, c, size)
                 print(f"  grow: {grow_rate:.0f} passages/s", flush=True)
-            replicas = []
-            for i in range(3):
+            replicas: list[Any] = [None] * 3
+
+            def start(i: int, env: dict[str, str] = env, replicas: list[Any] = replicas) -> None:
+                """The three start together, as behind a load balancer after a deploy."""
                 t0 = time.perf_counter()
-                proc, url_i = start_server(work / f"r{i}", env=env, timeout_s=1800)
-                httpx.post(url_i + "/v1/search", json={"query": "ngân sách", "k": 5}, timeout=1800)
-                replicas.append((proc, url_i, time.perf_counter() - t0))
+                proc, url_i = start_server(work / f"r{i}", env=env, timeout_s=3600)
+                httpx.post(url_i + "/v1/search", json={"query": "ngân sách", "k": 5}, timeout=3600)
+                replicas[i] = (proc, url_i, time.perf_counter() - t0)
+
+            starters = [threading.Thread(target=start, args=(i,)) for i in range(3)]
+            for t in starters:
+                t.start()
+            for t in starters:
+                t.join()
             one = measure(replicas[0][1], questions, a.rounds)
             three: list[dict[str, float]] = [{} for _ in replicas]
             threads = [threading.Thread(target=lambda out=out, u=u: out.update(measure(u, questions, a.rounds)))
