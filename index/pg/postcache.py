@@ -83,7 +83,7 @@ class PostingsCache:
             b[0].append(bytes(nos))
             b[1].append(bytes(tfs))
             b[2].append(bytes(lens))
-        return {key: (np.frombuffer(b"".join(n), dtype=">i4").astype(np.int64),
+        return {key: (np.frombuffer(b"".join(n), dtype=">i4").astype(np.int32),
                       np.frombuffer(b"".join(tf), dtype=">i2").astype(np.float32),
                       np.frombuffer(b"".join(ln), dtype=">i4").astype(np.float32)) for key, (n, tf, ln) in blobs.items()}
 

@@ -44,7 +44,8 @@ class Postings:
                     continue
                 where, tf, dl = got[(f, tid)]
                 part = qtf * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
-                np.add.at(scores, slots(where), part)
+                # a passage holds a term once: one value per bin, so the sum is the float32 part itself (exact)
+                scores += np.bincount(slots(where), weights=part, minlength=len(nos)).astype(np.float32)
             total = total + (scores if weight == 1.0 else scores * weight)
         gone = self.removed[self.removed <= nos[-1]]
         if len(gone):
