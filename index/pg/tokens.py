@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..vntext import fold_word, token_fields
+from ..vntext import DiacriticRestorer, token_fields
 
 FIELDS = ("acc", "fold")  # field 0: accented tokens, field 1: diacritics folded
 TF_MAX = 32767  # int2 (the in-process index caps at 65535; no passage near the chunker's size comes close)
@@ -34,18 +34,17 @@ def restorer_counts(acc: Counter[str]) -> Counter[RestorerKey]:
     """The counts `DiacriticRestorer.add_tokens` would add for these accented tokens."""
     out: Counter[RestorerKey] = Counter()
     for t, n in acc.items():
-        key = _restorer_key(t)
-        if key is not None:
+        for key in _restorer_keys(t):
             out[key] += n
     return out
 
 
 @lru_cache(maxsize=500_000)
-def _restorer_key(t: str) -> RestorerKey | None:
-    """What one accented token teaches the restorer (None: nothing), memoised like `fold_word`."""
-    if not t or t[0].isdigit() or t.isupper() or not t.replace("_", "").isalpha():
-        return None
-    if "_" in t:
-        a, _, b = t.partition("_")
-        return True, fold_word(a) + " " + fold_word(b), a + " " + b
-    return False, fold_word(t), t
+def _restorer_keys(t: str) -> tuple[RestorerKey, ...]:
+    """What one accented token teaches the restorer, read off `DiacriticRestorer.add_tokens` itself (so the
+    database's counts follow whatever it counts), memoised like `fold_word`."""
+    blank = DiacriticRestorer.__new__(DiacriticRestorer)  # without the seeded question words
+    blank.uni, blank.bi = {}, {}
+    blank.add_tokens([t])
+    return tuple((bigram, key, form) for bigram, table in ((False, blank.uni), (True, blank.bi))
+                 for key, forms in table.items() for form in forms)
