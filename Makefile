@@ -6,7 +6,7 @@ DOCS ?= samples
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: install run test lint eval fit fonts browser ocr office bench-install
+.PHONY: install run test test-server lint eval fit fonts browser ocr office postgres bench-install
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,18 @@ browser:  # Debian's Chromium and ChromeDriver for the page tests (Selenium driv
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 
+postgres:  # PostgreSQL 15 server binaries (initdb, pg_ctl) for the server-mode tests: each test cluster is a temp dir
+	@test -x /usr/lib/postgresql/15/bin/initdb -a -x /usr/lib/postgresql/15/bin/pg_ctl || \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-15)
+	@id -u postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
+
 # Under CI (CI=true) the suite also installs the wheel into a fresh venv without extras and OCRs a scanned page
 # with it (tests/test_package.py, ~3 min); on a developer's machine that test is opt-in: CHIDAO_WHEEL_TEST=1.
-test: install fonts browser ocr office
+test: install fonts browser ocr office postgres
 	CHIDAO_WHEEL_TEST=$${CHIDAO_WHEEL_TEST:-$${CI:+1}} $(PY) -m pytest
+
+test-server: install fonts browser ocr office postgres  # the whole suite again, every data dir on PostgreSQL + chroma run
+	CHIDAO_TEST_MODE=server $(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check assistant ingest index tests

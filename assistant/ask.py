@@ -1,5 +1,5 @@
 """Asking: a question in a conversation. The user's earlier questions come from the request or from the
-session kept in SQLite (assistant/conversation.py, owned by the caller that started it); the answerer answers
+session kept by the `Conversations` role (assistant/conversation.py; PostgreSQL in server mode), owned by the caller that started it); the answerer answers
 whole or as a stream; question and answer are remembered in the session."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .conversation import ConversationStore
+from .conversation import Conversations
 from .limits import HISTORY_USED
 from .types import Answer, Answerer, AnswerEvent
 
 
 class AskService:
-    def __init__(self, answerer: Answerer, conversations: ConversationStore) -> None:
+    def __init__(self, answerer: Answerer, conversations: Conversations) -> None:
         self.answerer = answerer
         self.conversations = conversations
 

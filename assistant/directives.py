@@ -15,7 +15,7 @@ from typing import Any
 from domain.agencies import issuer_name
 from domain.passages import CitedNumber, Passage, PassageKind, PassageMetadata
 from index.access import caller_groups
-from index.passage_cache import PassageCache
+from index.passage_cache import PassageView
 from index.vntext import fold
 from ingest.directive_fields import clean, directive_fields
 from ingest.docnumbers import DocNumber, find_typed_numbers, parse_number
@@ -57,7 +57,7 @@ def _add(items: list[str], value: str, limit: int = 8) -> None:
 
 
 class DirectiveCatalog:
-    def __init__(self, passages: PassageCache) -> None:
+    def __init__(self, passages: PassageView) -> None:
         self.passages = passages
         # one view per set of access groups: a number cited only in documents the caller may not read
         # does not exist for them (nor its date, title or agencies)
@@ -78,7 +78,7 @@ class DirectiveCatalog:
         with self._lock:
             visible = cache.visible_ids(groups)
             records: dict[str, Directive] = {}
-            for p in sorted(cache.by_id.values(), key=lambda x: (x.doc_id, x.position)):
+            for p in cache.in_order():
                 if visible is None or p.id in visible:
                     self._read(p, records)
             for r in records.values():
@@ -170,6 +170,7 @@ class DirectiveCatalog:
         return records.get(key)
 
     def passages_of(self, r: Directive) -> list[dict[str, Any]]:
+        self.passages.prefetch(r.passage_ids)  # server mode: one round trip for them all
         by_id = self.passages.by_id
         out = []
         for pid in r.passage_ids:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from index.access import caller_groups, visible
-from index.catalog import Catalog
+from index.protocols import Catalog
 
 from .ingestion import FileReport, IngestService, may_write
 

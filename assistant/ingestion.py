@@ -27,7 +27,7 @@ from domain.passages import Passage
 from index.access import DEFAULT_GROUPS, groups_of, visible
 from index.catalog import embed_hash
 from index.embedders import Embedder
-from index.originals import OriginalStore
+from index.originals import Originals
 from index.protocols import Catalog, VectorStore
 from ingest.ids import ID_SCHEME, doc_id_for, legacy_doc_id, path_key, scope_of, upload_key
 from ingest.loaders import CorruptFile, UnsupportedFormat
@@ -102,7 +102,7 @@ class IngestService:
     collaborators it uses (the composition root, assistant/container.py, wires them)."""
 
     def __init__(self, *, catalog: Catalog, store: VectorStore, embedder: Embedder, parser: FileParser,
-                 originals: OriginalStore, version: str, limits: IngestLimits | None = None) -> None:
+                 originals: Originals, version: str, limits: IngestLimits | None = None) -> None:
         self.catalog, self.store, self.embedder, self.parser = catalog, store, embedder, parser
         self.originals = originals
         self.version = version  # what the stored passages were cut by (ingest/pipeline.py index_version)
@@ -113,12 +113,13 @@ class IngestService:
 
     @contextmanager
     def _one_at_a_time(self, doc_id: str) -> Iterator[None]:
-        """Serialise work on one document id (two uploads of one file), not on the whole data dir."""
+        """Serialise work on one document id (two uploads of one file), not on the whole data dir; in server
+        mode across replicas too (the catalog's `writer`: a database lock, freed if the process dies)."""
         with self._doc_locks_guard:
             lock, users = self._doc_locks.setdefault(doc_id, (threading.Lock(), [0]))
             users[0] += 1
         try:
-            with lock:
+            with lock, self.catalog.writer(doc_id):
                 yield
         finally:
             with self._doc_locks_guard:
@@ -296,10 +297,11 @@ class IngestService:
 
     def reconcile(self) -> list[str]:
         """Finish every index update a crash interrupted; returns the documents repaired."""
-        with self._swap:
-            dirty = self.catalog.dirty_documents()
-            for doc_id in dirty:
-                self._reconcile(doc_id)
+        dirty = self.catalog.dirty_documents()
+        for doc_id in dirty:
+            with self._one_at_a_time(doc_id), self._swap:  # not while another replica is writing it
+                if doc_id in self.catalog.dirty_documents():
+                    self._reconcile(doc_id)
         return dirty
 
     def delete(self, doc_id: str) -> int:

@@ -1,5 +1,6 @@
-"""One writer per data dir. Chroma is not process-safe (two writers can wedge a store), so `chidao serve`,
-`chidao ingest`, `chidao repair` and `chidao docs rm` hold an exclusive lock on the data dir while they write.
+"""One writer per data dir (embedded mode; in server mode the database orders writers: `SharedDatabase`).
+Chroma is not process-safe (two writers can wedge a store), so `chidao serve`, `chidao ingest`,
+`chidao repair` and `chidao docs rm` hold an exclusive lock on the data dir while they write.
 The holder writes who it is (pid, role, URL) so a second command can say so — and `chidao ingest` can send
 its files through the running server instead."""
 
@@ -76,3 +77,33 @@ class DataDirLock:
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
+
+
+class SharedDatabase:
+    """Server mode (CHIDAO_DATABASE_URL): commands and replicas share the database, whose own locks order
+    writers — one per document, none during `repair` (index/pg/catalog.py) — so no data-dir lock is taken."""
+
+    def acquire(self, role: str, **info: Any) -> SharedDatabase:
+        return self
+
+    def update(self, **info: Any) -> None:
+        return None
+
+    def holder(self) -> dict[str, Any]:
+        return {}
+
+    def locked_by_other(self) -> dict[str, Any] | None:
+        return None
+
+    def release(self) -> None:
+        return None
+
+    def __enter__(self) -> SharedDatabase:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def writer_lock(data_dir: str, database_url: str | None) -> DataDirLock | SharedDatabase:
+    return SharedDatabase() if database_url else DataDirLock(data_dir)

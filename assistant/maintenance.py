@@ -133,7 +133,14 @@ def repair(catalog: Catalog, store: VectorStore, embedder: Embedder, version: st
            log: Any = print, snapshot_dir: str | None = None) -> CheckReport:
     """Re-tokenise the passages whose tokens another tokenizer made (their snapshots under `snapshot_dir` go:
     the next start rebuilds them from the tokens); rebuild the vector index from the catalog into a new collection named after `base`;
-    swap it in only when it checks clean."""
+    swap it in only when it checks clean. No document is written meanwhile (the catalog's `maintenance`: in
+    server mode writers on every replica wait for it)."""
+    with catalog.maintenance():
+        return _repair(catalog, store, embedder, version, base, log, snapshot_dir)
+
+
+def _repair(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str, base: str, log: Any,
+            snapshot_dir: str | None) -> CheckReport:
     stale = catalog.stale_tokens()
     if stale:
         log(f"re-tokenising {len(stale)} passages ({TOKENIZER_VERSION})")

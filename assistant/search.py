@@ -114,12 +114,15 @@ class SearchService:
         if not ids:
             return None
         pred = compile_filters(plan.filters)
-        by_id = retriever.cache.by_id
-        ids = [i for i in ids if pred is None or pred(by_id[i].metadata)]
+        cache = retriever.cache
+        if pred is not None:
+            kept = cache.matching(pred, set(ids))
+            ids = [i for i in ids if i in kept]
         rank = {h.passage.id: r for r, h in enumerate(hits)}
         deep = {h.passage.id: h for h in retriever.search(QueryPlan(**{**plan.__dict__, "k": 200}))}
         ordered = sorted(ids, key=lambda i: (rank.get(i, 10**6), -deep[i].score if i in deep else 0.0))
-        out = [deep.get(i) or Hit(by_id[i], 0.0, {"listing": 1}) for i in ordered[:MAX_LISTED_ROWS]]
+        cache.prefetch(i for i in ordered[:MAX_LISTED_ROWS] if i not in deep)
+        out = [deep.get(i) or Hit(cache.by_id[i], 0.0, {"listing": 1}) for i in ordered[:MAX_LISTED_ROWS]]
         return {"field": column, "value": value, "count": len(ids)}, out
 
     def search_in_context(self, question: str, history: list[str], k: int = 10,

@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     embed_batch: int = 16
     chroma_host: str | None = None
     chroma_port: int = 8000
+    # Server mode: a PostgreSQL URL (postgresql://user@host:5432/db) puts the catalog, lexical search, sessions
+    # and originals in that database, vectors in the Chroma server (chroma_host, required then); any number of
+    # `chidao serve` replicas share them. Unset: everything under data_dir (one process).
+    database_url: str | None = None
+    database_pool: int = 8  # connections per process
     collection: str = "chidao"
     host: str = "127.0.0.1"
     port: int = 8765
@@ -49,3 +54,7 @@ class Settings(BaseSettings):
     allowed_hosts: str | None = None
     # Origins (scheme://host:port, comma-separated) besides the server's own whose pages may POST or DELETE.
     allowed_origins: str | None = None
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.database_url)

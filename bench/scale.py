@@ -6,6 +6,7 @@ vector of the passage it came from plus small noise (normalised) — the index s
 only the embedding time is skipped. Everything else (catalog, tokens, Chroma, the server) is real.
 
     .venv/bin/python bench/scale.py --sizes 1000 10000 100000
+    .venv/bin/python bench/scale.py --server --sizes 100000 1000000   # server mode: bench/_scale_server.py
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -56,9 +59,12 @@ def vary(text: str, k: int, rnd: random.Random) -> str:
     return re.sub(r"\d[\d.,]*\d|\d", num, text)
 
 
-def grow(base: Container, target: Path, size: int, seed: int = 3) -> None:
+Copy = tuple[dict[str, Any], list[StoredPassage], dict[str, np.ndarray]]  # (document, passages, vectors by id)
+
+
+def copies(base: Container, size: int, seed: int = 3) -> Iterator[Copy]:
+    """Copies of the base corpus's documents, in order, until they hold `size` passages."""
     rnd = random.Random(seed)
-    c = Container(Settings(data_dir=str(target), ready_check=False))
     sources = base.catalog.passages()
     vectors = base.catalog.vectors_for(base.embedder.name, sources)
     docs = {d["doc_id"]: d for d in base.catalog.documents()}
@@ -66,7 +72,6 @@ def grow(base: Container, target: Path, size: int, seed: int = 3) -> None:
     for p in sources:
         by_doc.setdefault(p.doc_id, []).append(p)
     made, k = 0, 0
-    t0 = time.perf_counter()
     while made < size:
         for doc_id, plist in by_doc.items():
             if made >= size:
@@ -82,15 +87,23 @@ def grow(base: Container, target: Path, size: int, seed: int = 3) -> None:
                 stored.append(StoredPassage(pid, new_id, p.position, p.kind, text, embed, md))
                 v = vectors[p.id] + np.random.default_rng(made).normal(0, 0.015, len(vectors[p.id])).astype(np.float32)
                 vecs[pid] = v / np.linalg.norm(v)
-            from index.catalog import embed_hash
-
-            c.catalog.replace_document(doc, stored, {embed_hash(s.embed_text): vecs[s.id] for s in stored},
-                                       base.embedder.name)
-            c.store.upsert([s.id for s in stored], np.stack([vecs[s.id] for s in stored]),
-                           [s.metadata for s in stored], [s.text for s in stored])
-            c.catalog.clear_dirty(new_id)
             made += len(stored)
+            yield doc, stored, vecs
         k += 1
+
+
+def grow(base: Container, target: Path, size: int, seed: int = 3) -> None:
+    from index.catalog import embed_hash
+
+    c = Container(Settings(data_dir=str(target), ready_check=False))
+    t0, made = time.perf_counter(), 0
+    for doc, stored, vecs in copies(base, size, seed):
+        c.catalog.replace_document(doc, stored, {embed_hash(s.embed_text): vecs[s.id] for s in stored},
+                                   base.embedder.name)
+        c.store.upsert([s.id for s in stored], np.stack([vecs[s.id] for s in stored]),
+                       [s.metadata for s in stored], [s.text for s in stored])
+        c.catalog.clear_dirty(doc["doc_id"])
+        made += len(stored)
         print(f"  {made}/{size} passages ({time.perf_counter() - t0:.0f} s)", end="\r", flush=True)
     print()
 
@@ -137,11 +150,20 @@ def main() -> int:
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "chidao-scale"))
     ap.add_argument("--qa", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--server", action="store_true", help="server mode: PostgreSQL + Chroma server, 1 and 3 replicas")
+    ap.add_argument("--pg-port", type=int, default=55499)
+    ap.add_argument("--chroma-port", type=int, default=58099)
+    ap.add_argument("--no-upload", dest="upload", action="store_false",
+                    help="server mode: skip timing uploads of samples/ through a replica (e5 embedding bound)")
     a = ap.parse_args()
     subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", a.base, "ingest",
                     str(ROOT.parent / "shared" / "corpus")], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     base = Container(Settings(data_dir=a.base, ready_check=False))
     questions = [json.loads(line)["question"] for line in open(a.qa, encoding="utf-8") if line.strip()]
+    if a.server:
+        from _scale_server import server_mode
+
+        return server_mode(a, base, questions)
     rows = []
     for size in a.sizes:
         target = Path(a.work) / f"n{size}"

@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -290,3 +290,10 @@ class Catalog:
 
     def count_passages(self) -> int:
         return int(self._connect().execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+
+    # --- writers: one process owns the data dir (assistant/lock.py), which orders them already -------------
+    def writer(self, doc_id: str) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def maintenance(self) -> AbstractContextManager[None]:
+        return nullcontext()

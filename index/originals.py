@@ -1,10 +1,18 @@
 """The ingested files themselves, kept under the data dir by content hash: with the catalog they are the
 source of truth, so passages can be re-cut by a new chunker and the vector index rebuilt without the
-uploader's copy. Writes go to a temporary file renamed into place (a crash leaves no half file)."""
+uploader's copy. Writes go to a temporary file renamed into place (a crash leaves no half file). Server mode
+keeps them in PostgreSQL (index/pg/originals.py); both are `Originals`."""
 
 from __future__ import annotations
 
 import os
+from typing import Protocol
+
+
+class Originals(Protocol):
+    def save(self, sha256: str, data: bytes) -> None: ...
+    def load(self, sha256: str) -> bytes: ...
+    def remove(self, sha256: str) -> None: ...
 
 
 class OriginalStore:

@@ -1,7 +1,7 @@
-"""The serving cache: every passage's text and metadata in memory (without its embedding text), with what is
-built from them — the BM25 index (index/lexical.py), the diacritic restorer per access-group set
-(index/visibility.py), the document-number tables (numbers a passage cites, numbers it belongs to), the
-task-table cells by column role (for listing questions) and the passages of each access group.
+"""The serving cache of embedded mode: every passage's text and metadata in memory (without its embedding
+text), with what is built from them — the BM25 index (index/lexical.py), the lookups (index/lookups.py: the
+document-number tables, the task-table cells, the diacritic restorer per access-group set) and the passages of
+each access group. Server mode keeps compact keys only (index/pg/cache.py); both are `PassageView`s.
 
 When the catalog's generation moves, only the passages whose ids appeared or disappeared are loaded or dropped
 (ids hash the text, so a changed passage is a new id). What a restricted caller gets of the shared statistics
@@ -11,50 +11,67 @@ data dir (index/snapshot.py) so a restart does not re-read every token."""
 from __future__ import annotations
 
 import os
-import re
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from domain.passages import Passage, PassageKind
 
 from . import snapshot
 from .access import caller_groups, groups_of
 from .catalog import Catalog
-from .filters import number_key
 from .lexical import LexicalIndex
-from .visibility import RestorerPartitions, slot_mask, visible_keys
-from .vntext import TOKENIZER_VERSION, DiacriticRestorer, fold
+from .lookups import ROW_FIELDS as ROW_FIELDS  # re-exported: they lived here
+from .lookups import Lookups
+from .lookups import PassageView as PassageView
+from .lookups import cell_key as cell_key
+from .lookups import index_keys as index_keys
+from .visibility import RestorerPartitions, slot_mask
+from .vntext import TOKENIZER_VERSION
 
-T = TypeVar("T")
 SNAPSHOT_EVERY = 2000  # passages changed before the lexical snapshot is written again
-ROW_FIELDS = ("lead", "partner", "deadline")  # task-table columns a listing question constrains
 
 
-class PassageCache:
-    """All passages' metadata in memory, with the lexical index, the number and table-cell lookups and the
-    diacritic restorer. When the catalog's generation moves, only the passages whose ids appeared or
-    disappeared are loaded or dropped (ids hash the text, so a changed passage is a new id). What a restricted
-    caller gets of the shared statistics is its visible share only (index/visibility.py)."""
+class PassageCache(Lookups):
+    """All passages' metadata in memory (embedded mode), with the lexical index, the number and table-cell
+    lookups and the diacritic restorer. When the catalog's generation moves, only the passages whose ids
+    appeared or disappeared are loaded or dropped (ids hash the text, so a changed passage is a new id). What a
+    restricted caller gets of the shared statistics is its visible share only (index/visibility.py)."""
 
     def __init__(self, catalog: Catalog, lexical: LexicalIndex) -> None:
+        super().__init__()
         self.catalog = catalog
         self.lexical = lexical
-        self.by_id: dict[str, Passage] = {}
-        self.by_number: dict[str, set[str]] = {}  # number key → passages citing it
-        self.own_number: dict[str, set[str]] = {}  # number key → passages of that document or item
-        self.restorers = RestorerPartitions()
-        # task-table cells by column role: folded value → row passage ids (for listing questions)
-        self.row_values: dict[str, dict[str, set[str]]] = {f: {} for f in ROW_FIELDS}
+        self._by_id: dict[str, Passage] = {}
         self.by_group: dict[str, set[str]] = {}  # access group → passage ids
         self._visible_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
-        self._views: dict[tuple[str, frozenset[str]], tuple[Any, Any]] = {}  # (what, groups) → (version, value)
-        self.generation = -1
-        self._known: tuple[int, set[str]] = (-1, set())
         lexical.visible_slots = self._visible_slots
         self._lock = threading.Lock()
         self._saving = threading.Lock()
         self.changed = 0  # passages added or removed since the last snapshot
+
+    @property
+    def by_id(self) -> dict[str, Passage]:
+        return self._by_id
+
+    # every passage is in memory here: nothing to fetch; orders and kinds are read from it
+    def prefetch(self, ids: Iterable[str]) -> None:
+        return None
+
+    def matching(self, pred: Callable[[Mapping[str, Any]], bool], pool: set[str] | None) -> set[str]:
+        """The passages (of `pool`, else all) whose metadata satisfy a compiled filter."""
+        by_id = self._by_id
+        return {pid for pid in (by_id.keys() if pool is None else pool) if pred(by_id[pid].metadata)}
+
+    def order_key(self, pid: str) -> tuple[str, int]:
+        p = self._by_id[pid]
+        return p.doc_id, p.position
+
+    def kind_of(self, pid: str) -> PassageKind:
+        return self._by_id[pid].kind
+
+    def in_order(self) -> Iterator[Passage]:
+        return iter(sorted(self._by_id.values(), key=lambda x: (x.doc_id, x.position)))
 
     def refresh(self, force: bool = False) -> None:
         gen = self.catalog.generation()
@@ -127,11 +144,10 @@ class PassageCache:
             for pid, p in passages.items():
                 # kept without its embedding text: the cache holds what search and answers read (memory)
                 p = Passage(p.id, p.doc_id, p.position, p.kind, p.text, "", p.metadata)
-                self.by_id[pid] = p
+                self._by_id[pid] = p
                 for g in groups_of(p.metadata):
                     self.by_group.setdefault(g, set()).add(pid)
-                for f, key in index_keys(p):
-                    self._table(f).setdefault(key, set()).add(pid)
+                self._file(p, +1)
                 if pid in lex:
                     self.restorers.partition(p.metadata).add_tokens(lex[pid][0])
             # searchable only once its passage is in `by_id`: a search running meanwhile never meets an unknown id
@@ -142,24 +158,13 @@ class PassageCache:
             return
         self.lexical.remove(ids)
         for pid in ids:
-            p = self.by_id.pop(pid, None)
+            p = self._by_id.pop(pid, None)
             if p is None:
                 continue
             for g in groups_of(p.metadata):
                 self.by_group.get(g, set()).discard(pid)
-            for f, key in index_keys(p):
-                table = self._table(f)
-                table.get(key, set()).discard(pid)
-                if not table.get(key, True):
-                    del table[key]
+            self._file(p, -1)
             # the restorer keeps the words it learnt (they only suggest diacritics); rebuilt on a full refresh
-
-    def _table(self, name: str) -> dict[str, set[str]]:
-        if name == "cites":
-            return self.by_number
-        if name == "own":
-            return self.own_number
-        return self.row_values[name]
 
     def visible_ids(self, groups: frozenset[str] | None) -> set[str] | None:
         """Passage ids the caller may see (None: all). Cached per group set until the index changes."""
@@ -172,19 +177,6 @@ class PassageCache:
         self._visible_cache[groups] = (self.generation, ids)
         return ids
 
-    @property
-    def restorer(self) -> DiacriticRestorer:
-        """The caller's restorer: words learnt from documents it may read."""
-        return self.restorers.for_groups(caller_groups(), self.generation)
-
-    def _view(self, what: str, groups: frozenset[str], version: Any, build: Callable[[], T]) -> T:
-        hit = self._views.get((what, groups))
-        if hit is not None and hit[0] == version:
-            return cast(T, hit[1])
-        value = build()
-        self._views[(what, groups)] = (version, value)
-        return value
-
     def _visible_slots(self) -> Any:
         """The lexical index's mask of the caller's passages (None: unrestricted); called under its lock."""
         groups = caller_groups()
@@ -192,48 +184,3 @@ class PassageCache:
             return None
         version = (self.generation, self.lexical.epoch)
         return self._view("slots", groups, version, lambda: slot_mask(self.lexical, self.visible_ids(groups) or ()))
-
-    def known_numbers(self) -> set[str]:
-        """Document numbers the corpus knows — of the caller's passages only."""
-        if self._known[0] != self.generation:
-            self._known = (self.generation, set(self.by_number) | set(self.own_number))
-        groups = caller_groups()
-        if groups is None:
-            return self._known[1]
-        visible = self.visible_ids(groups) or set()
-        return self._view("numbers", groups, self.generation,
-                          lambda: visible_keys(self.by_number, visible) | visible_keys(self.own_number, visible))
-
-    def row_values_seen(self, field: str) -> dict[str, set[str]]:
-        """Task-table values of a column → their rows, for the values the caller has a row of."""
-        table = self.row_values.get(field, {})
-        groups = caller_groups()
-        if groups is None:
-            return table
-        visible = self.visible_ids(groups) or set()
-        return self._view(f"rows:{field}", groups, self.generation,
-                          lambda: {v: pids & visible for v, pids in table.items() if not pids.isdisjoint(visible)})
-
-
-def cell_key(value: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", fold(value).lower()).split())
-
-
-def index_keys(p: Passage) -> list[tuple[str, str]]:
-    """(table, key) pairs a passage is filed under: numbers it cites, numbers it belongs to, and for a
-    task-table row its lead/partner cells split into agency names (`Sở Nội vụ, Sở Tư pháp` → two) and its
-    deadline cell whole. Cell keys are folded so `so noi vu` finds `Sở Nội vụ`."""
-    md = p.metadata
-    out = [("cites", k) for k in md.get("doc_numbers") or []]
-    for key in {md.get("directive_key"), number_key(md.get("doc_number")), number_key(md.get("attached_to"))}:
-        if key:
-            out.append(("own", key))
-    if p.kind == PassageKind.TABLE_ROW:
-        for f in ROW_FIELDS:
-            cell = str(md.get(f"row_{f}") or "")
-            parts = [cell] if f == "deadline" else re.split(r"[,;\n]|\s-\s|\bchủ trì\b|\bhướng dẫn\b", cell)
-            for part in parts:
-                key = cell_key(part.strip(" .:;()"))
-                if len(key) >= 5 and len(key.split()) >= 2:
-                    out.append((f, key))
-    return list(dict.fromkeys(out))

@@ -1,8 +1,10 @@
 """The storage roles of the index, as the rest of chidao calls them: `Catalog` (the source of truth),
 `LexicalIndex` (BM25) and `VectorStore` (the vector index). Each has a contract test every implementation
-passes (tests/contracts/test_catalog.py, test_lexical.py, test_vectorstore.py); today one implementation each:
-index/catalog.py `Catalog` (SQLite), index/lexical.py `LexicalIndex` (in-process BM25) and index/vectorstore.py
-`ChromaStore` (over the Chroma client it is given).
+passes (tests/contracts/test_catalog.py, test_lexical.py, test_vectorstore.py). Embedded mode (`make run`):
+index/catalog.py `Catalog` (SQLite), index/lexical.py `LexicalIndex` (in-process BM25); server mode
+(CHIDAO_DATABASE_URL, any number of replicas): index/pg/catalog.py `PgCatalog` and index/pg/lexical.py
+`PgLexicalIndex` (PostgreSQL). Vectors: index/vectorstore.py `ChromaStore` over the Chroma client it is given
+(a PersistentClient under the data dir, or a Chroma server).
 
 The other roles sit next to their implementations: `Retriever` (index/retrieval.py), `Embedder`
 (index/embedders.py), `Parser`, `Chunker`, `FileParser` (ingest/types.py), `Answerer` (assistant/types.py).
@@ -11,6 +13,7 @@ Kept minimal: what retrieval, ingest, maintenance and the API call."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -51,6 +54,15 @@ class Catalog(Protocol):
 
     def dirty_documents(self) -> list[str]: ...
     def clear_dirty(self, doc_id: str) -> None: ...
+
+    def writer(self, doc_id: str) -> AbstractContextManager[None]:
+        """Held while one document is parsed, embedded and swapped in: one writer per document (across
+        processes where several share the catalog)."""
+        ...
+
+    def maintenance(self) -> AbstractContextManager[None]:
+        """Held by `repair`: no document is written meanwhile (writers wait)."""
+        ...
 
 
 @runtime_checkable

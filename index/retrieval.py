@@ -16,15 +16,15 @@ from domain.doctypes import TYPE_CODES, code_of_name
 from domain.passages import Passage, PassageKind
 
 from .access import caller_groups
-from .catalog import Catalog
+from .catalog import Catalog as SQLiteCatalog
 from .embedders import Embedder
 from .filters import FILTER_KEYS as FILTER_KEYS  # re-exported: filters lived here
 from .filters import BadFilter as BadFilter
 from .filters import compile_filters, effective_type
 from .fusion import FusionWeights, Signals, fuse
-from .lexical import LexicalIndex
-from .passage_cache import ROW_FIELDS, PassageCache, cell_key
-from .protocols import VectorStore
+from .lexical import LexicalIndex as BM25
+from .passage_cache import ROW_FIELDS, PassageCache, PassageView, cell_key
+from .protocols import Catalog, LexicalIndex, VectorStore
 from .vntext import has_diacritics
 
 DEPTH = 60  # candidates taken from each path
@@ -64,9 +64,16 @@ class Retriever(Protocol):
 
 
 class HybridRetriever:
-    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, lexical: LexicalIndex) -> None:
+    def __init__(self, catalog: Catalog, store: VectorStore, embedder: Embedder, lexical: LexicalIndex,
+                 cache: PassageView | None = None) -> None:
         self.catalog, self.store, self.embedder, self.lexical = catalog, store, embedder, lexical
-        self.cache = PassageCache(catalog, lexical)
+        # server mode gives its own view, kept in step with the shared database (index/pg/cache.py); the
+        # embedded cache holds the in-process index and snapshots it beside the SQLite catalog
+        if cache is None:
+            if not isinstance(catalog, SQLiteCatalog) or not isinstance(lexical, BM25):
+                raise TypeError("only the embedded catalog and lexical index come without their own passage view")
+            cache = PassageCache(catalog, lexical)
+        self.cache: PassageView = cache
         self.weights = FusionWeights.load()  # fitted by bench/fit_fusion.py
         self._vectors: OrderedDict[str, Any] = OrderedDict()  # recent query vectors (search, then answer)
         self._vectors_lock = threading.Lock()
@@ -120,9 +127,9 @@ class HybridRetriever:
         by_id = self.cache.by_id
         allowed: Callable[[str], bool] | None = None
         visible = self.cache.visible_ids(caller_groups())
+        ok: set[str] = set()
         if pred is not None:
-            pool = by_id.keys() if visible is None else visible
-            ok = {pid for pid in pool if pred(by_id[pid].metadata)}
+            ok = self.cache.matching(pred, visible)
             if not ok:
                 return None
             allowed = ok.__contains__
@@ -139,7 +146,7 @@ class HybridRetriever:
         vec = self.query_vector(dense_text)
         where = None
         if pred is not None:  # an explicit filter: Chroma searches those documents only
-            ok_docs = sorted({by_id[pid].doc_id for pid in by_id if allowed is not None and allowed(pid)})
+            ok_docs = sorted({self.cache.order_key(pid)[0] for pid in ok})
             where = {"doc_id": {"$in": ok_docs}}
         dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
@@ -167,13 +174,14 @@ class HybridRetriever:
             cite = [p for p in cite if p in by_id]
 
             def order(p: str) -> tuple[int, str, int]:
-                return base.get(p, 10**6), by_id[p].doc_id, by_id[p].position
+                return base.get(p, 10**6), *self.cache.order_key(p)
 
             ordered = sorted(dict.fromkeys(own), key=order) + sorted(dict.fromkeys(cite), key=order)
             number = [p for p in ordered if p in by_id and (allowed is None or allowed(p))][:DEPTH]
         candidates = list(dict.fromkeys([*dense, *lex, *number]))
+        self.cache.prefetch(candidates)  # their texts are read next (server mode: one round trip)
         signals = Signals(dense, lex_ranked, number, plan.english, bool(_ASKS_CLOSING.search(plan.text)),
-                          {pid for pid in candidates if by_id[pid].kind == PassageKind.CLOSING},
+                          {pid for pid in candidates if self.cache.kind_of(pid) == PassageKind.CLOSING},
                           self._prefer_counts(plan, candidates), self._holders(candidates))
         return signals, vec, sims, allowed
 
@@ -191,7 +199,7 @@ class HybridRetriever:
             return "", "", []
         _, f, value = best
         ids = [pid for v, pids in self.cache.row_values_seen(f).items() if f" {value} " in f" {v} " for pid in pids]
-        ids = sorted(set(ids), key=lambda pid: (self.cache.by_id[pid].doc_id, self.cache.by_id[pid].position))
+        ids = sorted(set(ids), key=self.cache.order_key)
         return f, value, ids
 
     def _exact_order(self, ids: list[str], vec: Any) -> tuple[list[str], dict[str, float]]:
@@ -205,8 +213,7 @@ class HybridRetriever:
         sims = {pid: float(np.dot(v, q) / (np.linalg.norm(v) or 1.0)) for pid, v in vecs.items()}
         if len(vecs) != len(ids):
             return ids, sims
-        return sorted(ids, key=lambda pid: (-round(sims[pid], 6), self.cache.by_id[pid].doc_id,
-                                            self.cache.by_id[pid].position)), sims
+        return sorted(ids, key=lambda pid: (-round(sims[pid], 6), *self.cache.order_key(pid))), sims
 
     def agencies_in(self, text: str) -> list[str]:
         """Agency names (folded) the text mentions: the standard provincial bodies plus every agency named

@@ -82,13 +82,28 @@ def syllables(text: str) -> list[tuple[str, str]]:
         elif kind == "num":
             out.append(("num", tok))
         else:
-            out.append(("word", normalize_tone(tok.lower())))
+            out.append(("word", _word(tok)))
     return out
+
+
+@lru_cache(maxsize=500_000)
+def _word(tok: str) -> str:
+    """A word as tokens carry it, memoised (a corpus repeats a small vocabulary: ingest time is tokenising)."""
+    return normalize_tone(tok.lower())
 
 
 def tokens(text: str, folded: bool = False) -> list[str]:
     """Unigrams (stop words out), bigrams of adjacent syllables, numbers with their variants, doc numbers whole."""
+    return _tokens(syllables(text), folded)
+
+
+def token_fields(text: str) -> tuple[list[str], list[str]]:
+    """`tokens(text)` and `tokens(text, folded=True)`, the text cut into syllables once."""
     seq = syllables(text)
+    return _tokens(seq, False), _tokens(seq, True)
+
+
+def _tokens(seq: list[tuple[str, str]], folded: bool) -> list[str]:
     out: list[str] = []
     prev: str | None = None
     for kind, tok in seq:

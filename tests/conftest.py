@@ -1,4 +1,5 @@
-"""Shared fixtures: real components only (persistent Chroma in temp dirs, the bundled e5 model, uvicorn)."""
+"""Shared fixtures: real components only (persistent Chroma in temp dirs, the bundled e5 model, uvicorn). With
+CHIDAO_TEST_MODE=server the same fixtures run on PostgreSQL and a Chroma server (tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+
+from .backends import SERVER, PostgresCluster, backend_env, chroma, cluster, copy_backend, missing, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -24,7 +28,31 @@ def make_container(data_dir: Path):  # type: ignore[no-untyped-def]
     from assistant.container import Container
     from assistant.settings import Settings
 
+    if SERVER:
+        from .backends import server_container
+
+        return server_container(data_dir, backend_env(data_dir))
     return Container(Settings(data_dir=str(data_dir)))
+
+
+def data_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `chidao` command on this data dir (and, in server mode, its database)."""
+    return {**os.environ, "CHIDAO_DATA_DIR": str(data_dir), **backend_env(data_dir), **extra}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "embedded_only: about the embedded data dir itself (its lock, files, "
+                            "snapshots); skipped under CHIDAO_TEST_MODE=server")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVER:
+        gone = missing()
+        for item in items:
+            if "embedded_only" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason="embedded mode only"))
+            elif gone:
+                item.add_marker(pytest.mark.skip(reason=f"server mode needs {', '.join(gone)}"))
 
 
 def free_port() -> int:
@@ -38,7 +66,8 @@ class Server:
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
-        self.env = dict(os.environ, CHIDAO_DATA_DIR=str(data_dir), **(env or {}))
+        own = (env or {}).get("CHIDAO_DATABASE_URL")  # a replica of a database the test made
+        self.env = {**(dict(os.environ, CHIDAO_DATA_DIR=str(data_dir)) if own else data_env(data_dir)), **(env or {})}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -72,15 +101,15 @@ class Server:
 def samples_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The samples ingested once by `chidao ingest`; servers start on copies of it."""
     data = tmp_path_factory.mktemp("samples-data")
-    env = dict(os.environ, CHIDAO_DATA_DIR=str(data))
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLES)], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLES)], env=data_env(data), check=True,
+                   cwd=ROOT, capture_output=True)
     return data
 
 
 def copy_data(src: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     dst = tmp_path_factory.mktemp(name) / "data"
     shutil.copytree(src, dst)
+    copy_backend(src, dst)
     return dst
 
 
@@ -89,3 +118,27 @@ def server(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     srv = Server(copy_data(samples_data, tmp_path_factory, "server-data")).start()
     yield srv.base
     srv.stop()
+
+
+# --- server mode's real servers (tests/backends.py): one PostgreSQL cluster and one `chroma run` per session --
+@pytest.fixture(scope="session")
+def pg() -> PostgresCluster:
+    gone = missing()
+    if gone:
+        pytest.skip(f"server mode needs {', '.join(gone)} (`make postgres` installs PostgreSQL 15)")
+    return cluster()
+
+
+@pytest.fixture(scope="session")
+def chroma_srv(pg: PostgresCluster) -> Any:
+    return chroma()
+
+
+@pytest.fixture(scope="session")
+def samples_db(pg: PostgresCluster, chroma_srv: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The samples ingested once by `chidao ingest` in server mode; the name of that (template) database."""
+    url = pg.create()
+    env = {**os.environ, "CHIDAO_DATA_DIR": str(tmp_path_factory.mktemp("samples-pg")), **server_env(url, chroma_srv)}
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLES)], env=env, check=True, cwd=ROOT,
+                   capture_output=True)
+    return url.rsplit("/", 1)[1]

@@ -20,6 +20,9 @@ from assistant.settings import Settings
 
 from .conftest import SAMPLES, free_port
 
+# the embedded catalog with a Chroma server; server mode always has one (tests/server_mode)
+pytestmark = pytest.mark.embedded_only
+
 CHROMA = Path(sys.executable).parent / "chroma"
 
 

@@ -7,7 +7,6 @@ three seed documents and the 57 crawled ones of corpus-extra and corpus-wide (sk
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from ingest.coverage import content_of, normalised
 from ingest.furniture import MOTTO, MOTTO_LINE
 from ingest.pipeline import parse_bytes
 
-from .conftest import ROOT, SAMPLES, SHARED
+from .conftest import ROOT, SAMPLES, SHARED, data_env
 
 CORPORA = [SHARED / "corpus", SHARED / "corpus-extra", SHARED / "corpus-wide", SHARED / "eval" / "laws" / "laws"]
 SUFFIXES = (".txt", ".html", ".pdf", ".docx")
@@ -184,7 +183,7 @@ def test_html_is_parsed_once() -> None:
 def test_ledger_is_stored_reported_and_shown(samples_data: Path, server: str, tmp_path: Path) -> None:
     """The ledger goes with the document: in the per-file ingest report, `chidao docs show` and
     GET /v1/documents/{id}, with every dropped line and its reason."""
-    env = dict(os.environ, CHIDAO_DATA_DIR=str(tmp_path / "data"))
+    env = data_env(tmp_path / "data")
     page = SAMPLES / "tin-chi-dao-tuan-tinh-son-mai.html"
     out = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(page)], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
@@ -199,7 +198,7 @@ def test_ledger_is_stored_reported_and_shown(samples_data: Path, server: str, tm
     assert "furniture: page widget" in reasons and "furniture: image link" in reasons
     assert any(d["text"] == "Click để đánh giá bài viết" for d in ledger["dropped"])
     shown = subprocess.run([sys.executable, "-m", "assistant.cli", "docs", "show", doc_id],
-                           env=dict(os.environ, CHIDAO_DATA_DIR=str(samples_data)), cwd=ROOT, capture_output=True,
+                           env=data_env(samples_data), cwd=ROOT, capture_output=True,
                            text=True, timeout=300)
     assert "=== coverage: kept" in shown.stdout and "[furniture: page widget] Click để đánh giá bài viết" in shown.stdout
     listed = json.loads(shown.stdout.split("\n--- ")[0])

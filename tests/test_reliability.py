@@ -16,13 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import ROOT, SAMPLES, Server, copy_data
+from .conftest import ROOT, SAMPLES, Server, copy_data, data_env
 from .fake_openai import FakeOpenAI
 
 
 def cli(data: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(data), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+                          env=data_env(data), capture_output=True, text=True, timeout=timeout)
 
 
 def wedge(data: Path) -> None:
@@ -35,6 +35,7 @@ def wedge(data: Path) -> None:
         db.execute("DELETE FROM embeddings_queue")
 
 
+@pytest.mark.embedded_only  # wedges the Chroma files under the data dir
 def test_wedged_store_is_detected_and_repaired(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     data = copy_data(samples_data, tmp_path_factory, "wedged-data")
     wedge(data)
@@ -61,6 +62,7 @@ def test_wedged_store_is_detected_and_repaired(samples_data: Path, tmp_path_fact
         srv.stop()
 
 
+@pytest.mark.embedded_only  # the data dir's lock; server mode: tests/server_mode (advisory locks)
 def test_one_writer_per_data_dir(samples_data: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     data = copy_data(samples_data, tmp_path_factory, "lock-data")
     srv = Server(data).start()

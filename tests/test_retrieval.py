@@ -90,6 +90,7 @@ def test_lexical_index_follows_delete_and_reingest(container, tmp_path: Path) ->
     assert "512/UBND-KT" in top(fresh, "CV 512")[0]
 
 
+@pytest.mark.embedded_only  # the lexical snapshot file (server mode keeps none: BM25 runs in the database)
 def test_snapshot_restart_matches_a_full_load(container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     c = container
     c.search.search("warm", 1)

@@ -279,13 +279,11 @@ def test_listing_and_who_questions_on_a_crawled_table(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "ke-hoach-cho-dem.txt").write_text(INTRO + cell_per_line(HEADER, ROWS) + OUTRO, encoding="utf-8")
     data = tmp_path / "data"
-    env = {"CHIDAO_DATA_DIR": str(data)}
-    import os
     import sys
 
-    from .conftest import ROOT
+    from .conftest import ROOT, data_env
 
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(docs)], env=dict(os.environ, **env),
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(docs)], env=data_env(data),
                    check=True, cwd=ROOT, capture_output=True)
     srv = Server(data).start()
     try:

@@ -12,6 +12,7 @@ import pytest
 from assistant.container import Container
 from assistant.settings import Settings
 
+from ..backends import PostgresCluster, samples_copy
 from ..conftest import copy_data
 
 TITLE = "BÁO CÁO tình hình kinh tế - xã hội tháng 3 năm 2025"
@@ -67,10 +68,27 @@ def report_file(fmt: str, tmp_path: Path) -> bytes:
     raise ValueError(fmt)
 
 
-@pytest.fixture(scope="session")
-def samples_settings(samples_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings over a copy of the ingested samples (tests/conftest.py `samples_data`)."""
-    return Settings(data_dir=str(copy_data(samples_data, tmp_path_factory, "contract-data")))
+MODES = ("embedded", "server")
+
+
+@pytest.fixture(scope="session", params=MODES)
+def samples_settings(request: pytest.FixtureRequest, samples_data: Path,
+                     tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings over a copy of the ingested samples, in each mode: embedded (a copy of tests/conftest.py
+    `samples_data`) and server (a copy of the samples' database and its own Chroma collection)."""
+    data_dir = copy_data(samples_data, tmp_path_factory, "contract-data")
+    if request.param == "embedded":
+        return Settings(data_dir=str(data_dir))
+    env = samples_copy(request.getfixturevalue("pg"), request.getfixturevalue("chroma_srv"),
+                       request.getfixturevalue("samples_db"), data_dir)
+    return Settings(data_dir=str(data_dir), database_url=env["CHIDAO_DATABASE_URL"], chroma_host="127.0.0.1",
+                    chroma_port=int(env["CHIDAO_CHROMA_PORT"]), collection=env["CHIDAO_COLLECTION"])
+
+
+@pytest.fixture
+def pg_url(pg: PostgresCluster) -> str:
+    """A new, empty database of the session's cluster (server mode's implementations of the roles)."""
+    return pg.create()
 
 
 @pytest.fixture(scope="session")

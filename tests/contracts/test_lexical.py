@@ -1,5 +1,5 @@
-"""The `LexicalIndex` contract (index/protocols.py), held by every lexical index (today the in-process BM25
-`index.lexical.LexicalIndex`): best first, at most k; accented and unaccented questions both find a passage;
+"""The `LexicalIndex` contract (index/protocols.py), held by every lexical index (the in-process BM25
+`index.lexical.LexicalIndex` and server mode's `index.pg.lexical.PgLexicalIndex`, BM25 in PostgreSQL): best first, at most k; accented and unaccented questions both find a passage;
 removed passages are gone; `allowed` restricts hits; idf is 0 for an unknown term and grows with rarity."""
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from index.lexical import LexicalIndex as BM25
 from index.protocols import LexicalIndex
 from index.vntext import tokens
 
-IMPLEMENTATIONS: dict[str, Callable[[], LexicalIndex]] = {"bm25": BM25}
+
+def _postgresql(request: pytest.FixtureRequest) -> LexicalIndex:
+    from index.pg.catalog import PgCatalog
+    from index.pg.lexical import PgLexicalIndex
+
+    return PgLexicalIndex(PgCatalog(request.getfixturevalue("pg_url"), 2))
+
+
+IMPLEMENTATIONS: dict[str, Callable[[pytest.FixtureRequest], LexicalIndex]] = {"bm25": lambda _: BM25(),
+                                                                               "postgresql": _postgresql}
 TEXTS = {"p1": "Tổng thu ngân sách nhà nước lũy kế quý I ước đạt 640,5 tỷ đồng.",
          "p2": "Bệnh sốt xuất huyết giảm 12 ca so với cùng kỳ.",
          "p3": "Sở Nội vụ chủ trì rà soát thủ tục hành chính; Sở Tài chính phối hợp.",
@@ -21,7 +30,7 @@ TEXTS = {"p1": "Tổng thu ngân sách nhà nước lũy kế quý I ước đ�
 
 @pytest.fixture(params=sorted(IMPLEMENTATIONS))
 def lexical(request: pytest.FixtureRequest) -> LexicalIndex:
-    idx = IMPLEMENTATIONS[request.param]()
+    idx = IMPLEMENTATIONS[request.param](request)
     idx.add_tokens((pid, tokens(t), tokens(t, folded=True)) for pid, t in TEXTS.items())
     return idx
 

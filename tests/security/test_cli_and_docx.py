@@ -12,18 +12,23 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import pytest
 
+from ..backends import backend_env
 from ..conftest import ROOT, Server
 from .conftest import MAT, PUB
 
 
 def ingest(server: Server, path: Path, key: str | None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CHIDAO_API_KEY", "CHIDAO_API_KEYS")}
-    env.update(CHIDAO_DATA_DIR=str(server.data_dir), **({"CHIDAO_API_KEY": key} if key else {}))
+    env.update(CHIDAO_DATA_DIR=str(server.data_dir), **backend_env(server.data_dir),
+               **({"CHIDAO_API_KEY": key} if key else {}))
     return subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--groups", "mat", str(path)], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=600)
 
 
+# `chidao ingest` goes through a server holding the data dir; in server mode it is a database client of its own
+@pytest.mark.embedded_only
 def test_cli_ingest_through_a_keyed_server(mat_server: Server, tmp_path: Path) -> None:
     doc = tmp_path / "to-trinh-mat.txt"
     doc.write_text("TỜ TRÌNH MẬT\nĐề xuất kinh phí diễn tập Hảiđăng năm 2025 là 55,5 tỷ đồng.\n", encoding="utf-8")

@@ -6,17 +6,17 @@ their re-ingest, never duplicated."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ingest.ids import legacy_doc_id
 
-from ..conftest import ROOT, Server
+from ..conftest import ROOT, Server, data_env
 from .conftest import MAT, PUB, SECRET_CV
 
 
@@ -81,7 +81,7 @@ def test_upload_names_never_collide_or_escape(open_site: Server) -> None:
 def _cli(data: Path, *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
          ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "CHIDAO_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), **(env or {})},
+                          env=data_env(data, PYTHONPATH=str(ROOT), **(env or {})),
                           timeout=600)
 
 
@@ -106,6 +106,7 @@ def test_same_name_in_two_folders_is_two_documents(tmp_path: Path) -> None:
     assert "0 ingested, 1 unchanged" in elsewhere.stdout, elsewhere.stdout + elsewhere.stderr
 
 
+@pytest.mark.embedded_only  # through the server holding the data dir; the SQLite catalog
 def test_through_a_running_server_ids_are_the_same(tmp_path: Path) -> None:
     folders = _two_folders(tmp_path)
     direct = tmp_path / "direct"
@@ -123,6 +124,7 @@ def test_through_a_running_server_ids_are_the_same(tmp_path: Path) -> None:
         assert ids == {r[0] for r in db.execute("SELECT doc_id FROM documents")}
 
 
+@pytest.mark.embedded_only  # rewrites records of the SQLite catalog
 def test_an_old_data_dir_is_adopted_not_duplicated(tmp_path: Path) -> None:
     """A data dir from before the id scheme (ids from the base name): `chidao check` says so, and a re-ingest
     replaces each old document instead of adding a second copy."""
