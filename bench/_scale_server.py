@@ -83,7 +83,7 @@ def server_mode(a: argparse.Namespace, base: Container, questions: list[str]) ->
     rows = []
     try:
         for size in a.sizes:
-            name = f"n{size:03d}"  # Chroma wants collection names of 3 characters or more
+            name = a.database or f"n{size:03d}"  # Chroma wants collection names of 3 characters or more
             url, _ = ensure_database(pg_url, name)
             env = {"CHIDAO_DATABASE_URL": url, "CHIDAO_CHROMA_HOST": "127.0.0.1",
                    "CHIDAO_CHROMA_PORT": str(a.chroma_port), "CHIDAO_COLLECTION": name,
@@ -91,7 +91,7 @@ def server_mode(a: argparse.Namespace, base: Container, questions: list[str]) ->
             c = Container(Settings(data_dir=str(work / "setup"), ready_check=False, database_url=url,
                                    chroma_host="127.0.0.1", chroma_port=a.chroma_port, collection=name))
             grow_rate = None
-            if c.catalog.count_passages() < size:
+            if c.catalog.count_passages() < size and not a.database:
                 print(f"growing {size} passages into {url} (has {c.catalog.count_passages()})", flush=True)
                 grow_rate = grow_bulk(base, c, size)
                 print(f"  grow: {grow_rate:.0f} passages/s", flush=True)

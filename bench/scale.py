@@ -151,6 +151,8 @@ def main() -> int:
     ap.add_argument("--qa", default=str(ROOT.parent / "shared" / "eval" / "dev.jsonl"))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--server", action="store_true", help="server mode: PostgreSQL + Chroma server, 1 and 3 replicas")
+    ap.add_argument("--database", help="server mode: measure this grown database (and collection) as it is, "
+                    "e.g. a grow stopped part-way")
     ap.add_argument("--pg-port", type=int, default=55499)
     ap.add_argument("--chroma-port", type=int, default=58099)
     ap.add_argument("--no-upload", dest="upload", action="store_false",
