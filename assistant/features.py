@@ -80,12 +80,17 @@ def _toks(text: str, folded: bool) -> frozenset[str]:
     return frozenset(tokens(text, folded=folded))
 
 
+def months_written(folded: str) -> list[tuple[int, int]]:
+    """The (month, year) pairs a text folded to no diacritics writes."""
+    return [(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) for m in _OTHER_MONTH.finditer(folded)]
+
+
 def _dates_agree(a: Analysis, text: str) -> tuple[float, float]:
     """(match, conflict): the month/year or year the question names is in the text / another one is."""
     if not (a.months or a.years):
         return 0.0, 0.0
     f = fold(text).lower()
-    named_months = [(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) for m in _OTHER_MONTH.finditer(f)]
+    named_months = months_written(f)
     match = any(mm in named_months for mm in a.months) or any(y in f for y in a.years)
     conflict = bool(a.months) and bool(named_months) and not any(mm in named_months for mm in a.months)
     if a.years and not a.months:
@@ -234,8 +239,7 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
 def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:
     """A month the question names ("tháng 7/2025") is written in the passage and its frame, or is the month of
     its document's date: a report of March does not hold July's figures."""
-    f = fold(text).lower()
-    written = {(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) for m in _OTHER_MONTH.finditer(f)}
+    written = months_written(fold(text).lower())
     dated = [str(md.get("date_int") or ""), *(str(d).replace("-", "") for d in md.get("dates") or [])]
     return any(mm in written or any(d.startswith(f"{mm[1]}{mm[0]:02d}") for d in dated) for mm in months)
 
