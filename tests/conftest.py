@@ -67,7 +67,10 @@ class Server:
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         own = (env or {}).get("CHIDAO_DATABASE_URL")  # a replica of a database the test made
-        self.env = {**(dict(os.environ, CHIDAO_DATA_DIR=str(data_dir)) if own else data_env(data_dir)), **(env or {})}
+        # the start-up index check gets time to spare: on a loaded machine 30 s can pass, /readyz then says
+        # "timeout" and a test comparing two servers (or reading /readyz) sees load, not what it tests
+        base = dict(os.environ, CHIDAO_DATA_DIR=str(data_dir)) if own else data_env(data_dir)
+        self.env = {"CHIDAO_READY_TIMEOUT_S": "600", **base, **(env or {})}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
