@@ -72,10 +72,15 @@ class Ledger:
         }
 
 
+_BRACKET_MARKER = re.compile(r"\[\d{1,3}\]")
+
+
 def normalised(text: str) -> str:
-    """What coverage compares: the words in order (NFC; footnote markers, punctuation and spacing aside — a
-    table's "I CẢI CÁCH" is the row context "I. CẢI CÁCH")."""
-    return _NON_WORD.sub(" ", SUP_RUN.sub("", unicodedata.normalize("NFC", text))).strip()
+    """What coverage compares: the words in order (NFC; footnote markers — superscript or bracketed, which
+    ingest rewrites as superscripts: ingest/bracketnotes.py —, punctuation and spacing aside — a table's
+    "I CẢI CÁCH" is the row context "I. CẢI CÁCH")."""
+    text = _BRACKET_MARKER.sub(" ", SUP_RUN.sub("", unicodedata.normalize("NFC", text)))
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def content_of(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .bracketnotes import bracket_footnotes
 from .header import mark_document_headers
 from .tables import table_blocks
 from .textnorm import (
@@ -99,6 +100,7 @@ def to_blocks(lines: list[Line]) -> list[Block]:
     text around them: classify paragraphs, rejoin paragraphs that a page break (and its footnotes) cut in two."""
     blocks: list[Block] = []
     pos = 0
+    lines = bracket_footnotes(lines)
     for table in find_tables(lines):
         blocks += _text_blocks(lines[pos : table.start])
         blocks += table_blocks(table)
