@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
-from .textnorm import DIGIT_TO_SUP, ends_sentence
+from .textnorm import DIGIT_TO_SUP
 from .types import Line
 
 _OPENING = re.compile(r"^\s*\[(\d{1,3})\]\s*(\S.*)?$")
 _CITED = re.compile(r"(?<=\S)\s?\[(\d{1,3})\](?!\()")  # "phương[1]", "phương [1]"; not a markdown link "[1](…)"
 SHORT_OPENING_CHARS = 30  # "[1] Lâm", "[1] Hồ sơ dự thảo": the site's anchor, the body on the next lines
+_FULL_STOP = re.compile(r"[.!?…][\"'”’»)]*$")
 WRAPPED_LINE_CHARS = 60  # a line this long that ends no sentence was wrapped by the page, not ended
 
 
@@ -55,11 +56,12 @@ def bracket_footnotes(lines: list[Line]) -> list[Line]:
 
 
 def _continues(body: str, last: str, opening: bool, nxt: str) -> bool:
-    """The next line carries on the footnote: the footnote has not ended a sentence and is still its short
-    opening line, or its last line was hard-wrapped (a long line, or one ending on a comma), or the next line
-    reads as a continuation (lower case, a figure). Never another footnote, never a blank line."""
+    """The next line carries on the footnote: the footnote has not come to a full stop (a footnote listing
+    documents runs on over semicolons) and is still its short opening line, or its last line was hard-wrapped
+    (a long line, or one ending on a comma), or the next line reads as a continuation (lower case, a figure).
+    Never another footnote, never a blank line."""
     nxt = nxt.strip()
-    if not nxt or _OPENING.match(nxt) or ends_sentence(body):
+    if not nxt or _OPENING.match(nxt) or _FULL_STOP.search(body):
         return False
     wrapped = len(last) >= WRAPPED_LINE_CHARS or last.endswith(",")
     return (opening and len(last) <= SHORT_OPENING_CHARS) or wrapped or nxt[:1].islower() or nxt[:1].isdigit()
