@@ -68,6 +68,10 @@ def span_text(q: Quote, english: bool = False) -> str:
     """The quote as shown: a table row as its task and labelled cells, any other span verbatim."""
     p = q.hit.passage
     md = p.metadata
+    if p.kind == "table_row" and q.unit != "row":  # a sentence of a long cell, under the row it belongs to
+        span = unmark(strip_superscripts(q.text).strip())
+        label = next((v for _, v in row_cells(p) if span not in v), "")
+        return unmark(f"“{_clip(label, 120)}” — {span}") if label else span
     if p.kind == "table_row":
         task = str(md.get("row_task") or "").strip()
         cells = [(c, v) for c, v in row_cells(p) if v != task]

@@ -61,7 +61,8 @@ def spans_of(p: StoredPassage) -> list[Span]:
     text = p.text
     if p.kind == "table_row":
         start = text.rfind("\n") + 1
-        return [Span(start, len(text), text[start:], labelled_row(p) or text[start:], "row")]
+        row = Span(start, len(text), text[start:], labelled_row(p) or text[start:], "row")
+        return [row, *_long_cells(text, start)]
     protected = number_spans(text)
     sentences: list[tuple[int, int]] = []
     # an item's title line is a unit of its own; a line break inside a date of a hard-wrapped crawl is not
@@ -76,17 +77,41 @@ def spans_of(p: StoredPassage) -> list[Span]:
         head = _FOOTNOTE_HEAD.match(text)
         skip = head.end() if head else 0
         sentences = [(max(a, skip), b) for a, b in sentences if b > skip]
+    out = _units(text, sentences, protected, "footnote" if p.kind == "footnote" else "sentence")
+    return [sp for sp in out if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
+
+
+def _units(text: str, sentences: list[tuple[int, int]], protected: list[tuple[int, int]], unit: str) -> list[Span]:
+    """Each sentence as a span, with its semicolon items; a sentence too long to quote as its clause windows."""
     out: list[Span] = []
     for s, e in sentences:
         sent = text[s:e]
-        unit = "footnote" if p.kind == "footnote" else "sentence"
         if len(sent) <= MAX_SPAN:
             out.append(Span(s, e, sent, sent, unit))
             if ";" in sent:
                 out += _items(text, s, e, protected)
             continue
         out += _windows(text, s, e, protected)
-    return [sp for sp in out if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
+    return out
+
+
+def _long_cells(text: str, start: int) -> list[Span]:
+    """A row too long to quote whole (a cell holding a scoring guide, a procedure, a list of communes) offers
+    the sentences, items and clause windows of its long cells as spans of their own, as a paragraph would."""
+    if len(text) - start <= MAX_SPAN:
+        return []
+    out: list[Span] = []
+    pos = start
+    for cell in text[start:].split("\t"):
+        a, b = pos, pos + len(cell)
+        pos = b + 1
+        if b - a <= MAX_SPAN // 2:
+            continue
+        protected = [(a + x, a + y) for x, y in number_spans(cell)]  # a cell is a text of its own
+        sentences = [(a + x, a + y) for x, y in sentence_spans(cell) if not _inside_figure(a + y, protected)]
+        out += [sp for sp in _units(text, sentences, protected, "sentence")
+                if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
+    return out
 
 
 def _items(text: str, s: int, e: int, protected: list[tuple[int, int]]) -> list[Span]:

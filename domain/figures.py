@@ -10,7 +10,8 @@ from .agencies import AGENCY
 from .words import fold
 
 # A document number (số hiệu) as written: 1887/UBND-NC, 29/2023/QĐ-UBND, 135-NQ/TU.
-DOCNUM = re.compile(r"(?<![\w/])\d{1,6}\s?/\s?(?:(?:19|20)\d\d\s?/\s?)?[A-ZĐ][\wĐđ&]*(?:\s?-\s?[A-ZĐ][\wĐđ&]*)*"
+# spaces around the slashes and hyphens ("1887/UBND - NC"), never a tab or line break: a table cell ends there
+DOCNUM = re.compile(r"(?<![\w/])\d{1,6} ?/ ?(?:(?:19|20)\d\d ?/ ?)?[A-ZĐ][\wĐđ&]*(?: ?- ?[A-ZĐ][\wĐđ&]*)*"
                     r"|(?<![\w/])\d{1,5}-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ]*")
 # Dates: 28/12/2023, 28/12, 12/2023, ngày 19 tháng 12 năm 2025, tháng 12 năm 2025, năm 2025, 2021-2025.
 DATE = re.compile(r"(?:ngày\s+)?(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|20)\d\d)?(?![\d/])|"

@@ -27,8 +27,8 @@ def _cuts(folder: Path) -> tuple[int, list[str]]:
             protected = number_spans(p.text)
             for sp in spans_of(stored):
                 n += 1
-                if p.kind == "table_row":
-                    continue  # a row is quoted whole, from its labelled cells
+                if sp.unit == "row":
+                    continue  # a row is quoted whole, from its labelled cells (a long cell's sentences are not)
                 for a, b in protected:
                     if a < sp.start < b or a < sp.end < b:
                         bad.append(f"{path.name}: …{p.text[max(0, sp.start - 20):sp.end + 20]!r}")
@@ -64,3 +64,26 @@ def test_a_decimal_comma_and_a_wrapped_date_are_not_boundaries() -> None:
     for sp in spans:
         assert not sp.text.endswith(("6.137", "năm")), sp.text
         assert not sp.text.startswith(("6 ha", "2023")), sp.text
+
+
+def test_a_long_table_cell_offers_its_sentences_and_items() -> None:
+    """A row whose cell holds a whole scoring guide is quoted by the sentence or item that answers, under the
+    row it belongs to, not as the row clipped to its first 140 characters."""
+    from assistant.compose import Quote, span_text
+    from assistant.spans import spans_of
+    from index.catalog import StoredPassage
+    from index.retrieval import Hit
+
+    guide = ("Hướng dẫn đánh giá. Việc đánh giá căn cứ vào các minh chứng phù hợp của từng tiêu chí. Tổng số điểm "
+             "tối đa cho tất cả các tiêu chí là 100 điểm. Xếp loại a) Loại tốt: tổng số điểm đạt được từ 85 đến 100; "
+             "b) Loại khá: tổng số điểm đạt được từ 70 đến 84,5; c) Loại trung bình: tổng số điểm đạt được từ 50 "
+             "đến 69,5; d) Chưa đạt: các trường hợp còn lại.")
+    text = f"Bảng tiêu chí — Phần C\nĐánh giá xếp loại trung tâm\t{guide}"
+    p = StoredPassage("r1", "d1", 0, "table_row", text, text, {"columns": ["Tiêu chí", "Mức điểm"]})
+    spans = spans_of(p)
+    assert spans[0].unit == "row"
+    good = sorted((sp for sp in spans[1:] if "từ 70 đến 84,5" in sp.text), key=lambda sp: len(sp.text))
+    assert good and good[0].unit == "item" and len(good[0].text) < 60
+    assert all(p.text[sp.start:sp.end] == sp.text for sp in spans)
+    shown = span_text(Quote(Hit(p, 1.0, {}), good[0].start, good[0].end, good[0].text, good[0].unit))
+    assert shown.startswith("“Đánh giá xếp loại trung tâm” — ") and shown.endswith("từ 70 đến 84,5")
