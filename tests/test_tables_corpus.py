@@ -54,7 +54,9 @@ LAYOUT_TEXT = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập - T�
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without spacing nor footnote markers: a bracketed marker "a1[1]" is kept as a superscript "a1¹"
+    (ingest/bracketnotes.py), so neither counts."""
+    return re.sub(r"\s+|\[\d{1,3}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]", "", text)
 
 
 @pytest.fixture(scope="module")
