@@ -101,12 +101,10 @@ class ChromaStore:
                 col.delete(ids=ids[i : i + 1000])
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        col = self._collection()
-        n = col.count()
-        if n == 0:
-            return []
-        res = col.query(query_embeddings=[vector.tolist()], n_results=min(k, n), where=where or None,
-                        include=["distances"])
+        # no count() first: chromadb ≥ 1.x returns what there is when asked for more (an empty collection
+        # too), and a count is a round trip as slow as the query itself on a large server collection (~70 ms)
+        res = self._collection().query(query_embeddings=[vector.tolist()], n_results=k, where=where or None,
+                                       include=["distances"])
         ids = res["ids"][0] if res["ids"] else []
         dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
