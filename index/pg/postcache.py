@@ -11,9 +11,30 @@ from typing import Any
 
 import numpy as np
 
-BUDGET_MB = 256
-Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # passage numbers, term frequencies, lengths
+BUDGET_MB = 512  # 7 bytes a posting: ~75M postings, the common terms of a few hundred questions
 Key = tuple[int, int, tuple[int, ...] | None]  # (field, term, the caller's partitions or None: all)
+
+
+class Arrays:
+    """One term's postings over a set of partitions: passage numbers ascending (searched by the pruned scoring,
+    index/pg/postings.py), term frequencies and passage lengths as stored integers (7 bytes a posting when
+    they fit 8 and 16 bits; made float32 where scored, exactly the same values), and the bounds of both."""
+
+    __slots__ = ("nos", "tf", "dl", "tf_max", "dl_min")
+
+    def __init__(self, nos: np.ndarray, tf: np.ndarray, dl: np.ndarray) -> None:
+        if len(nos) > 1 and not bool(np.all(nos[1:] > nos[:-1])):  # several partitions: each ascends on its own
+            o = np.argsort(nos, kind="stable")
+            nos, tf, dl = nos[o], tf[o], dl[o]
+        self.nos = nos
+        self.tf_max = int(tf.max()) if len(tf) else 0
+        self.tf = tf.astype(np.uint8) if self.tf_max < 1 << 8 else tf  # the replica's memory holds more lists
+        self.dl = dl.astype(np.uint16) if len(dl) and int(dl.max()) < 1 << 16 else dl
+        self.dl_min = int(dl.min()) if len(dl) else 0
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.nos.nbytes + self.tf.nbytes + self.dl.nbytes)
 
 
 class PostingsCache:
@@ -83,20 +104,20 @@ class PostingsCache:
             b[0].append(bytes(nos))
             b[1].append(bytes(tfs))
             b[2].append(bytes(lens))
-        return {key: (np.frombuffer(b"".join(n), dtype=">i4").astype(np.int32),
-                      np.frombuffer(b"".join(tf), dtype=">i2").astype(np.float32),
-                      np.frombuffer(b"".join(ln), dtype=">i4").astype(np.float32)) for key, (n, tf, ln) in blobs.items()}
+        return {key: Arrays(np.frombuffer(b"".join(n), dtype=">i4").astype(np.int32),
+                            np.frombuffer(b"".join(tf), dtype=">i2").astype(np.uint16),
+                            np.frombuffer(b"".join(ln), dtype=">i4").astype(np.int32)) for key, (n, tf, ln) in blobs.items()}
 
     def _keep(self, key: Key, gen: int, sig: tuple[Any, ...], arrays: Arrays) -> None:
-        nbytes = sum(a.nbytes for a in arrays)
+        nbytes = arrays.nbytes
         if nbytes > self.budget // 4:
             return  # one list that large would push out everything else
         with self._lock:
             old = self._kept.pop(key, None)
             if old is not None:
-                self.size -= sum(a.nbytes for a in old[2])
+                self.size -= old[2].nbytes
             self._kept[key] = (gen, sig, arrays)
             self.size += nbytes
             while self.size > self.budget and self._kept:
                 _, (_, _, gone) = self._kept.popitem(last=False)
-                self.size -= sum(a.nbytes for a in gone)
+                self.size -= gone.nbytes
