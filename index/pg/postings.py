@@ -25,8 +25,8 @@ from .postcache import Arrays, PostingsCache
 
 DENSE_MAX = 8_000_000  # passage numbers up to this are scored in a dense array; beyond, over their unique set
 SEED_POSTINGS = 30_000  # the rarest lists' postings scored first, for the floor θ
-SPARSE_SHARE = 0.15  # scored set above this share of the passage numbers: score every posting instead
-GATHER = 4  # a list this many times longer than the passages scored: looked up by a dense map
+SPARSE_SHARE = 0.5  # left after the strong terms: above this share of the passage numbers: score every posting instead
+GATHER, MAP_MIN = 16, 2000  # many passages scored, a list not much longer: looked up by a dense map
 MARGIN = 1.0001  # bounds are float64 sums, the scores float32: a margin keeps the pruning safe
 FieldTerms = tuple[int, float, list[tuple[int, int, float]], float]  # (field, weight, [(term, qtf, idf)], avgdl)
 
@@ -49,8 +49,22 @@ class _List:
     def part(self, at: np.ndarray | slice) -> np.ndarray:
         """The float32 BM25 parts of these postings, by the same expression as the in-process index."""
         tf = self.arrays.tf[at].astype(np.float32)
-        dl = self.arrays.dl[at].astype(np.float32)
+        dl = self.arrays.dl(at)
         return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
+
+
+def _find(nos: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the passages of `have` (a list, ascending) are in `nos` (ascending): (indices in nos, indices in
+    have) of the common ones — the shorter searched in the longer."""
+    if len(have) <= len(nos):
+        at = np.searchsorted(nos, have)
+        hit = at < len(nos)
+        hit[hit] = nos[at[hit]] == have[hit]
+        return at[hit], np.flatnonzero(hit)
+    at = np.searchsorted(have, nos)
+    hit = at < len(have)
+    hit[hit] = have[at[hit]] == nos[hit]
+    return np.flatnonzero(hit), at[hit]
 
 
 class Postings:
@@ -90,19 +104,35 @@ class Postings:
             return None
         theta = float(np.partition(scores, len(scores) - k)[len(scores) - k])  # k real scores reach it
         # the weakest terms whose bounds together stay under θ: a passage only they hold scores under θ
-        weak, essential = 0.0, []
+        weak, essential, rest = 0.0, [], []
         for b, lst in sorted(lists, key=lambda x: x[0]):
             if (weak + b) * MARGIN >= theta:
                 essential.append(lst)  # and every one after: their bounds are larger
             else:
                 weak += b
+                rest.append((b, lst))
         # a passage of the other terms' lists: their exact parts (float64 here) plus the most the weak terms
         # could add must reach θ, or it is not scored (MaxScore's pruning, for all candidates at once)
         partial = np.zeros(top + 1, dtype=np.float64)
         for lst in essential:
             partial[lst.arrays.nos] += lst.part(slice(None)) * lst.weight
         nos = np.flatnonzero((partial + weak) * MARGIN >= theta)
-        return None if len(nos) > SPARSE_SHARE * top else self._live(nos)
+        if len(nos) > SPARSE_SHARE * top:
+            return None
+        # then each weak term, strongest first: its exact part replaces its bound, and who cannot reach θ goes
+        for b, lst in reversed(rest):
+            weak -= b
+            if len(nos) * GATHER > len(lst.arrays.nos):  # many left: adding the whole list costs less
+                partial[lst.arrays.nos] += lst.part(slice(None)) * lst.weight
+                got = partial[nos]
+            else:
+                where, postings = _find(nos, lst.arrays.nos)
+                got = partial[nos]
+                got[where] += lst.part(postings) * lst.weight
+            keep = (got + max(weak, 0.0)) * MARGIN >= theta
+            partial[nos] = got
+            nos = nos[keep]  # the dropped ones' `partial` is never read again
+        return self._live(nos)
 
     def _live(self, nos: np.ndarray) -> np.ndarray:
         gone = self.removed[self.removed <= nos[-1]] if len(nos) else self.removed[:0]
@@ -115,28 +145,20 @@ class Postings:
         total = np.zeros(len(nos), dtype=np.float32)
         if not len(nos):
             return total
-        pos: np.ndarray | None = None  # passage number → its index in `nos` (-1: not scored), for long lists
+        pos: np.ndarray | None = None  # passage number → its index in `nos` (-1: not scored)
         for weight, lists in fields:
             scores = np.zeros(len(nos), dtype=np.float32)
             for lst in lists:
                 have = lst.arrays.nos
-                if len(have) > GATHER * len(nos):  # a list much longer: one look-up per posting beats a search
+                if len(nos) > MAP_MIN and len(have) < GATHER * len(nos):  # one look-up a posting beats a search
                     if pos is None:
                         pos = np.full(int(max(nos[-1], 0)) + 1, -1, dtype=np.int32)
                         pos[nos] = np.arange(len(nos), dtype=np.int32)
                     at = pos[have[have <= nos[-1]]]
                     postings = np.flatnonzero(at >= 0)
                     where = at[postings]
-                elif len(have) <= len(nos):  # search the shorter in the longer
-                    at = np.searchsorted(nos, have)
-                    hit = at < len(nos)
-                    hit[hit] = nos[at[hit]] == have[hit]
-                    where, postings = at[hit], np.flatnonzero(hit)
                 else:
-                    at = np.searchsorted(have, nos)
-                    hit = at < len(have)
-                    hit[hit] = have[at[hit]] == nos[hit]
-                    where, postings = np.flatnonzero(hit), at[hit]
+                    where, postings = _find(nos, have)
                 scores[where] += lst.part(postings)  # one posting per passage and term: no repeated index
             total = total + (scores if weight == 1.0 else scores * weight)
         return total
