@@ -6,8 +6,9 @@ A restricted caller's statistics (document frequencies, passage count, mean leng
 access partitions it may read only (`lex_df`, `lex_stats` per partition), and candidates come from those
 partitions only, so nothing it scores depends on a document it cannot see.
 
-Every passage holding a query term is scored, as in the in-process index: the terms' posting segments
-(index/pg/postings.py) come in one round trip and are scored with numpy in the replica."""
+The terms' posting segments come in one round trip (kept by the replica, index/pg/postcache.py) and are
+scored with numpy in the replica (index/pg/postings.py): the exact top k as the in-process index finds by
+scoring every passage holding a query term, with the passages that cannot reach it pruned (MaxScore)."""
 
 from __future__ import annotations
 

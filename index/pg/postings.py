@@ -1,22 +1,70 @@
-"""Scoring a query's posting segments (sql/002_postings.sql) in the replica: per term, its segments of the
-caller's partitions concatenated; each posting's BM25 part computed with the in-process index's formula and
-float32 arithmetic (index/lexical.py), added per passage in the query's term order, per field, the fields
-combined the same way — so the scores are equal, not close. Removed passages are masked; the top k are
-ordered by (score, document, position) as the in-process index orders ties, their ids read in one round trip.
-The postings themselves come from the replica's cache of recent ones (index/pg/postcache.py) or the database."""
+"""Scoring a query's posting lists (sql/002_postings.sql) in the replica: per term, its segments of the caller's
+partitions (index/pg/postcache.py: passage numbers ascending); each posting's BM25 part computed with the
+in-process index's formula and float32 arithmetic (index/lexical.py), added per passage in the query's term
+order, per field, the fields combined the same way — so the scores are equal, not close. Removed passages are
+masked; the top k are ordered by (score, document, position) as the in-process index orders ties, their ids
+read in one round trip.
+
+Exact top k without scoring every posting (MaxScore): a common term's list holds most of the corpus, but its
+part of any score is at most its bound (idf × the best tf / length ratio it holds). The exact scores of the
+passages in the rarest lists give a floor θ for the k-th score; the terms whose bounds together stay under θ
+cannot lift a passage they alone hold into the top k, so only passages of the other terms' lists are scored —
+each looked up in every list by binary search. Same scores, same top k, same ties (a passage outside the
+scored set scores strictly under θ); when the set would be most of the corpus, every posting is scored."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..lexical import K1, B
-from .postcache import PostingsCache
+from .postcache import Arrays, PostingsCache
 
 DENSE_MAX = 8_000_000  # passage numbers up to this are scored in a dense array; beyond, over their unique set
+SEED_POSTINGS = 30_000  # the rarest lists' postings scored first, for the floor θ
+SPARSE_SHARE = 0.5  # left after the strong terms: above this share of the passage numbers: score every posting instead
+GATHER, MAP_MIN = 16, 2000  # many passages scored, a list not much longer: looked up by a dense map
+MARGIN = 1.0001  # bounds are float64 sums, the scores float32: a margin keeps the pruning safe
 FieldTerms = tuple[int, float, list[tuple[int, int, float]], float]  # (field, weight, [(term, qtf, idf)], avgdl)
+
+
+@dataclass
+class _List:
+    weight: float  # its field's share of the score
+    qtf: int
+    idf: float
+    avg: float
+    arrays: Arrays
+
+    @property
+    def bound(self) -> float:
+        """The most this term adds to a score (weight aside): BM25's part is increasing in tf, decreasing in
+        the length — its list's largest tf over its shortest length bounds every posting's."""
+        tf, dl = float(self.arrays.tf_max), float(self.arrays.dl_min)
+        return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
+
+    def part(self, at: np.ndarray | slice) -> np.ndarray:
+        """The float32 BM25 parts of these postings, by the same expression as the in-process index."""
+        tf = self.arrays.tf[at].astype(np.float32)
+        dl = self.arrays.dl(at)
+        return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
+
+
+def _find(nos: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the passages of `have` (a list, ascending) are in `nos` (ascending): (indices in nos, indices in
+    have) of the common ones — the shorter searched in the longer."""
+    if len(have) <= len(nos):
+        at = np.searchsorted(nos, have)
+        hit = at < len(nos)
+        hit[hit] = nos[at[hit]] == have[hit]
+        return at[hit], np.flatnonzero(hit)
+    at = np.searchsorted(have, nos)
+    hit = at < len(have)
+    hit[hit] = have[at[hit]] == nos[hit]
+    return np.flatnonzero(hit), at[hit]
 
 
 class Postings:
@@ -29,23 +77,108 @@ class Postings:
         got = self.cache.get(self.conn, self.gen, self.parts, [(f, t) for f, _, ts, _ in order for t, _, _ in ts])
         if not got:
             return []
-        every = np.concatenate([v[0] for v in got.values()])
-        dense = int(every.max()) < DENSE_MAX
-        nos = np.arange(int(every.max()) + 1) if dense else np.unique(every)
+        # per field, its lists in the query's term order: the order scores are added in
+        fields = [(weight, [_List(weight, qtf, idf, avg, got[(f, tid)]) for tid, qtf, idf in terms if (f, tid) in got])
+                  for f, weight, terms, avg in order]
+        top = max(int(a.nos[-1]) for a in got.values())
+        if pushed is None and allowed is None:  # a filtered caller may need deeper than k: scored in full
+            nos = self._pruned(fields, k, top)
+            if nos is not None:
+                return self._best(self._score(fields, nos), nos, k, None)
+        return self._dense(fields, top, k, pushed, allowed)
+
+    # --- pruned: the passages that can reach the top k, each scored exactly ----------------------------
+    def _pruned(self, fields: list[tuple[float, list[_List]]], k: int, top: int) -> np.ndarray | None:
+        """The passage numbers to score (ascending, removed ones left out), or None: score every posting."""
+        lists = [(lst.weight * lst.bound, lst) for _, ls in fields for lst in ls]
+        seed_lists: list[np.ndarray] = []
+        used = 0
+        for _, lst in sorted(lists, key=lambda x: len(x[1].arrays.nos)):
+            if seed_lists and used + len(lst.arrays.nos) > SEED_POSTINGS:
+                break
+            seed_lists.append(lst.arrays.nos)
+            used += len(lst.arrays.nos)
+        seed = self._live(np.unique(np.concatenate(seed_lists)))
+        scores = self._score(fields, seed)
+        if np.count_nonzero(scores > 0) < k:
+            return None
+        theta = float(np.partition(scores, len(scores) - k)[len(scores) - k])  # k real scores reach it
+        # the weakest terms whose bounds together stay under θ: a passage only they hold scores under θ
+        weak, essential, rest = 0.0, [], []
+        for b, lst in sorted(lists, key=lambda x: x[0]):
+            if (weak + b) * MARGIN >= theta:
+                essential.append(lst)  # and every one after: their bounds are larger
+            else:
+                weak += b
+                rest.append((b, lst))
+        # a passage of the other terms' lists: their exact parts (float64 here) plus the most the weak terms
+        # could add must reach θ, or it is not scored (MaxScore's pruning, for all candidates at once)
+        partial = np.zeros(top + 1, dtype=np.float64)
+        for lst in essential:
+            partial[lst.arrays.nos] += lst.part(slice(None)) * lst.weight
+        nos = np.flatnonzero((partial + weak) * MARGIN >= theta)
+        if len(nos) > SPARSE_SHARE * top:
+            return None
+        # then each weak term, strongest first: its exact part replaces its bound, and who cannot reach θ goes
+        for b, lst in reversed(rest):
+            weak -= b
+            if len(nos) * GATHER > len(lst.arrays.nos):  # many left: adding the whole list costs less
+                partial[lst.arrays.nos] += lst.part(slice(None)) * lst.weight
+                got = partial[nos]
+            else:
+                where, postings = _find(nos, lst.arrays.nos)
+                got = partial[nos]
+                got[where] += lst.part(postings) * lst.weight
+            keep = (got + max(weak, 0.0)) * MARGIN >= theta
+            partial[nos] = got
+            nos = nos[keep]  # the dropped ones' `partial` is never read again
+        return self._live(nos)
+
+    def _live(self, nos: np.ndarray) -> np.ndarray:
+        gone = self.removed[self.removed <= nos[-1]] if len(nos) else self.removed[:0]
+        return nos[~np.isin(nos, gone)] if len(gone) else nos
+
+    @staticmethod
+    def _score(fields: list[tuple[float, list[_List]]], nos: np.ndarray) -> np.ndarray:
+        """Exact scores of these passages (ascending numbers): each list searched for them, the parts added in
+        the order and float32 arithmetic of the full scoring (a missing term adds 0: x + 0 is x)."""
+        total = np.zeros(len(nos), dtype=np.float32)
+        if not len(nos):
+            return total
+        pos: np.ndarray | None = None  # passage number → its index in `nos` (-1: not scored)
+        for weight, lists in fields:
+            scores = np.zeros(len(nos), dtype=np.float32)
+            for lst in lists:
+                have = lst.arrays.nos
+                if len(nos) > MAP_MIN and len(have) < GATHER * len(nos):  # one look-up a posting beats a search
+                    if pos is None:
+                        pos = np.full(int(max(nos[-1], 0)) + 1, -1, dtype=np.int32)
+                        pos[nos] = np.arange(len(nos), dtype=np.int32)
+                    at = pos[have[have <= nos[-1]]]
+                    postings = np.flatnonzero(at >= 0)
+                    where = at[postings]
+                else:
+                    where, postings = _find(nos, have)
+                scores[where] += lst.part(postings)  # one posting per passage and term: no repeated index
+            total = total + (scores if weight == 1.0 else scores * weight)
+        return total
+
+    # --- every posting scored (filtered callers, or queries of common terms only) --------------------
+    def _dense(self, fields: list[tuple[float, list[_List]]], top: int, k: int, pushed: list[str] | None,
+               allowed: Callable[[str], bool] | None) -> list[tuple[str, float]]:
+        every = [lst.arrays.nos for _, ls in fields for lst in ls]
+        dense = top < DENSE_MAX
+        nos = np.arange(top + 1) if dense else np.unique(np.concatenate(every))
 
         def slots(x: np.ndarray) -> np.ndarray:
             return x if dense else np.searchsorted(nos, x)
 
         total = np.zeros(len(nos), dtype=np.float32)  # 0 + x is x: the fields add up as in the in-process index
-        for f, weight, terms, avg in order:
+        for weight, lists in fields:
             scores = np.zeros(len(nos), dtype=np.float32)
-            for tid, qtf, idf in terms:
-                if (f, tid) not in got:
-                    continue
-                where, tf, dl = got[(f, tid)]
-                part = qtf * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
-                # a passage holds a term once: one value per bin, so the sum is the float32 part itself (exact)
-                scores += np.bincount(slots(where), weights=part, minlength=len(nos)).astype(np.float32)
+            for lst in lists:
+                # a passage holds a term once: no repeated index, each score gets the float32 part added once
+                scores[slots(lst.arrays.nos)] += lst.part(slice(None))
             total = total + (scores if weight == 1.0 else scores * weight)
         gone = self.removed[self.removed <= nos[-1]]
         if len(gone):
