@@ -65,19 +65,19 @@ def attribution(q: Quote, english: bool) -> str:
 
 
 def span_text(q: Quote, english: bool = False) -> str:
-    """The quote as shown: a table row as its task and labelled cells, any other span verbatim."""
+    """The quote as shown: a table row as its task and labelled cells, a sentence of a long cell under the
+    row's first cell, any other span verbatim."""
     p = q.hit.passage
     md = p.metadata
-    if p.kind == "table_row" and q.unit != "row":  # a sentence of a long cell, under the row it belongs to
-        span = unmark(strip_superscripts(q.text).strip())
-        label = next((v for _, v in row_cells(p) if span not in v), "")
-        return unmark(f"“{_clip(label, 120)}” — {span}") if label else span
-    if p.kind == "table_row":
+    if p.kind == "table_row" and q.unit == "row":
         task = str(md.get("row_task") or "").strip()
         cells = [(c, v) for c, v in row_cells(p) if v != task]
         shown = "; ".join(f"{c}: {_clip(v, 140)}" for c, v in cells)
         return unmark((f"“{_clip(task, 220)}” — {shown}" if task else shown) or _clip(q.text, 300))
     span = unmark(strip_superscripts(q.text).strip())
+    if p.kind == "table_row":  # a sentence of a long cell, under the row it belongs to
+        label = next((v for _, v in row_cells(p) if span not in v), "")
+        return unmark(f"“{_clip(label, 120)}” — {span}") if label else span
     span = span[0].upper() + span[1:] if span[:1].islower() else span
     return f"{q.frame}: {span}" if q.frame else span
 

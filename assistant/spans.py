@@ -77,12 +77,12 @@ def spans_of(p: StoredPassage) -> list[Span]:
         head = _FOOTNOTE_HEAD.match(text)
         skip = head.end() if head else 0
         sentences = [(max(a, skip), b) for a, b in sentences if b > skip]
-    out = _units(text, sentences, protected, "footnote" if p.kind == "footnote" else "sentence")
-    return [sp for sp in out if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
+    return _units(text, sentences, protected, "footnote" if p.kind == "footnote" else "sentence")
 
 
 def _units(text: str, sentences: list[tuple[int, int]], protected: list[tuple[int, int]], unit: str) -> list[Span]:
-    """Each sentence as a span, with its semicolon items; a sentence too long to quote as its clause windows."""
+    """Each sentence as a span, with its semicolon items; a sentence too long to quote as its clause windows;
+    none shorter than MIN_WORDS."""
     out: list[Span] = []
     for s, e in sentences:
         sent = text[s:e]
@@ -92,7 +92,7 @@ def _units(text: str, sentences: list[tuple[int, int]], protected: list[tuple[in
                 out += _items(text, s, e, protected)
             continue
         out += _windows(text, s, e, protected)
-    return out
+    return [sp for sp in out if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
 
 
 def _long_cells(text: str, start: int) -> list[Span]:
@@ -109,8 +109,7 @@ def _long_cells(text: str, start: int) -> list[Span]:
             continue
         protected = [(a + x, a + y) for x, y in number_spans(cell)]  # a cell is a text of its own
         sentences = [(a + x, a + y) for x, y in sentence_spans(cell) if not _inside_figure(a + y, protected)]
-        out += [sp for sp in _units(text, sentences, protected, "sentence")
-                if len(re.findall(r"\w+", sp.text)) >= MIN_WORDS]
+        out += _units(text, sentences, protected, "sentence")
     return out
 
 

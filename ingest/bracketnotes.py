@@ -27,26 +27,26 @@ def _sup(n: str) -> str:
 
 
 def bracket_footnotes(lines: list[Line]) -> list[Line]:
-    """The lines with bracketed footnote markers rewritten as superscripts, and a footnote line that holds
-    only its first word or two joined with the line that continues it."""
-    opened = {m.group(1) for ln in lines if (m := _OPENING.match(ln.text))}
-    cited = {m.group(1) for ln in lines if not _OPENING.match(ln.text) for m in _CITED.finditer(ln.text)}
-    cited |= {m.group(1) for ln in lines if (o := _OPENING.match(ln.text)) and o.group(2)
-              for m in _CITED.finditer(o.group(2))}
+    """The lines with bracketed footnote markers rewritten as superscripts, each footnote joined with the
+    lines that continue it (`_continues`)."""
+    openings = [_OPENING.match(ln.text) for ln in lines]
+    opened = {m.group(1) for m in openings if m}
+    # a footnote's own body may cite another footnote: its text after the marker is searched too
+    cited = {c.group(1) for ln, m in zip(lines, openings)
+             for c in _CITED.finditer((m.group(2) or "") if m else ln.text)}
     notes = opened & cited
     if not notes:
         return lines
     out: list[Line] = []
     i = 0
     while i < len(lines):
-        ln = lines[i]
-        m = _OPENING.match(ln.text)
+        ln, m = lines[i], openings[i]
         if m and m.group(1) in notes:
             body = (m.group(2) or "").strip()
-            last = ln.text.strip()
-            while i + 1 < len(lines) and _continues(body, last, last == ln.text.strip(), lines[i + 1].text):
+            last, opening = ln.text.strip(), True
+            while i + 1 < len(lines) and _continues(body, last, opening, lines[i + 1].text):
                 i += 1
-                last = lines[i].text.strip()
+                last, opening = lines[i].text.strip(), False
                 body = f"{body} {last}".strip()
             out.append(Line(f"{_sup(m.group(1))} {_cite(body, notes)}", ln.page))
         else:

@@ -251,21 +251,20 @@ class PgCatalog:
         return out
 
     def cached_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        for chunk in _chunks(list(hashes)):
-            with self.pool.connection() as conn:
-                rows = conn.execute("SELECT embed_hash, vec FROM vectors WHERE model = %s AND embed_hash = "
-                                    "ANY(%s::text[])", (model, chunk)).fetchall()
-            out.update({h: _vec(v) for h, v in rows})
-        return out
+        return self._vectors("SELECT embed_hash, vec FROM vectors WHERE model = %s AND embed_hash = ANY(%s::text[])",
+                             model, hashes)
 
     def vectors_by_id(self, model: str, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        return self._vectors("SELECT p.id, v.vec FROM passages p JOIN vectors v ON v.embed_hash = p.embed_hash "
+                             "AND v.model = %s WHERE p.id = ANY(%s::text[])", model, ids)
+
+    def _vectors(self, sql: str, model: str, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """Vectors by the key `sql` selects first (a hash, a passage id), read in chunks of keys."""
         out: dict[str, np.ndarray] = {}
-        for chunk in _chunks(list(ids)):
+        for chunk in _chunks(list(keys)):
             with self.pool.connection() as conn:
-                rows = conn.execute("SELECT p.id, v.vec FROM passages p JOIN vectors v ON v.embed_hash = p.embed_hash "
-                                    "AND v.model = %s WHERE p.id = ANY(%s::text[])", (model, chunk)).fetchall()
-            out.update({pid: _vec(v) for pid, v in rows})
+                rows = conn.execute(sql, (model, chunk)).fetchall()
+            out.update({k: _vec(v) for k, v in rows})
         return out
 
     def vectors_for(self, model: str, passages: list[Passage]) -> dict[str, np.ndarray]:
