@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index import snapshot
+from index.access import groups_of
 from index.vntext import TOKENIZER_VERSION
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class CheckReport:
     without_vector: int = 0
     reach_checked: int = 0
     unreachable: int = 0
+    misplaced: int = 0  # checked passages whose vector is outside their access partition (index/vectorstore.py)
     stale_tokens: int = 0  # passages whose stored tokens another tokenizer made (or that have none)
     stale_documents: list[str] = field(default_factory=list)
     model_ok: bool = True
@@ -75,7 +77,8 @@ def check(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str
         return rep
     catalog_ids = catalog.passage_ids()
     rep.catalog_passages = len(catalog_ids)
-    index_ids = store.all_ids()
+    by_groups = store.ids_by_groups()
+    index_ids = [pid for ids in by_groups.values() for pid in ids]
     rep.index_ids = len(index_ids)
     rep.index_count = store.count()
     rep.duplicates = len(index_ids) - len(set(index_ids))
@@ -120,6 +123,16 @@ def check(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str
         hits = [pid for pid, _ in store.query(v, REACH_K)]
         if p.id not in hits:
             unreachable.append(p.id)
+    # access: each checked passage's vector is in the partition of its own groups, so no caller's search
+    # walks a graph holding vectors it may not read (an index built before the partitions: repair)
+    partition_of = {pid: groups for groups, ids in by_groups.items() for pid in ids}
+    misplaced = [p.id for p in passages if partition_of.get(p.id, frozenset(groups_of(p.metadata)))
+                 != frozenset(groups_of(p.metadata))]
+    rep.misplaced = len(misplaced)
+    rep.examples["misplaced"] = misplaced[:10]
+    if misplaced:
+        rep.problems.append(f"{len(misplaced)} of {len(passages)} passages have their vector outside their access "
+                            "partition (an index from before access partitions: run `chidao repair`)")
     rep.reach_checked = len(vectors)
     rep.unreachable = len(unreachable)
     rep.examples["unreachable"] = unreachable[:10]

@@ -77,6 +77,7 @@ class HybridRetriever:
         self.weights = FusionWeights.load()  # fitted by bench/fit_fusion.py
         self._vectors: OrderedDict[str, Any] = OrderedDict()  # recent query vectors (search, then answer)
         self._vectors_lock = threading.Lock()
+        self._store_generation = -2  # the view's generation the store's partition list was taken at
 
     def query_vector(self, text: str) -> Any:
         """The question's embedding, kept for the few questions in flight: the answerer compares it with
@@ -148,7 +149,13 @@ class HybridRetriever:
         if pred is not None:  # an explicit filter: Chroma searches those documents only
             ok_docs = sorted({self.cache.order_key(pid)[0] for pid in ok})
             where = {"doc_id": {"$in": ok_docs}}
-        dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where)
+        if self._store_generation != self.cache.generation:  # another replica may have made a partition
+            self.store.forget_partitions()
+            self._store_generation = self.cache.generation
+        # only the caller's partitions: an ANN graph holding unreadable near-copies would change which
+        # readable passages are reached (index/vectorstore.py)
+        dense = [pid for pid, _ in self.store.query(vec, DEPTH if allowed is None else DEPTH * 3, where,
+                                                    readable=caller_groups())
                  if pid in by_id and (allowed is None or allowed(pid))][:DEPTH]
         dense, sims = self._exact_order(dense, vec)
 

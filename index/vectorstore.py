@@ -1,15 +1,27 @@
 """Chroma as the vector index. We always pass vectors (Chroma's own embedder would try to download a model),
-and the collection records the embedding model and dimension so a mismatch is refused."""
+and the collection records the embedding model and dimension so a mismatch is refused.
+
+Access partitions: a document readable by other groups than `public` has its vectors in a collection of their
+own (one per group set, `<base>--<digest>`), never in the shared one. An approximate (HNSW) search walks a graph
+of every vector in its collection: with restricted near-copies in the same graph, which readable passages a
+caller's search reaches — and so its ranks and confidence — would depend on documents the caller may not read
+(an existence oracle, tests/security/test_oracles.py). A caller searches only the collections of group sets it
+may read, so what it gets is computed over what it may read."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from .access import DEFAULT_GROUPS, groups_of
+
 ID_PAGE = 100_000  # ids listed a page at a time (`all_ids`: the start-up check lists them all)
+SHARED_GROUPS = frozenset(DEFAULT_GROUPS)  # the group set whose vectors live in the base collection
+PART_SEP = "--"  # base name + PART_SEP + digest of a group set (repair's names are `<base>-<ms>`: no clash)
 
 
 class ModelMismatch(RuntimeError):
@@ -43,88 +55,179 @@ def chroma_client(*, path: str | None = None, host: str | None = None, port: int
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def partition_suffix(groups: Iterable[str]) -> str:
+    """'' for the shared group set; else PART_SEP + a digest of the sorted group names (Chroma's names allow
+    only [a-zA-Z0-9._-], and group names are the operator's)."""
+    key = frozenset(groups)
+    if key == SHARED_GROUPS:
+        return ""
+    return PART_SEP + hashlib.sha1("|".join(sorted(key)).encode()).hexdigest()[:16]
+
+
 class ChromaStore:
-    """The vector index over one collection of a Chroma client it is given (it never builds one, and never
-    embeds: vectors come from the catalog's embedder)."""
+    """The vector index over one base collection of a Chroma client it is given, plus that base's access
+    partitions (module docstring); it never builds a client and never embeds: vectors come from the catalog's
+    embedder."""
 
     def __init__(self, client: Any, *, collection: str = "chidao", model: str, dim: int | None = None) -> None:
         self.client = client
         self.collection_name = collection
         self.model = model
         self.dim = dim
-        self._col: Any = None
+        self._cols: dict[str, Any] = {}  # suffix → open collection
+        self._parts: dict[str, frozenset[str]] | None = None  # suffix → group set; None: list on next use
         self._lock = threading.Lock()
 
     def use_collection(self, name: str) -> None:
-        """Point at another collection (after `repair` swapped a rebuilt one in)."""
+        """Point at another base collection (after `repair` swapped a rebuilt one in)."""
         with self._lock:
             self.collection_name = name
-            self._col = None
+            self._cols, self._parts = {}, None
+
+    def forget_partitions(self) -> None:
+        """List the partitions again on next use: another replica may have made one."""
+        with self._lock:
+            self._parts = None
 
     def drop_collection(self, name: str) -> None:
-        try:
-            self.client.delete_collection(name)
-        except Exception:  # noqa: BLE001 - already gone
-            pass
+        for full in [name, *(c for c in self._names() if c.startswith(name + PART_SEP))]:
+            try:
+                self.client.delete_collection(full)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+
+    def _names(self) -> list[str]:
+        return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+
+    def _open(self, suffix: str, groups: frozenset[str], create: bool) -> Any:
+        """The collection of one partition; None when it does not exist and `create` is false."""
+        with self._lock:
+            col = self._cols.get(suffix)
+            if col is not None:
+                return col
+            name = self.collection_name + suffix
+            # search_ef above Chroma's default (10) so the ANN finds what exact search would
+            metadata = {"embedding_model": self.model, "dim": int(self.dim or 0), "hnsw:space": "cosine",
+                        "hnsw:search_ef": 128, "hnsw:construction_ef": 128,
+                        "access_groups": "|" + "|".join(sorted(groups)) + "|"}
+            if create:
+                col = self.client.get_or_create_collection(name, embedding_function=None, metadata=metadata)
+            else:
+                try:
+                    col = self.client.get_collection(name, embedding_function=None)
+                except Exception:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError by version
+                    return None
+            found = (col.metadata or {}).get("embedding_model")
+            if found and found != self.model:
+                raise ModelMismatch(
+                    f"index '{name}' was built with embedding model '{found}', "
+                    f"not '{self.model}': use the same CHIDAO_EMBEDDER or rebuild with `chidao repair`"
+                )
+            self._cols[suffix] = col
+            if self._parts is not None:
+                self._parts[suffix] = groups
+            return col
 
     def _collection(self) -> Any:
-        with self._lock:
-            if self._col is None:
-                col = self.client.get_or_create_collection(
-                    self.collection_name,
-                    embedding_function=None,
-                    # search_ef above Chroma's default (10) so the ANN finds what exact search would
-                    metadata={"embedding_model": self.model, "dim": int(self.dim or 0), "hnsw:space": "cosine",
-                              "hnsw:search_ef": 128, "hnsw:construction_ef": 128},
-                )
-                found = (col.metadata or {}).get("embedding_model")
-                if found and found != self.model:
-                    raise ModelMismatch(
-                        f"index '{self.collection_name}' was built with embedding model '{found}', "
-                        f"not '{self.model}': use the same CHIDAO_EMBEDDER or rebuild with `chidao repair`"
-                    )
-                self._col = col
-        return self._col
+        return self._open("", SHARED_GROUPS, create=True)
+
+    def _partitions(self) -> dict[str, frozenset[str]]:
+        """suffix → group set of every partition of the base (the base itself under '')."""
+        parts = self._parts
+        if parts is None:
+            self._collection()
+            parts = {"": SHARED_GROUPS}
+            prefix = self.collection_name + PART_SEP
+            for name in self._names():
+                if name.startswith(prefix):
+                    col = self.client.get_collection(name, embedding_function=None)
+                    groups = str((col.metadata or {}).get("access_groups") or "").strip("|")
+                    parts[name[len(self.collection_name):]] = frozenset(groups.split("|")) if groups else frozenset()
+            with self._lock:
+                self._parts = parts
+        return dict(parts)
+
+    def _readable(self, readable: frozenset[str] | None) -> list[Any]:
+        cols = []
+        for suffix, groups in self._partitions().items():
+            if readable is None or groups & readable:
+                col = self._open(suffix, groups, create=False)
+                if col is not None:
+                    cols.append(col)
+        return cols
 
     def check_model(self) -> None:
         self._collection()
 
     def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: Sequence[Mapping[str, Any]], documents: list[str]) -> None:
-        col = self._collection()
-        for i in range(0, len(ids), 1000):
-            col.upsert(ids=ids[i : i + 1000], embeddings=vectors[i : i + 1000].tolist(),
-                       metadatas=[chroma_metadata(m) for m in metadatas[i : i + 1000]],
-                       documents=documents[i : i + 1000])
+        by_part: dict[str, list[int]] = {}
+        part_groups: dict[str, frozenset[str]] = {}
+        for i, md in enumerate(metadatas):
+            groups = frozenset(groups_of(md))
+            suffix = partition_suffix(groups)
+            by_part.setdefault(suffix, []).append(i)
+            part_groups[suffix] = groups
+        self.forget_partitions()  # a passage whose groups changed leaves the partition it was in
+        others = self._partitions()
+        for suffix, rows in by_part.items():
+            col = self._open(suffix, part_groups[suffix], create=True)
+            for i in range(0, len(rows), 1000):
+                chunk = rows[i : i + 1000]
+                col.upsert(ids=[ids[j] for j in chunk], embeddings=vectors[chunk].tolist(),
+                           metadatas=[chroma_metadata(metadatas[j]) for j in chunk],
+                           documents=[documents[j] for j in chunk])
+        for suffix, groups in others.items():
+            moved = [ids[j] for s, rows in by_part.items() if s != suffix for j in rows]
+            old = self._open(suffix, groups, create=False) if moved else None
+            if old is not None:
+                for i in range(0, len(moved), 1000):
+                    old.delete(ids=moved[i : i + 1000])
 
     def delete(self, ids: list[str]) -> None:
         if ids:
-            col = self._collection()
-            for i in range(0, len(ids), 1000):
-                col.delete(ids=ids[i : i + 1000])
+            self.forget_partitions()  # another replica may have made the partition these are in
+            for col in self._readable(None):
+                for i in range(0, len(ids), 1000):
+                    col.delete(ids=ids[i : i + 1000])
 
-    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None,
+              readable: frozenset[str] | None = None) -> list[tuple[str, float]]:
+        """The k nearest passages of the partitions `readable` may read (None: all), best first."""
         # no count() first: chromadb ≥ 1.x returns what there is when asked for more (an empty collection
         # too), and a count is a round trip as slow as the query itself on a large server collection (~70 ms)
-        res = self._collection().query(query_embeddings=[vector.tolist()], n_results=k, where=where or None,
-                                       include=["distances"])
-        ids = res["ids"][0] if res["ids"] else []
-        dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
+        out: list[tuple[str, float]] = []
+        for col in self._readable(readable):
+            res = col.query(query_embeddings=[vector.tolist()], n_results=k, where=where or None,
+                            include=["distances"])
+            ids = res["ids"][0] if res["ids"] else []
+            dists = res["distances"][0] if res.get("distances") else [0.0] * len(ids)
+            out += [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
+        return sorted(out, key=lambda kv: -kv[1])[:k]
 
     def count(self) -> int:
-        return int(self._collection().count())
+        self.forget_partitions()
+        return sum(int(col.count()) for col in self._readable(None))
 
     def ids_for_document(self, doc_id: str) -> list[str]:
-        got = self._collection().get(where={"doc_id": doc_id}, include=[])
-        return list(got["ids"])
+        self.forget_partitions()
+        return [i for col in self._readable(None) for i in col.get(where={"doc_id": doc_id}, include=[])["ids"]]
 
     def all_ids(self) -> list[str]:
-        col = self._collection()
-        out: list[str] = []
-        offset = 0
-        while True:  # large pages: each costs ~0.5 s whatever its size (5,000 a page: 170 s for 0.7M ids)
-            got = col.get(limit=ID_PAGE, offset=offset, include=[])
-            out += got["ids"]
-            if len(got["ids"]) < ID_PAGE:
-                return out
-            offset += ID_PAGE
+        return [i for ids in self.ids_by_groups().values() for i in ids]
+
+    def ids_by_groups(self) -> dict[frozenset[str], list[str]]:
+        """Every id, under the group set of the partition holding it (the start-up check compares them with
+        the catalog's groups: a passage in another partition is an access defect)."""
+        self.forget_partitions()
+        out: dict[frozenset[str], list[str]] = {}
+        for suffix, groups in self._partitions().items():
+            col = self._open(suffix, groups, create=False)
+            ids = out.setdefault(groups, [])
+            offset = 0
+            while col is not None:  # large pages: each costs ~0.5 s whatever its size (5,000 a page: 170 s for 0.7M)
+                got = col.get(limit=ID_PAGE, offset=offset, include=[])
+                ids += got["ids"]
+                if len(got["ids"]) < ID_PAGE:
+                    break
+                offset += ID_PAGE
+        return out

@@ -14,9 +14,10 @@ import threading
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
-from .conftest import ROOT, SAMPLES, Server, copy_data, data_env
+from .conftest import ROOT, SAMPLES, Server, copy_data, data_env, make_container
 from .fake_openai import FakeOpenAI
 
 
@@ -162,3 +163,28 @@ def test_prompt_injection_is_content_not_instruction(samples_data: Path, tmp_pat
     assert "640,5 tỷ đồng" in money["answer"] and "999" not in money["answer"]
     assert q["citations"] and q["citations"][0]["source"] == "thong-bao-kho.txt"
     assert "999" not in q["answer"] and "Bỏ qua các chỉ dẫn" not in q["answer"], q["answer"]
+
+
+def test_restricted_vectors_outside_their_partition_are_reported_and_repaired(tmp_path: Path) -> None:
+    """An index from before access partitions holds a restricted document's vectors in the shared collection
+    (a public caller's vector search would walk them): `check` says so and `repair` moves them."""
+    from index.access import as_caller
+
+    c = make_container(tmp_path / "data")
+    c.ingestor.ingest_bytes("mat.txt", "CÔNG VĂN\nPhương án Zebrafin được cấp 777,77 tỷ đồng.\n".encode(), ["mat"])
+    c.ingestor.ingest_bytes("pub.txt", "THÔNG BÁO\nTrong tháng đã cấp 4.321 thẻ bảo hiểm y tế.\n".encode())
+    assert c.maintenance.check(sample=None).misplaced == 0
+    by_groups = c.store.ids_by_groups()
+    secret = by_groups[frozenset({"mat"})]
+    assert secret and not set(secret) & set(by_groups[frozenset({"public"})])
+    passages = c.catalog.passages_by_id(secret)
+    vectors = c.catalog.vectors_for(c.embedder.name, list(passages.values()))
+    legacy = [{**passages[pid].metadata, "groups": ["public"]} for pid in secret]  # what the old layout did
+    c.store.upsert(secret, np.stack([vectors[pid] for pid in secret]), legacy, [passages[pid].text for pid in secret])
+    rep = c.maintenance.check(sample=None)
+    assert rep.misplaced == len(secret) and not rep.index_ok and "chidao repair" in " ".join(rep.problems)
+    assert c.maintenance.repair(log=lambda *_: None).index_ok
+    assert sorted(c.store.ids_by_groups()[frozenset({"mat"})]) == sorted(secret)
+    with as_caller(frozenset({"public"})):
+        vec = c.retriever.query_vector("Phương án Zebrafin được cấp bao nhiêu?")
+        assert not set(secret) & {pid for pid, _ in c.store.query(vec, 50, readable=frozenset({"public"}))}

@@ -81,3 +81,48 @@ def test_collections_swap_and_drop(make: Callable[..., VectorStore]) -> None:
     store.drop_collection("old")
     store.use_collection("old")
     assert store.count() == 0  # dropped: a fresh, empty collection
+
+
+def test_a_caller_searches_only_the_partitions_it_may_read(make: Callable[..., VectorStore]) -> None:
+    """Vectors of a group set live apart: what a `public` caller's search returns is what a store that never
+    held the restricted near-copies returns — the same ids and scores, not just the same readable subset
+    (an ANN graph holding unreadable vectors reaches other readable ones: an existence oracle)."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(60, 16))
+    public = centres.repeat(20, axis=0) + 0.3 * rng.normal(size=(1200, 16))
+    secret = public[rng.choice(1200, 900)] + 0.02 * rng.normal(size=(900, 16))
+    public, secret = (x / np.linalg.norm(x, axis=1, keepdims=True) for x in (public, secret))
+    pub_ids, sec_ids = [f"p{i}" for i in range(1200)], [f"s{i}" for i in range(900)]
+    pub_md = [{"doc_id": f"d{i // 20}"} for i in range(1200)]
+    sec_md = [{"doc_id": f"m{i // 20}", "groups": ["mat"]} for i in range(900)]
+    with_secret, without = make(), make()
+    for store in (with_secret, without):
+        store.upsert(pub_ids, public, pub_md, pub_ids)
+    with_secret.upsert(sec_ids, secret, sec_md, sec_ids)
+    queries = public[rng.choice(1200, 40)] + 0.2 * rng.normal(size=(40, 16))
+    for q in queries:
+        assert with_secret.query(q, 60, readable=frozenset({"public"})) == without.query(q, 60)
+        assert all(pid.startswith("s") for pid, _ in with_secret.query(q, 30, readable=frozenset({"mat"})))
+    everyone = {pid for q in queries for pid, _ in with_secret.query(q, 60)}
+    assert any(p.startswith("s") for p in everyone) and any(p.startswith("p") for p in everyone)
+    assert with_secret.count() == 2100 and sorted(with_secret.all_ids()) == sorted(pub_ids + sec_ids)
+    assert {g: len(ids) for g, ids in with_secret.ids_by_groups().items()} == {
+        frozenset({"public"}): 1200, frozenset({"mat"}): 900}
+    assert sorted(with_secret.ids_for_document("m0")) == sorted(sec_ids[:20])
+
+
+def test_a_passage_whose_groups_change_moves_partition(make: Callable[..., VectorStore]) -> None:
+    store = make("moving")
+    _fill(store)
+    store.upsert(["a"], np.stack([_unit(1, 0, 0)]), [{"doc_id": "d1", "groups": ["mat", "x"]}], ["A"])
+    assert store.count() == 3
+    assert "a" not in [pid for pid, _ in store.query(_unit(1, 0, 0), 3, readable=frozenset({"public"}))]
+    assert [pid for pid, _ in store.query(_unit(1, 0, 0), 3, readable=frozenset({"x"}))] == ["a"]
+    store.upsert(["a"], np.stack([_unit(1, 0, 0)]), [{"doc_id": "d1"}], ["A"])
+    assert store.ids_by_groups()[frozenset({"mat", "x"})] == []
+    store.delete(["a"])
+    assert sorted(store.all_ids()) == ["b", "c"]
+    store.upsert(["a"], np.stack([_unit(1, 0, 0)]), [{"doc_id": "d1", "groups": ["mat"]}], ["A"])
+    store.drop_collection("moving")
+    store.use_collection("moving")
+    assert store.count() == 0 and store.all_ids() == []  # the partitions went with their base
