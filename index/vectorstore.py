@@ -97,7 +97,16 @@ class ChromaStore:
                 pass
 
     def _names(self) -> list[str]:
-        return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
+        return [name for name, _ in self._listed()]
+
+    def _listed(self) -> list[tuple[str, dict[str, Any]]]:
+        """(name, metadata) of the client's collections, in one call (chromadb 1.x lists them with their
+        metadata; a client listing names only is asked for each)."""
+        out = []
+        for c in self.client.list_collections():
+            col = self.client.get_collection(c, embedding_function=None) if isinstance(c, str) else c
+            out.append((col.name, dict(col.metadata or {})))
+        return out
 
     def _open(self, suffix: str, groups: frozenset[str], create: bool) -> Any:
         """The collection of one partition; None when it does not exist and `create` is false."""
@@ -138,10 +147,9 @@ class ChromaStore:
             self._collection()
             parts = {"": SHARED_GROUPS}
             prefix = self.collection_name + PART_SEP
-            for name in self._names():
+            for name, metadata in self._listed():
                 if name.startswith(prefix):
-                    col = self.client.get_collection(name, embedding_function=None)
-                    groups = str((col.metadata or {}).get("access_groups") or "").strip("|")
+                    groups = str(metadata.get("access_groups") or "").strip("|")
                     parts[name[len(self.collection_name):]] = frozenset(groups.split("|")) if groups else frozenset()
             with self._lock:
                 self._parts = parts
