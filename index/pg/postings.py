@@ -24,9 +24,9 @@ from ..lexical import K1, B
 from .postcache import Arrays, PostingsCache
 
 DENSE_MAX = 8_000_000  # passage numbers up to this are scored in a dense array; beyond, over their unique set
-SEED_POSTINGS = 30_000  # the rarest lists' postings scored first, for the floor θ
+SEED_POSTINGS = 10_000  # the rarest lists' postings scored first, for the floor θ
 REFINE = 2000  # candidates beyond this many after the strong terms: the best of them scored for a higher θ
-SPARSE_SHARE = 0.5  # left after the strong terms: above this share of the passage numbers: score every posting instead
+SPARSE_SHARE = 1.0  # left after the strong terms: above this share of the passage numbers: score every posting instead (never: the weak terms drop them as cheaply)
 GATHER, MAP_MIN = 16, 2000  # many passages scored, a list not much longer: looked up by a dense map
 MARGIN = 1.0001  # bounds are float64 sums, the scores float32: a margin keeps the pruning safe
 FieldTerms = tuple[int, float, list[tuple[int, int, float]], float]  # (field, weight, [(term, qtf, idf)], avgdl)
