@@ -122,19 +122,21 @@ class Postings:
         if len(nos) > SPARSE_SHARE * top:
             return None
         # then each weak term, strongest first: its exact part replaces its bound, and who cannot reach θ goes
+        got = partial[nos]  # the candidates' partial sums, kept beside them
+        scratch = partial  # a list added whole goes through a dense array (zeroed again after)
+        scratch[:] = 0
         for b, lst in reversed(rest):
             weak -= b
             if lst.arrays.by_no is None and len(nos) * GATHER > lst.arrays.n:  # many left: the whole list
                 at, part = lst.every()
-                partial[at] += part * lst.weight
-                got = partial[nos]
+                scratch[at] = part * lst.weight
+                got += scratch[nos]
+                scratch[at] = 0
             else:
                 where, tf = lst.arrays.lookup(nos)
-                got = partial[nos]
                 got[where] += lst.part(tf, nos[where]) * lst.weight
             keep = (got + max(weak, 0.0)) * MARGIN >= theta
-            partial[nos] = got
-            nos = nos[keep]  # the dropped ones' `partial` is never read again
+            nos, got = nos[keep], got[keep]
         return self._live(nos)
 
     def _live(self, nos: np.ndarray) -> np.ndarray:
