@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -273,6 +274,21 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_merge_postings(args: argparse.Namespace) -> int:
+    c = _container(args)
+    if not c.settings.server_mode:
+        print("error: server mode only (CHIDAO_DATABASE_URL): embedded mode keeps no posting segments",
+              file=sys.stderr)
+        return 2
+    from index.pg.lexwrite import merge_segments
+
+    t0 = time.perf_counter()
+    gone = merge_segments(c.pg.pool, progress=lambda done, total: print(f"  {done}/{total} term ids", end="\r",
+                                                                        flush=True))
+    print(f"\nmerged away {gone} posting segments in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="chidao", description="Tìm kiếm và hỏi đáp văn bản chỉ đạo, điều hành "
                                  "(directive search and cited answers for Vietnamese provincial documents).")
@@ -332,6 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("repair", help="rebuild the vector index from the catalog and swap it in when verified")
     p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser("merge-postings", help="server mode: merge each term's posting segments into one row "
+                       "(after bulk loads; replicas keep serving)")
+    p.set_defaults(func=cmd_merge_postings)
 
     p = sub.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
     p.add_argument("--host", default=None)

@@ -53,10 +53,18 @@ def grow_bulk(base: Container, c: Container, size: int) -> float:
         rate = written / (time.perf_counter() - t0)
         print(f"  +{written} passages ({time.perf_counter() - t0:.0f} s, {rate:.0f}/s)", end="\r", flush=True)
 
-    for doc, stored, vecs in copies(base, size):
+    # resume by what the database holds: the copies of a base corpus that changed since the grow began (documents
+    # added, passages chunked anew) do not add up to the passages already written — a grow that counted the
+    # copies skipped by id overshot 1M to 1,086,072
+    need, queued = size - c.catalog.count_passages(), 0
+    for doc, stored, vecs in copies(base, 2 * size):
+        if queued >= need:
+            break
         if doc["doc_id"] in have:
             continue
-        pending.append((doc, stored, vecs))
+        stored = stored[: need - queued]
+        queued += len(stored)
+        pending.append((doc, stored, {s.id: vecs[s.id] for s in stored}))
         if sum(len(x[1]) for x in pending) >= BATCH:
             flush()
     flush()

@@ -116,6 +116,11 @@ def main() -> int:
     for k in labels:
         xs = sorted(row.get(k, 0.0) * 1000 for row in rows)
         print(f"{k:<26} {xs[len(xs) // 2]:8.1f} {xs[int(0.95 * (len(xs) - 1))]:8.1f} {sum(xs) / len(xs):8.1f}")
+    import resource
+
+    cache = c.lexical.postings  # type: ignore[attr-defined]  # server mode's PgLexicalIndex
+    print(f"posting cache {cache.size / 2**20:.0f} MB in {len(cache._kept)} lists (budget {cache.budget >> 20} MB); "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
     if a.cprofile:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(a.cprofile)
     return 0

@@ -11,7 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from ..lexical import K1, B
+
 BUDGET_MB = 512  # 5 bytes a posting: ~100M postings, the common terms of a few hundred questions
+DENSE_SHARE = 4  # a list holding over 1/4 of the numbers up to its last: kept by passage number
 Key = tuple[int, int, tuple[int, ...] | None]  # (field, term, the caller's partitions or None: all)
 
 
@@ -53,31 +56,79 @@ class Lengths:
 
 
 class Arrays:
-    """One term's postings over a set of partitions: passage numbers ascending (searched by the pruned scoring,
-    index/pg/postings.py) and term frequencies as stored integers (5 bytes a posting when they fit 8 bits;
-    made float32 where scored, the same values); the passages' lengths come from `Lengths`. With the bounds
-    of both (the shortest length of a passage still in the lexicon)."""
+    """One term's postings over a set of partitions: passage numbers ascending and term frequencies as stored
+    integers (made float32 where scored, the same values); the passages' lengths come from `Lengths`. A list
+    holding more than a quarter of the numbers up to its last (a common word's) is kept as its frequencies by
+    passage number instead (`by_no`, 0: not in the list): 1 byte a number where the numbers and frequencies
+    take 5 a posting, and a passage is looked up by indexing, not searched for."""
 
-    __slots__ = ("nos", "tf", "field", "lengths", "tf_max", "dl_min")
+    __slots__ = ("nos", "tf", "by_no", "n", "last", "field", "lengths", "tf_max", "_peak")
 
     def __init__(self, nos: np.ndarray, tf: np.ndarray, field: int, lengths: Lengths) -> None:
         if len(nos) > 1 and not bool(np.all(nos[1:] > nos[:-1])):  # several partitions: each ascends on its own
             o = np.argsort(nos, kind="stable")
             nos, tf = nos[o], tf[o]
-        self.nos, self.field, self.lengths = nos, field, lengths
+        self.field, self.lengths = field, lengths
+        self.n, self.last = len(nos), int(nos[-1]) if len(nos) else -1
         self.tf_max = int(tf.max()) if len(tf) else 0
-        self.tf = tf.astype(np.uint8) if self.tf_max < 1 << 8 else tf
-        dl = self.dl(slice(None))
-        known = dl[dl > 0]
-        self.dl_min = float(known.min()) if len(known) else 0.0
+        tf = tf.astype(np.uint8) if self.tf_max < 1 << 8 else tf
+        self.by_no: np.ndarray | None = None
+        if self.n * DENSE_SHARE > self.last + 1 and self.tf_max > 0:
+            self.by_no = np.zeros(self.last + 1, dtype=tf.dtype)
+            self.by_no[nos] = tf
+            self.nos, self.tf = nos[:0], tf[:0]
+        else:
+            self.nos, self.tf = nos, tf
+        self._peak = (0.0, 0.0)  # (mean length, the peak at it)
 
-    def dl(self, at: np.ndarray | slice) -> np.ndarray:
-        """float32 lengths of these postings' passages."""
-        return self.lengths.by_field[self.field][self.nos[at]]
+    def numbers(self) -> np.ndarray:
+        """The passage numbers, ascending."""
+        return self.nos if self.by_no is None else np.flatnonzero(self.by_no)
+
+    def freqs(self, numbers: np.ndarray) -> np.ndarray:
+        """The frequencies of `numbers()` (given back, not computed again)."""
+        return self.tf if self.by_no is None else self.by_no[numbers]
+
+    def lookup(self, nos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Of these passage numbers (ascending): (indices of those the list holds, their frequencies)."""
+        if self.by_no is None:
+            where, postings = find(nos, self.nos)
+            return where, self.tf[postings]
+        inside = nos[: int(np.searchsorted(nos, self.last, side="right"))]
+        tf = self.by_no[inside]
+        where = np.flatnonzero(tf)
+        return where, tf[where]
+
+    def peak(self, avg: float) -> float:
+        """The largest BM25 tf factor, tf·(k1+1) / (tf + k1·(1 − b + b·dl/avg)), over these postings (in
+        float64; the scored parts are float32, the pruning's margin covers the rounding). Passages of length 0
+        (removed ones) are left out: they are never scored. Kept for the last mean length asked."""
+        if self._peak[0] != avg:
+            nos = self.numbers()
+            tf = self.freqs(nos).astype(np.float64)
+            dl = self.lengths.by_field[self.field][nos].astype(np.float64)
+            f = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avg))
+            f[dl == 0] = 0.0
+            self._peak = (avg, float(f.max()) if len(f) else 0.0)
+        return self._peak[1]
 
     @property
     def nbytes(self) -> int:
-        return int(self.nos.nbytes + self.tf.nbytes)
+        return int(self.nos.nbytes + self.tf.nbytes + (0 if self.by_no is None else self.by_no.nbytes))
+
+
+def find(nos: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the passages of `have` (a list, ascending) are in `nos` (ascending): (indices in nos, indices in
+    have) of the common ones — the shorter searched in the longer."""
+    if len(have) <= len(nos):
+        at = np.searchsorted(nos, have)
+        hit = at < len(nos)
+        hit[hit] = nos[at[hit]] == have[hit]
+        return at[hit], np.flatnonzero(hit)
+    at = np.searchsorted(have, nos)
+    hit = at < len(have)
+    hit[hit] = have[at[hit]] == nos[hit]
+    return np.flatnonzero(hit), at[hit]
 
 
 class PostingsCache:

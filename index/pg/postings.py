@@ -24,8 +24,9 @@ from ..lexical import K1, B
 from .postcache import Arrays, PostingsCache
 
 DENSE_MAX = 8_000_000  # passage numbers up to this are scored in a dense array; beyond, over their unique set
-SEED_POSTINGS = 30_000  # the rarest lists' postings scored first, for the floor θ
-SPARSE_SHARE = 0.5  # left after the strong terms: above this share of the passage numbers: score every posting instead
+SEED_POSTINGS = 10_000  # the rarest lists' postings scored first, for the floor θ
+REFINE = 2000  # candidates beyond this many after the strong terms: the best of them scored for a higher θ
+SPARSE_SHARE = 1.0  # left after the strong terms: above this share of the passage numbers: score every posting instead (never: the weak terms drop them as cheaply)
 GATHER, MAP_MIN = 16, 2000  # many passages scored, a list not much longer: looked up by a dense map
 MARGIN = 1.0001  # bounds are float64 sums, the scores float32: a margin keeps the pruning safe
 FieldTerms = tuple[int, float, list[tuple[int, int, float]], float]  # (field, weight, [(term, qtf, idf)], avgdl)
@@ -41,30 +42,22 @@ class _List:
 
     @property
     def bound(self) -> float:
-        """The most this term adds to a score (weight aside): BM25's part is increasing in tf, decreasing in
-        the length — its list's largest tf over its shortest length bounds every posting's."""
-        tf, dl = float(self.arrays.tf_max), float(self.arrays.dl_min)
+        """The most this term adds to a score (weight aside): its list's largest tf / length ratio, over the
+        postings it holds (Arrays.peak: a common term's largest tf and its shortest passage are seldom the same
+        posting, so this is about half the bound they would give)."""
+        return self.qtf * self.idf * self.arrays.peak(self.avg)
+
+    def part(self, tf: np.ndarray, nos: np.ndarray) -> np.ndarray:
+        """The float32 BM25 parts of postings (frequencies `tf` in passages `nos`), by the same expression as
+        the in-process index."""
+        tf = tf.astype(np.float32)
+        dl = self.arrays.lengths.by_field[self.arrays.field][nos]
         return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
 
-    def part(self, at: np.ndarray | slice) -> np.ndarray:
-        """The float32 BM25 parts of these postings, by the same expression as the in-process index."""
-        tf = self.arrays.tf[at].astype(np.float32)
-        dl = self.arrays.dl(at)
-        return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
-
-
-def _find(nos: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where the passages of `have` (a list, ascending) are in `nos` (ascending): (indices in nos, indices in
-    have) of the common ones — the shorter searched in the longer."""
-    if len(have) <= len(nos):
-        at = np.searchsorted(nos, have)
-        hit = at < len(nos)
-        hit[hit] = nos[at[hit]] == have[hit]
-        return at[hit], np.flatnonzero(hit)
-    at = np.searchsorted(have, nos)
-    hit = at < len(have)
-    hit[hit] = have[at[hit]] == nos[hit]
-    return np.flatnonzero(hit), at[hit]
+    def every(self) -> tuple[np.ndarray, np.ndarray]:
+        """(passage numbers, their float32 parts) of the whole list."""
+        nos = self.arrays.numbers()
+        return nos, self.part(self.arrays.freqs(nos), nos)
 
 
 class Postings:
@@ -80,7 +73,7 @@ class Postings:
         # per field, its lists in the query's term order: the order scores are added in
         fields = [(weight, [_List(weight, qtf, idf, avg, got[(f, tid)]) for tid, qtf, idf in terms if (f, tid) in got])
                   for f, weight, terms, avg in order]
-        top = max(int(a.nos[-1]) for a in got.values())
+        top = max(a.last for a in got.values())
         if pushed is None and allowed is None:  # a filtered caller may need deeper than k: scored in full
             nos = self._pruned(fields, k, top)
             if nos is not None:
@@ -93,11 +86,11 @@ class Postings:
         lists = [(lst.weight * lst.bound, lst) for _, ls in fields for lst in ls]
         seed_lists: list[np.ndarray] = []
         used = 0
-        for _, lst in sorted(lists, key=lambda x: len(x[1].arrays.nos)):
-            if seed_lists and used + len(lst.arrays.nos) > SEED_POSTINGS:
+        for _, lst in sorted(lists, key=lambda x: x[1].arrays.n):
+            if seed_lists and used + lst.arrays.n > SEED_POSTINGS:
                 break
-            seed_lists.append(lst.arrays.nos)
-            used += len(lst.arrays.nos)
+            seed_lists.append(lst.arrays.numbers())
+            used += lst.arrays.n
         seed = self._live(np.unique(np.concatenate(seed_lists)))
         scores = self._score(fields, seed)
         if np.count_nonzero(scores > 0) < k:
@@ -115,23 +108,35 @@ class Postings:
         # could add must reach θ, or it is not scored (MaxScore's pruning, for all candidates at once)
         partial = np.zeros(top + 1, dtype=np.float64)
         for lst in essential:
-            partial[lst.arrays.nos] += lst.part(slice(None)) * lst.weight
+            at, part = lst.every()
+            partial[at] += part * lst.weight
         nos = np.flatnonzero((partial + weak) * MARGIN >= theta)
+        if len(nos) > REFINE:
+            # a higher floor: the passages the essential terms favour most, scored exactly — their k-th score is
+            # reached by k real scores too (the seed's passages hold only the rarest terms, often not the best)
+            best = np.sort(nos[np.argpartition(partial[nos], len(nos) - REFINE)[len(nos) - REFINE:]])
+            exact = self._score(fields, self._live(best))
+            if np.count_nonzero(exact > 0) >= k:
+                theta = max(theta, float(np.partition(exact, len(exact) - k)[len(exact) - k]))
+                nos = nos[(partial[nos] + weak) * MARGIN >= theta]
         if len(nos) > SPARSE_SHARE * top:
             return None
         # then each weak term, strongest first: its exact part replaces its bound, and who cannot reach θ goes
+        got = partial[nos]  # the candidates' partial sums, kept beside them
+        scratch = partial  # a list added whole goes through a dense array (zeroed again after)
+        scratch[:] = 0
         for b, lst in reversed(rest):
             weak -= b
-            if len(nos) * GATHER > len(lst.arrays.nos):  # many left: adding the whole list costs less
-                partial[lst.arrays.nos] += lst.part(slice(None)) * lst.weight
-                got = partial[nos]
+            if lst.arrays.by_no is None and len(nos) * GATHER > lst.arrays.n:  # many left: the whole list
+                at, part = lst.every()
+                scratch[at] = part * lst.weight
+                got += scratch[nos]
+                scratch[at] = 0
             else:
-                where, postings = _find(nos, lst.arrays.nos)
-                got = partial[nos]
-                got[where] += lst.part(postings) * lst.weight
+                where, tf = lst.arrays.lookup(nos)
+                got[where] += lst.part(tf, nos[where]) * lst.weight
             keep = (got + max(weak, 0.0)) * MARGIN >= theta
-            partial[nos] = got
-            nos = nos[keep]  # the dropped ones' `partial` is never read again
+            nos, got = nos[keep], got[keep]
         return self._live(nos)
 
     def _live(self, nos: np.ndarray) -> np.ndarray:
@@ -150,25 +155,26 @@ class Postings:
             scores = np.zeros(len(nos), dtype=np.float32)
             for lst in lists:
                 have = lst.arrays.nos
-                if len(nos) > MAP_MIN and len(have) < GATHER * len(nos):  # one look-up a posting beats a search
+                if lst.arrays.by_no is None and len(nos) > MAP_MIN and len(have) < GATHER * len(nos):
+                    # one look-up a posting beats a search
                     if pos is None:
                         pos = np.full(int(max(nos[-1], 0)) + 1, -1, dtype=np.int32)
                         pos[nos] = np.arange(len(nos), dtype=np.int32)
                     at = pos[have[have <= nos[-1]]]
                     postings = np.flatnonzero(at >= 0)
-                    where = at[postings]
+                    where, tf = at[postings], lst.arrays.tf[postings]
                 else:
-                    where, postings = _find(nos, have)
-                scores[where] += lst.part(postings)  # one posting per passage and term: no repeated index
+                    where, tf = lst.arrays.lookup(nos)
+                scores[where] += lst.part(tf, nos[where])  # one posting per passage and term: no repeated index
             total = total + (scores if weight == 1.0 else scores * weight)
         return total
 
     # --- every posting scored (filtered callers, or queries of common terms only) --------------------
     def _dense(self, fields: list[tuple[float, list[_List]]], top: int, k: int, pushed: list[str] | None,
                allowed: Callable[[str], bool] | None) -> list[tuple[str, float]]:
-        every = [lst.arrays.nos for _, ls in fields for lst in ls]
         dense = top < DENSE_MAX
-        nos = np.arange(top + 1) if dense else np.unique(np.concatenate(every))
+        nos = np.arange(top + 1) if dense else \
+            np.unique(np.concatenate([lst.arrays.numbers() for _, ls in fields for lst in ls]))
 
         def slots(x: np.ndarray) -> np.ndarray:
             return x if dense else np.searchsorted(nos, x)
@@ -178,7 +184,8 @@ class Postings:
             scores = np.zeros(len(nos), dtype=np.float32)
             for lst in lists:
                 # a passage holds a term once: no repeated index, each score gets the float32 part added once
-                scores[slots(lst.arrays.nos)] += lst.part(slice(None))
+                at, part = lst.every()
+                scores[slots(at)] += part
             total = total + (scores if weight == 1.0 else scores * weight)
         gone = self.removed[self.removed <= nos[-1]]
         if len(gone):

@@ -75,3 +75,38 @@ def test_pruned_scoring_is_exact(tmp_path: Path, pg: PostgresCluster, chroma_srv
                 m.setattr(postings.Postings, "_pruned", lambda *a: None)
                 assert srv.lexical.search(q, k, diacritics=marks) == pruned, (q, k)
     assert forced["pruned"] > 0
+
+
+def test_merged_segments_same_rankings(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any,
+                                       forced: dict[str, int]) -> None:
+    """A term's segments merged into one row (index/pg/lexwrite.py: merge_segments) give the same lists: the
+    same rankings read afresh and from a replica's cache, removed passages still masked, later writes beside."""
+    from index.pg.lexwrite import merge_segments
+    from index.pg.postcache import PostingsCache
+
+    srv = server_container(tmp_path / "s", server_env(pg.create(), chroma_srv))
+    for d, texts in enumerate(corpus()):
+        write(srv, f"doc-{d:02d}", texts)
+    write(srv, "doc-03", corpus(8)[3])
+    before = {(q, k): srv.lexical.search(q, k, diacritics=m) for q, m in QUERIES for k in (1, 5, 40)}
+
+    def segments() -> int:
+        with srv.pg.pool.connection() as conn:
+            row = conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM lex_postings "
+                               "GROUP BY field, term, part) x").fetchone()
+        return int(row[0])
+
+    assert segments() > 1
+    assert merge_segments(srv.pg.pool, terms_per_step=7) > 0
+    assert segments() == 1
+    for (q, k), want in before.items():  # from the replica's cache (same generation), then read afresh
+        assert srv.lexical.search(q, k, diacritics=dict(QUERIES)[q]) == want
+    srv.lexical.postings = PostingsCache()
+    for (q, k), want in before.items():
+        assert srv.lexical.search(q, k, diacritics=dict(QUERIES)[q]) == want
+    write(srv, "doc-04", corpus(9)[4])  # a write after: its segment beside the merged one, the lists revalidated
+    got = srv.lexical.search("báo cáo tình hình", 40, diacritics=True)
+    srv.lexical.postings = PostingsCache()
+    assert srv.lexical.search("báo cáo tình hình", 40, diacritics=True) == got
+    assert segments() == 2
+    assert forced["pruned"] > 0
