@@ -127,13 +127,13 @@ def server_env(url: str, srv: Any, collection: str | None = None) -> dict[str, s
             "CHIDAO_COLLECTION": collection or f"c{next(_COLLECTIONS)}-{os.getpid()}"}
 
 
-def server_container(data_dir: Path, env: dict[str, str]) -> Any:
+def server_container(data_dir: Path, env: dict[str, str], **settings: Any) -> Any:
     from assistant.container import Container
     from assistant.settings import Settings
 
     return Container(Settings(data_dir=str(data_dir), database_url=env["CHIDAO_DATABASE_URL"],
                               chroma_host=env["CHIDAO_CHROMA_HOST"], chroma_port=int(env["CHIDAO_CHROMA_PORT"]),
-                              collection=env["CHIDAO_COLLECTION"]))
+                              collection=env["CHIDAO_COLLECTION"], **settings))
 
 
 def fill_collection(c: Any) -> None:

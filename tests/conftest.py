@@ -24,15 +24,23 @@ CORPUS = SHARED / "corpus"
 SAMPLES = ROOT / "samples"
 
 
-def make_container(data_dir: Path):  # type: ignore[no-untyped-def]
-    from assistant.container import Container
-    from assistant.settings import Settings
-
+def make_container(data_dir: Path, **settings: Any):  # type: ignore[no-untyped-def]
+    """A container on this data dir in the backend under test (`settings`: more Settings fields)."""
     if SERVER:
         from .backends import server_container
 
-        return server_container(data_dir, backend_env(data_dir))
-    return Container(Settings(data_dir=str(data_dir)))
+        return server_container(data_dir, backend_env(data_dir), **settings)
+    return embedded_container(data_dir, **settings)
+
+
+def embedded_container(data_dir: Path, **settings: Any):  # type: ignore[no-untyped-def]
+    """An embedded container whatever the test mode: the side of a test that compares the two modes (under
+    CHIDAO_TEST_MODE=server `make_container` is a server one, and such a test would compare server mode with
+    itself)."""
+    from assistant.container import Container
+    from assistant.settings import Settings
+
+    return Container(Settings(data_dir=str(data_dir), **settings))
 
 
 def data_env(data_dir: Path, **extra: str) -> dict[str, str]:

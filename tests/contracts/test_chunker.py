@@ -9,8 +9,6 @@ from typing import get_type_hints
 
 import pytest
 
-from assistant.container import Container
-from assistant.settings import Settings
 from domain.passages import PassageKind, PassageMetadata
 from ingest.chunker import StructuredChunker
 from ingest.loaders import TextParser
@@ -18,7 +16,7 @@ from ingest.pipeline import index_version
 from ingest.sandbox import ParsePool
 from ingest.types import Chunker, ParsedDocument, RawDocument, passage_id
 
-from ..conftest import SAMPLES
+from ..conftest import SAMPLES, make_container
 from .conftest import SENTENCES, report_text
 
 METADATA_KEYS = set(get_type_hints(PassageMetadata))
@@ -83,7 +81,7 @@ def test_the_parse_worker_cuts_with_the_configured_chunker() -> None:
 
 
 def test_the_container_gives_its_chunker_to_ingest(tmp_path_factory: pytest.TempPathFactory) -> None:
-    c = Container(Settings(data_dir=str(tmp_path_factory.mktemp("chunker-data"))))
+    c = make_container(tmp_path_factory.mktemp("chunker-data"))  # the backend under test keeps what it says
     c.chunker = MarkingChunker()  # what a deployment configuring another chunker does
     (tmp := tmp_path_factory.mktemp("in") / "bao-cao.txt").write_text(report_text(), encoding="utf-8")
     pool = c.parser

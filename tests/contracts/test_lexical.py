@@ -1,5 +1,6 @@
 """The `LexicalIndex` contract (index/protocols.py), held by every lexical index (the in-process BM25
-`index.lexical.LexicalIndex` and server mode's `index.pg.lexical.PgLexicalIndex`, BM25 in PostgreSQL): best first, at most k; accented and unaccented questions both find a passage;
+`index.lexical.LexicalIndex` and server mode's `index.pg.lexical.PgLexicalIndex`, BM25 in PostgreSQL): best first, at most k;
+accented and unaccented questions both find a passage, an accented match first;
 removed passages are gone; `allowed` restricts hits; idf is 0 for an unknown term and grows with rarity."""
 
 from __future__ import annotations
@@ -57,3 +58,13 @@ def test_idf_grows_with_rarity(lexical: LexicalIndex) -> None:
     assert lexical.idf("khôngcó") == 0.0
     assert lexical.idf("sốt") > lexical.idf("ngân") > 0
     assert lexical.idf("sot", folded=True) > 0
+
+
+def test_an_accented_match_outranks_a_folded_one(lexical: LexicalIndex) -> None:
+    """A question with its marks ranks the passage that has them above one matching only once folded; without
+    marks both are found (tests/test_vntext.py held the in-process index alone to it)."""
+    more = {"a": "kế hoạch xuất khẩu", "b": "kẻ hoạch xuât khâu"}
+    lexical.add_tokens((pid, tokens(t), tokens(t, folded=True)) for pid, t in more.items())
+    ours = more.__contains__  # p4 says "kế hoạch" too, rightly above "b"
+    assert [pid for pid, _ in lexical.search("kế hoạch xuất khẩu", 3, diacritics=True, allowed=ours)] == ["a", "b"]
+    assert {pid for pid, _ in lexical.search("ke hoach xuat khau", 3, diacritics=False, allowed=ours)} == {"a", "b"}

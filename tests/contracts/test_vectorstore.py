@@ -1,5 +1,5 @@
-"""The `VectorStore` contract (index/protocols.py), held by every vector store (today `ChromaStore` over an
-in-memory Chroma client it is given; tests/test_chroma_server.py runs the flows against a Chroma server):
+"""The `VectorStore` contract (index/protocols.py), held by every vector store (today `ChromaStore` over the Chroma client it is
+given: an in-memory one, and server mode's HTTP client of `chroma run`):
 vectors in, ids out by cosine; upsert replaces; filters on metadata hold; another model is refused; a
 collection can be swapped and dropped."""
 
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from index.protocols import VectorStore
-from index.vectorstore import ChromaStore, ModelMismatch
+from index.vectorstore import ChromaStore, ModelMismatch, chroma_client
 
 
 def _chroma() -> Any:
@@ -23,14 +23,25 @@ def _chroma() -> Any:
     return chromadb.EphemeralClient(settings=Settings(anonymized_telemetry=False, allow_reset=False))
 
 
-IMPLEMENTATIONS: dict[str, Callable[[Any, str, str], VectorStore]] = {
-    "chroma": lambda client, name, model: ChromaStore(client, collection=name, model=model, dim=3)}
+def _chroma_server(request: pytest.FixtureRequest) -> Any:
+    """Server mode's client: `chroma run` (the session's, tests/backends.py) over HTTP."""
+    srv = request.getfixturevalue("chroma_srv")
+    return chroma_client(host="127.0.0.1", port=srv.port)
 
 
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
+# every implementation is `ChromaStore`; what varies is the client it is given (embedded mode's is a local one)
+CLIENTS: dict[str, Callable[[pytest.FixtureRequest], Any]] = {"chroma": lambda _: _chroma(),
+                                                              "chroma-server": _chroma_server}
+
+
+@pytest.fixture(params=sorted(CLIENTS))
 def make(request: pytest.FixtureRequest) -> Callable[..., VectorStore]:
-    client = _chroma()
-    return lambda name=None, model="m1": IMPLEMENTATIONS[request.param](client, name or uuid.uuid4().hex, model)
+    client = CLIENTS[request.param](request)
+
+    def store(name: str | None = None, model: str = "m1") -> VectorStore:
+        return ChromaStore(client, collection=name or uuid.uuid4().hex, model=model, dim=3)
+
+    return store
 
 
 def _unit(*xs: float) -> np.ndarray:

@@ -13,6 +13,7 @@ import pytest
 
 from assistant.auth import KeySpecError, parse_keys
 
+from ..backends import backend_env
 from ..conftest import ROOT, free_port
 from .conftest import MAT, PUB, leaks
 
@@ -36,7 +37,8 @@ def test_serve_refuses_a_bad_spec(tmp_path: Path, host: str, specs: list[str]) -
     """Empty key lists (`,` `;`) never pass the non-loopback guard as "keys configured"."""
     procs = {spec: subprocess.Popen([sys.executable, "-m", "assistant.cli", "--data-dir", str(tmp_path / str(i)),
                                      "serve", "--host", host, "--port", str(free_port())], cwd=ROOT, text=True,
-                                    env={"CHIDAO_API_KEYS": spec, "PATH": "/usr/bin:/bin"},
+                                    env={"CHIDAO_API_KEYS": spec, "PATH": "/usr/bin:/bin",
+                                         **backend_env(tmp_path / str(i))},  # a replica refuses it too
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for i, spec in enumerate(specs)}
     for spec, proc in procs.items():

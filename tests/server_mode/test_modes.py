@@ -18,7 +18,7 @@ from index.access import as_caller
 from index.catalog import embed_hash
 
 from ..backends import PostgresCluster, server_container, server_env
-from ..conftest import make_container
+from ..conftest import embedded_container
 
 TEXTS = [
     "Tổng thu ngân sách nhà nước lũy kế quý I ước đạt 640,5 tỷ đồng, bằng 25% dự toán.",
@@ -59,7 +59,7 @@ def write(c: Any, doc_id: str, texts: list[str], groups: list[str] | None = None
 @pytest.fixture(params=["embedded", "server"])
 def roles(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "embedded":
-        yield make_container(tmp_path / "data")
+        yield embedded_container(tmp_path / "data")
         return
     pg: PostgresCluster = request.getfixturevalue("pg")
     yield server_container(tmp_path / "data", server_env(pg.create(), request.getfixturevalue("chroma_srv")))
@@ -87,7 +87,7 @@ def test_lexical_contract_and_restricted_statistics(roles: Any) -> None:
 
 
 def test_same_scores_in_both_modes(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any) -> None:
-    emb = make_container(tmp_path / "e")
+    emb = embedded_container(tmp_path / "e")
     srv = server_container(tmp_path / "s", server_env(pg.create(), chroma_srv))
     for c in (emb, srv):
         write(c, "doc-a", TEXTS[:3])

@@ -14,7 +14,7 @@ import pytest
 from index.pg import postings
 
 from ..backends import PostgresCluster, server_container, server_env
-from ..conftest import make_container
+from ..conftest import embedded_container
 from .test_modes import write
 
 COMMON = "báo cáo tình hình thực hiện nhiệm vụ kinh tế xã hội năm của tỉnh".split()
@@ -55,7 +55,7 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 def test_pruned_scoring_is_exact(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any,
                                  forced: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    emb = make_container(tmp_path / "e")
+    emb = embedded_container(tmp_path / "e")
     srv = server_container(tmp_path / "s", server_env(pg.create(), chroma_srv))
     for c in (emb, srv):
         for d, texts in enumerate(corpus()):
