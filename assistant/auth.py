@@ -24,7 +24,7 @@ import re
 Keys = dict[str, frozenset[str] | None]
 
 _KEY = re.compile(r"[^\s:,;\"']+")
-_GROUP = re.compile(r"[A-Za-z0-9_.-]+")
+GROUP_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 class KeySpecError(ValueError):
@@ -69,7 +69,7 @@ def parse_keys(spec: str | None) -> Keys:
         if not any(groups):
             raise KeySpecError(f"entry {n}: a key without groups (write key:group,group)")
         for g in groups:
-            if not _GROUP.fullmatch(g):
+            if not GROUP_NAME.fullmatch(g):
                 raise KeySpecError(f"entry {n}: bad group name {g!r} (letters, digits, _ . - only; no empty group)")
         add(key, frozenset(groups), n)
     return out

@@ -31,7 +31,15 @@ def _lock(args: argparse.Namespace) -> Any:
 
 
 def _groups(value: str | None) -> list[str] | None:
-    return [g.strip() for g in value.split(",") if g.strip()] if value else None
+    """`--groups a,b`: names as API keys' groups are written (assistant/auth.py); anything else is refused
+    (a `|` would be read back as two groups from a vector partition's metadata)."""
+    from .auth import GROUP_NAME
+
+    groups = [g.strip() for g in value.split(",") if g.strip()] if value else None
+    bad = [g for g in groups or [] if not GROUP_NAME.fullmatch(g)]
+    if bad:
+        raise SystemExit(f"chidao: invalid group name(s) {', '.join(bad)}: letters, digits, '_', '.', '-' only")
+    return groups
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

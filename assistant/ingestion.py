@@ -238,6 +238,7 @@ class IngestService:
             if adopted:
                 warnings.append(f"replaces {adopted}, the same file ingested by an earlier version")
             self.originals.save(sha, data)
+            self.store.ensure_partition(groups)  # before the commit other replicas re-list partitions on
             stale = self.catalog.replace_document(doc, stored, new_vectors, model, ledger)
             self.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
             self.store.delete(stale)

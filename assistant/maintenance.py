@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index import snapshot
-from index.access import groups_of
+from index.access import DEFAULT_GROUPS, groups_of
 from index.vntext import TOKENIZER_VERSION
 
 if TYPE_CHECKING:
@@ -98,6 +98,10 @@ def check(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str
     if rep.stale_tokens:
         rep.problems.append(f"{rep.stale_tokens} passages have no lexical tokens of tokenizer {TOKENIZER_VERSION}")
     documents = catalog.documents()
+    if not store.partitioned() and any(sorted(d.get("groups") or DEFAULT_GROUPS) != list(DEFAULT_GROUPS)
+                                       for d in documents):
+        rep.problems.append("the vector index is from before access partitions and the catalog holds restricted "
+                            "documents: their vectors may share the public collection — run `chidao repair`")
     rep.stale_documents = [d["doc_id"] for d in documents if d["chunker"] != version]
     if rep.stale_documents:
         rep.notes.append(f"{len(rep.stale_documents)} documents were cut by another chunker version "

@@ -76,6 +76,7 @@ class ChromaStore:
         self.dim = dim
         self._cols: dict[str, Any] = {}  # suffix → open collection
         self._parts: dict[str, frozenset[str]] | None = None  # suffix → group set; None: list on next use
+        self._epoch = 0  # moves with every forget and swap: a listing begun before one is not kept
         self._lock = threading.Lock()
 
     def use_collection(self, name: str) -> None:
@@ -83,11 +84,18 @@ class ChromaStore:
         with self._lock:
             self.collection_name = name
             self._cols, self._parts = {}, None
+            self._epoch += 1
 
     def forget_partitions(self) -> None:
         """List the partitions again on next use: another replica may have made one."""
         with self._lock:
             self._parts = None
+            self._epoch += 1
+
+    def ensure_partition(self, groups: list[str]) -> None:
+        """Make the partition of this group set now: ingest calls it before the catalog commit that tells
+        other replicas to list partitions again, so the listing they take then holds it."""
+        self._open(partition_suffix(groups), frozenset(groups), create=True)
 
     def drop_collection(self, name: str) -> None:
         for full in [name, *(c for c in self._names() if c.startswith(name + PART_SEP))]:
@@ -142,17 +150,19 @@ class ChromaStore:
 
     def _partitions(self) -> dict[str, frozenset[str]]:
         """suffix → group set of every partition of the base (the base itself under '')."""
-        parts = self._parts
+        with self._lock:
+            parts, epoch, base = self._parts, self._epoch, self.collection_name
         if parts is None:
             self._collection()
             parts = {"": SHARED_GROUPS}
-            prefix = self.collection_name + PART_SEP
+            prefix = base + PART_SEP
             for name, metadata in self._listed():
                 if name.startswith(prefix):
                     groups = str(metadata.get("access_groups") or "").strip("|")
-                    parts[name[len(self.collection_name):]] = frozenset(groups.split("|")) if groups else frozenset()
+                    parts[name[len(base):]] = frozenset(groups.split("|")) if groups else frozenset()
             with self._lock:
-                self._parts = parts
+                if self._epoch == epoch:  # else a forget or swap came meanwhile: this listing serves this call only
+                    self._parts = parts
         return dict(parts)
 
     def _readable(self, readable: frozenset[str] | None) -> list[Any]:
@@ -166,6 +176,11 @@ class ChromaStore:
 
     def check_model(self) -> None:
         self._collection()
+
+    def partitioned(self) -> bool:
+        """Whether the base collection was made with access partitions (an older one may hold restricted
+        vectors beside the public ones: `chidao repair` rebuilds it)."""
+        return "access_groups" in (self._collection().metadata or {})
 
     def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: Sequence[Mapping[str, Any]], documents: list[str]) -> None:
         by_part: dict[str, list[int]] = {}

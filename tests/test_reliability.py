@@ -188,3 +188,10 @@ def test_restricted_vectors_outside_their_partition_are_reported_and_repaired(tm
     with as_caller(frozenset({"public"})):
         vec = c.retriever.query_vector("Phương án Zebrafin được cấp bao nhiêu?")
         assert not set(secret) & {pid for pid, _ in c.store.query(vec, 50, readable=frozenset({"public"}))}
+
+
+def test_ingest_refuses_a_group_name_keys_cannot_hold(tmp_path: Path) -> None:
+    doc = tmp_path / "cv.txt"
+    doc.write_text("CÔNG VĂN\nPhương án được cấp 7 tỷ đồng.\n", encoding="utf-8")
+    out = cli(tmp_path / "data", "ingest", "--groups", "mat|public", str(doc))
+    assert out.returncode != 0 and "invalid group name(s) mat|public" in out.stderr

@@ -137,3 +137,24 @@ def test_a_passage_whose_groups_change_moves_partition(make: Callable[..., Vecto
     store.drop_collection("moving")
     store.use_collection("moving")
     assert store.count() == 0 and store.all_ids() == []  # the partitions went with their base
+
+
+def test_a_base_from_before_partitions_is_told_apart() -> None:
+    """`chidao check` asks `partitioned()`: a base collection made by an older version (no `access_groups`
+    in its metadata) may hold restricted vectors beside the public ones."""
+    client = _chroma()
+    client.create_collection("legacy", metadata={"embedding_model": "m1", "hnsw:space": "cosine"})
+    assert not ChromaStore(client, collection="legacy", model="m1", dim=3).partitioned()
+    assert ChromaStore(client, collection="fresh", model="m1", dim=3).partitioned()
+
+
+def test_a_partition_another_store_made_is_found_after_forgetting(make: Callable[..., VectorStore]) -> None:
+    """Replicas share the Chroma server: a partition one made (ingest makes it before its catalog commit) is
+    searched by another once that one re-lists (the retriever does when the view's generation moves)."""
+    name = uuid.uuid4().hex
+    writer, reader = make(name), make(name)
+    assert reader.query(_unit(1, 0, 0), 1, readable=frozenset({"mat"})) == []
+    writer.ensure_partition(["mat"])
+    writer.upsert(["s"], np.stack([_unit(1, 0, 0)]), [{"doc_id": "d", "groups": ["mat"]}], ["S"])
+    reader.forget_partitions()
+    assert [pid for pid, _ in reader.query(_unit(1, 0, 0), 1, readable=frozenset({"mat"}))] == ["s"]
