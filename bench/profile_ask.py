@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
+import inspect
 import json
 import pstats
 import sys
@@ -32,7 +33,9 @@ SPENT: dict[str, float] = defaultdict(float)
 
 
 def timed(owner: Any, name: str, label: str) -> None:
-    """Wrap owner.name so its wall time adds to SPENT[label] (nested stages count in both)."""
+    """Wrap owner.name so its wall time adds to SPENT[label] (nested stages count in both); a staticmethod
+    stays one."""
+    raw = inspect.getattr_static(owner, name)  # inherited methods too
     fn: Callable[..., Any] = getattr(owner, name)
 
     @functools.wraps(fn)
@@ -43,11 +46,12 @@ def timed(owner: Any, name: str, label: str) -> None:
         finally:
             SPENT[label] += time.perf_counter() - t
 
-    setattr(owner, name, wrapper)
+    setattr(owner, name, staticmethod(wrapper) if isinstance(raw, staticmethod) else wrapper)
 
 
-def check(c: Container, questions: list[str]) -> None:
-    """The pruned scoring against every posting scored (index/pg/postings.py), as retrieval asks (k 60, 120)."""
+def check(lex: Any, questions: list[str], note: str = "") -> None:
+    """The pruned scoring of a server-mode lexical index against every posting scored (index/pg/postings.py),
+    as retrieval asks (k 60, 120)."""
     from index.pg import postings
     from index.vntext import has_diacritics
 
@@ -55,16 +59,16 @@ def check(c: Container, questions: list[str]) -> None:
     same = 0
     for q in questions:
         for k, marks in ((60, has_diacritics(q)), (120, False)):
-            pruned = c.lexical.search(q, k, diacritics=marks)
+            pruned = lex.search(q, k, diacritics=marks)
             postings.Postings._pruned = lambda *a: None  # type: ignore[method-assign]
             try:
-                full = c.lexical.search(q, k, diacritics=marks)
+                full = lex.search(q, k, diacritics=marks)
             finally:
                 postings.Postings._pruned = real  # type: ignore[method-assign]
             same += pruned == full
             if pruned != full:
                 print(f"DIFFERENT (k {k}): {q}")
-    print(f"pruned == every posting scored: {same} / {2 * len(questions)}", flush=True)
+    print(f"pruned == every posting scored: {same} / {2 * len(questions)}{note}", flush=True)
 
 
 def main() -> int:
@@ -88,7 +92,7 @@ def main() -> int:
     print(f"passage view loaded in {time.perf_counter() - t0:.1f} s", flush=True)
     questions = [json.loads(line)["question"] for line in open(a.qa, encoding="utf-8") if line.strip()]
     if a.check:
-        check(c, questions)
+        check(c.lexical, questions)
     timed(lexical.PgLexicalIndex, "search", "lexical")
     timed(lexical.PgLexicalIndex, "idf", "idf")
     timed(postcache.PostingsCache, "get", "lexical: postings fetch")

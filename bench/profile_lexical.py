@@ -11,40 +11,20 @@ the top k's ids — p50/p95 over the rounds after the first, the cache's size an
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import resource
 import sys
 import time
-from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.profile_ask import SPENT, check, timed  # noqa: E402
 from index.pg import postcache, postings  # noqa: E402
 from index.pg.catalog import PgCatalog  # noqa: E402
 from index.pg.lexical import PgLexicalIndex  # noqa: E402
 from index.vntext import has_diacritics  # noqa: E402
-
-SPENT: dict[str, float] = defaultdict(float)
-
-
-def timed(owner: Any, name: str, label: str) -> None:
-    raw = owner.__dict__[name]
-    fn: Callable[..., Any] = getattr(owner, name)
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kw: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return fn(*args, **kw)
-        finally:
-            SPENT[label] += time.perf_counter() - t
-
-    setattr(owner, name, staticmethod(wrapper) if isinstance(raw, staticmethod) else wrapper)
 
 
 def main() -> int:
@@ -61,20 +41,7 @@ def main() -> int:
     lex.postings = postcache.PostingsCache(a.budget_mb)
     questions = [json.loads(line)["question"] for line in open(a.qa, encoding="utf-8") if line.strip()]
     if a.check:
-        real = postings.Postings._pruned
-        same = 0
-        for q in questions:
-            for k, marks in ((60, has_diacritics(q)), (120, False)):
-                pruned = lex.search(q, k, diacritics=marks)
-                postings.Postings._pruned = lambda *x: None  # type: ignore[method-assign]
-                try:
-                    full = lex.search(q, k, diacritics=marks)
-                finally:
-                    postings.Postings._pruned = real  # type: ignore[method-assign]
-                same += pruned == full
-                if pruned != full:
-                    print(f"DIFFERENT (k {k}): {q}")
-        print(f"pruned == every posting scored: {same} / {2 * len(questions)} (the cache warmed by it)", flush=True)
+        check(lex, questions, " (the cache warmed by it)")
     timed(postcache.PostingsCache, "get", "postings fetch")
     timed(postings.Postings, "_pruned", "pruning")
     timed(postings.Postings, "_score", "exact scoring")
