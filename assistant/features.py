@@ -194,14 +194,20 @@ def _fresh_offers(text: str, question: str) -> set[str]:
     """What the span offers once the figures, dates and numbers the question itself writes are blanked out: a
     span whose only date is the one the question names does not say when; the answer is what the question
     does not already hold."""
-    asked = " ".join(re.findall(r"[^\W_]+", fold(question).lower()))
+    asked = _word_run(question)
     blanked = text
     for rx in (DOCNUM, DATE, MONEY, PERCENT, NUMBER):
         for m in rx.finditer(text):
-            echoed = " ".join(re.findall(r"[^\W_]+", fold(m.group()).lower()))
-            if echoed and re.search(rf"(?<!\w){re.escape(echoed)}(?!\w)", asked):
+            echoed = _word_run(m.group())
+            if echoed.strip() and echoed in asked:  # the same words in a row, whole words (spaces around each)
                 blanked = blanked[:m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
     return offers(blanked) if blanked != text else offers(text)
+
+
+@lru_cache(maxsize=4096)
+def _word_run(text: str) -> str:
+    """The folded words of `text`, each between spaces (" a b "): one run within another is whole words."""
+    return " " + " ".join(re.findall(r"[^\W_]+", fold(text).lower())) + " "
 
 
 def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms: AbstractSet[str],

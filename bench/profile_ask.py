@@ -80,6 +80,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--check", action="store_true",
                     help="first compare the pruned lexical top k with every posting scored, per question")
+    ap.add_argument("--slowest", type=int, default=5, help="the slowest asks shown stage by stage")
     ap.add_argument("--cprofile", type=int, default=0, help="also print the N functions with the most cumulative time")
     a = ap.parse_args()
     from index.pg import lexical, postcache, postings
@@ -101,6 +102,10 @@ def main() -> int:
     timed(type(c.retriever), "query_vector", "query embedding")
     timed(type(c.passages), "prefetch", "candidate reads")
     timed(type(c.retriever), "search", "retrieval (all)")
+    timed(type(c.retriever), "_prefer_counts", "retrieval: preferred features")
+    timed(type(c.retriever), "_exact_order", "retrieval: exact cosines")
+    timed(type(c.retriever), "resolve_numbers", "retrieval: number keys")
+    timed(type(c.ask.answerer), "_candidates", "answer: candidate spans")
     rows: list[dict[str, float]] = []
     prof = cProfile.Profile()
     for r in range(a.rounds + 1):  # round 0 warms up
@@ -113,13 +118,17 @@ def main() -> int:
             prof.disable()
             SPENT["ask (total)"] = time.perf_counter() - t
             if r:
-                rows.append(dict(SPENT))
+                rows.append(dict(SPENT, question=q))  # type: ignore[arg-type]
+    asked = [str(row.pop("question")) for row in rows]
     labels = sorted({k for row in rows for k in row}, key=lambda k: -sum(row.get(k, 0) for row in rows))
     print(f"{len(rows)} asks at {c.catalog.count_passages():,} passages (ms per ask)")
     print(f"{'stage':<26} {'p50':>8} {'p95':>8} {'mean':>8}")
     for k in labels:
         xs = sorted(row.get(k, 0.0) * 1000 for row in rows)
         print(f"{k:<26} {xs[len(xs) // 2]:8.1f} {xs[int(0.95 * (len(xs) - 1))]:8.1f} {sum(xs) / len(xs):8.1f}")
+    print("the slowest asks (ms per stage):")
+    for i in sorted(range(len(rows)), key=lambda i: -rows[i]["ask (total)"])[: a.slowest]:
+        print(f"  {asked[i][:70]!r}: " + ", ".join(f"{k} {rows[i].get(k, 0) * 1000:.0f}" for k in labels))
     import resource
 
     cache = c.lexical.postings  # type: ignore[attr-defined]  # server mode's PgLexicalIndex
@@ -127,6 +136,7 @@ def main() -> int:
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
     if a.cprofile:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(a.cprofile)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(a.cprofile)
     return 0
 
 

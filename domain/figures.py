@@ -5,6 +5,7 @@ holds the matching shape. Every figure shape is a whole token: spans are never c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .agencies import AGENCY
 from .words import fold
@@ -72,7 +73,12 @@ def figures(text: str) -> list[str]:
 
 
 def offers(text: str) -> set[str]:
-    """The intents (domain.questions) whose answer shape this span holds."""
+    """The intents (domain.questions) whose answer shape this span holds (a set of the caller's own)."""
+    return set(_offers(text))
+
+
+@lru_cache(maxsize=8192)  # a question's spans are read twice or more (the span, its frame, its fresh part)
+def _offers(text: str) -> frozenset[str]:
     out: set[str] = set()
     if figures(text):
         out.add("quantity")
@@ -95,7 +101,7 @@ def offers(text: str) -> set[str]:
         out.add("signer")
     if len(text) > 40:
         out.update(("what", "list"))
-    return out
+    return frozenset(out)
 
 
 def counted_noun_follows(text: str, noun: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar, cast
 
 from domain.passages import Passage, PassageKind
@@ -115,6 +116,7 @@ class Lookups:
                           lambda: {v: pids & visible for v, pids in table.items() if not pids.isdisjoint(visible)})
 
 
+@lru_cache(maxsize=8192)  # a passage's text is keyed again by every question it is a candidate of
 def cell_key(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold(value).lower()).split())
 

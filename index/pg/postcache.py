@@ -14,21 +14,28 @@ import numpy as np
 from ..lexical import K1, B
 
 BUDGET_MB = 512  # 5 bytes a posting: ~100M postings, the common terms of a few hundred questions
+FILL_SLICE = 100_000  # passage numbers read at once when most of the corpus is not known yet
 DENSE_SHARE = 4  # a list holding over 1/4 of the numbers up to its last: kept by passage number
 Key = tuple[int, int, tuple[int, ...] | None]  # (field, term, the caller's partitions or None: all)
 
 
 class Lengths:
     """Every passage's length in tokens per field, by passage number (8 bytes a passage: 8 MB at 1M): the
-    posting lists are read without their lengths (4 bytes of each posting's 10) and kept smaller. A length never
-    changes (a passage tokenised again gets a new number); a number not known yet is read when a list holds it."""
+    posting lists are read without their lengths (4 bytes of each posting's 10) and kept smaller. With them, each
+    number's document (an index into `docs`) and position: the top k's ties are ordered in memory, not by reading
+    the ids of every passage tied with the k-th (~1,800 near-copies at 1M). None of these ever changes (a passage
+    tokenised again gets a new number); a number not known yet is read when a list holds it."""
 
     def __init__(self) -> None:
         self.by_field = np.zeros((2, 0), dtype=np.float32)  # 0: not known (or a removed passage's)
+        # (document as an index into docs (-1: not known), position), swapped as one
+        self._order = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+        self.docs: list[str] = []
+        self._doc_index: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def fill(self, conn: Any, lists: list[np.ndarray]) -> None:
-        """Read the lengths of these lists' passages not known yet."""
+        """Read the lengths, documents and positions of these lists' passages not known yet."""
         with self._lock:
             have = self.by_field
             gaps = [x[(x >= have.shape[1]) | (have[0][np.minimum(x, max(have.shape[1] - 1, 0))] == 0)]
@@ -36,23 +43,56 @@ class Lengths:
             missing = np.unique(np.concatenate(gaps)) if gaps else np.zeros(0, dtype=np.int32)
             if not len(missing):
                 return
-            if len(missing) > 50_000:  # most of the corpus (a replica's first questions): one scan
-                rows = conn.execute("SELECT no, acc_len, fold_len FROM lexicon WHERE no >= %s",
-                                    (int(missing[0]),)).fetchall()
+            cols = "SELECT no, acc_len, fold_len, position, doc_id FROM lexicon WHERE "
+            if len(missing) > 50_000:  # most of the corpus (a replica's first questions): a scan, in slices that
+                # keep the rows' Python objects small (1M rows at once: ~250 MB more at the replica's peak)
+                for lo in range(int(missing[0]), int(missing[-1]) + 1, FILL_SLICE):
+                    self._store(conn.execute(cols + "no >= %s AND no < %s", (lo, lo + FILL_SLICE)).fetchall())
             else:
-                rows = conn.execute("SELECT no, acc_len, fold_len FROM lexicon WHERE no = ANY(%s::int[])",
-                                    ([int(x) for x in missing],)).fetchall()
-            if not rows:
-                return
-            got = np.asarray(rows, dtype=np.int64)
-            top = int(got[:, 0].max()) + 1
-            if top > have.shape[1]:
-                grown = np.zeros((2, max(top, int(have.shape[1] * 1.25))), dtype=np.float32)
-                grown[:, : have.shape[1]] = have
-                have = grown
-            have[0][got[:, 0]] = got[:, 1]
-            have[1][got[:, 0]] = got[:, 2]
-            self.by_field = have  # readers hold the old array until their next look-up: its values still hold
+                self._store(conn.execute(cols + "no = ANY(%s::int[])", ([int(x) for x in missing],)).fetchall())
+
+    def _store(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        have = self.by_field
+        got = np.asarray([r[:4] for r in rows], dtype=np.int64)
+        docs = np.asarray([self._doc_no(r[4]) for r in rows], dtype=np.int32)
+        top = int(got[:, 0].max()) + 1
+        doc, position = self._order
+        if top > have.shape[1]:
+            size = max(top, int(have.shape[1] * 1.25))
+            grown = np.zeros((2, size), dtype=np.float32)
+            grown[:, : have.shape[1]] = have
+            have = grown
+            doc, position = np.full(size, -1, dtype=np.int32), np.zeros(size, dtype=np.int32)
+            doc[: len(self._order[0])], position[: len(self._order[1])] = self._order
+        position[got[:, 0]] = got[:, 3]  # before the document: a known document means a known position
+        doc[got[:, 0]] = docs
+        self._order = (doc, position)
+        have[0][got[:, 0]] = got[:, 1]
+        have[1][got[:, 0]] = got[:, 2]
+        self.by_field = have  # readers hold the old array until their next look-up: its values still hold
+
+    def _doc_no(self, doc_id: str) -> int:
+        i = self._doc_index.get(doc_id)
+        if i is None:
+            i = self._doc_index[doc_id] = len(self.docs)
+            self.docs.append(doc_id)
+        return i
+
+    def order_keys(self, nos: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(each number's document as its rank among these numbers' documents by id, its position), or None when
+        one is not known: sorting by them is sorting by (document id, position)."""
+        doc, position = self._order
+        if len(nos) and (int(nos.max()) >= len(doc) or bool(np.any(doc[nos] < 0))):
+            return None
+        of = doc[nos]
+        distinct, inverse = np.unique(of, return_inverse=True)
+        names = self.docs
+        by_name = sorted(range(len(distinct)), key=lambda i: names[int(distinct[i])])
+        rank = np.empty(len(distinct), dtype=np.int64)
+        rank[by_name] = np.arange(len(distinct))
+        return rank[inverse], position[nos]
 
 
 class Arrays:

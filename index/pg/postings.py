@@ -54,6 +54,17 @@ class _List:
         dl = self.arrays.lengths.by_field[self.arrays.field][nos]
         return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
 
+    def by_number(self) -> np.ndarray | None:
+        """A common word's list (kept by passage number): the float32 parts of every number up to its last, 0
+        where it does not hold the passage — added whole, where scattering its postings one by one costs
+        several times more. None for a list kept as postings."""
+        tf_by_no = self.arrays.by_no
+        if tf_by_no is None:
+            return None
+        tf = tf_by_no.astype(np.float32)
+        dl = self.arrays.lengths.by_field[self.arrays.field][: len(tf)]
+        return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
+
     def every(self) -> tuple[np.ndarray, np.ndarray]:
         """(passage numbers, their float32 parts) of the whole list."""
         nos = self.arrays.numbers()
@@ -108,6 +119,10 @@ class Postings:
         # could add must reach θ, or it is not scored (MaxScore's pruning, for all candidates at once)
         partial = np.zeros(top + 1, dtype=np.float64)
         for lst in essential:
+            whole = lst.by_number()
+            if whole is not None:
+                partial[: len(whole)] += whole * lst.weight
+                continue
             at, part = lst.every()
             partial[at] += part * lst.weight
         nos = np.flatnonzero((partial + weak) * MARGIN >= theta)
@@ -183,6 +198,10 @@ class Postings:
         for weight, lists in fields:
             scores = np.zeros(len(nos), dtype=np.float32)
             for lst in lists:
+                whole = lst.by_number() if dense else None
+                if whole is not None:  # x + 0 is x: the passages the list does not hold keep their score
+                    scores[: len(whole)] += whole
+                    continue
                 # a passage holds a term once: no repeated index, each score gets the float32 part added once
                 at, part = lst.every()
                 scores[slots(at)] += part
@@ -204,8 +223,10 @@ class Postings:
 
     def _best(self, total: np.ndarray, nos: np.ndarray, k: int,
               allowed: Callable[[str], bool] | None) -> list[tuple[str, float]]:
-        """The k best by (score desc, document, position); every passage tied with the k-th is read, so ties
-        break on the same keys as the in-process index."""
+        """The k best by (score desc, document, position): every passage tied with the k-th is ordered, so ties
+        break on the same keys as the in-process index — by the documents and positions the lists' passages
+        were read with (`Lengths`), then only the k chosen ids read; by reading every tied passage's id when one
+        is not known or `allowed` must see the ids."""
         cand = np.flatnonzero(total > 0)
         want = k
         while True:
@@ -214,6 +235,10 @@ class Postings:
                 pick = cand[total[cand] >= kth]
             else:
                 pick = cand
+            if allowed is None:
+                chosen = self._best_known(total, nos, pick, k)
+                if chosen is not None:
+                    return chosen
             rows = self.conn.execute("SELECT no, id, doc_id, position FROM lexicon WHERE no = ANY(%s::int[])",
                                      ([int(nos[i]) for i in pick],)).fetchall()
             meta = {int(no): (pid, doc, pos) for no, pid, doc, pos in rows}
@@ -223,3 +248,20 @@ class Postings:
             if len(out) >= k or len(pick) == len(cand):
                 return out[:k]
             want *= 4  # `allowed` turned some down: look deeper
+
+    def _best_known(self, total: np.ndarray, nos: np.ndarray, pick: np.ndarray,
+                    k: int) -> list[tuple[str, float]] | None:
+        """The k best of `pick` ordered in memory, their ids read; None when a key is not known or a chosen
+        passage is no longer in the lexicon (removed meanwhile)."""
+        numbers = nos[pick]
+        keys = self.cache.lengths.order_keys(numbers)
+        if keys is None:
+            return None
+        docs, positions = keys
+        scores = total[pick]
+        order = np.lexsort((positions, docs, -scores))[:k].tolist()
+        chosen = [int(numbers[i]) for i in order]
+        ids = dict(self.conn.execute("SELECT no, id FROM lexicon WHERE no = ANY(%s::int[])", (chosen,)).fetchall())
+        if len(ids) < len(chosen):
+            return None
+        return [(ids[no], float(scores[i])) for no, i in zip(chosen, order)]

@@ -55,6 +55,21 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 def test_pruned_scoring_is_exact(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any,
                                  forced: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    known, dense = {"in memory": 0}, {"whole": 0}
+    real_known, real_whole = postings.Postings._best_known, postings._List.by_number
+
+    def counted_known(self: Any, *args: Any) -> Any:
+        got = real_known(self, *args)
+        known["in memory"] += got is not None
+        return got
+
+    def counted_whole(self: Any) -> Any:
+        got = real_whole(self)
+        dense["whole"] += got is not None
+        return got
+
+    monkeypatch.setattr(postings.Postings, "_best_known", counted_known)
+    monkeypatch.setattr(postings._List, "by_number", counted_whole)
     emb = embedded_container(tmp_path / "e")
     srv = server_container(tmp_path / "s", server_env(pg.create(), chroma_srv))
     for c in (emb, srv):
@@ -74,7 +89,14 @@ def test_pruned_scoring_is_exact(tmp_path: Path, pg: PostgresCluster, chroma_srv
             with monkeypatch.context() as m:  # every posting scored
                 m.setattr(postings.Postings, "_pruned", lambda *a: None)
                 assert srv.lexical.search(q, k, diacritics=marks) == pruned, (q, k)
+            with monkeypatch.context() as m:  # ties ordered by reading every tied id; lists scattered posting by posting
+                m.setattr(postings.Postings, "_best_known", lambda *a: None)
+                m.setattr(postings._List, "by_number", lambda *a: None)
+                assert srv.lexical.search(q, k, diacritics=marks) == pruned, (q, k)
+                m.setattr(postings.Postings, "_pruned", lambda *a: None)
+                assert srv.lexical.search(q, k, diacritics=marks) == pruned, (q, k)
     assert forced["pruned"] > 0
+    assert known["in memory"] > 0 and dense["whole"] > 0  # the paths compared were taken
 
 
 def test_merged_segments_same_rankings(tmp_path: Path, pg: PostgresCluster, chroma_srv: Any,
