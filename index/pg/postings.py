@@ -50,8 +50,9 @@ class _List:
     def part(self, tf: np.ndarray, nos: np.ndarray) -> np.ndarray:
         """The float32 BM25 parts of postings (frequencies `tf` in passages `nos`), by the same expression as
         the in-process index."""
-        tf = tf.astype(np.float32)
-        dl = self.arrays.lengths.by_field[self.arrays.field][nos]
+        return self._bm25(tf.astype(np.float32), self.arrays.lengths.by_field[self.arrays.field][nos])
+
+    def _bm25(self, tf: np.ndarray, dl: np.ndarray) -> np.ndarray:
         return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
 
     def by_number(self) -> np.ndarray | None:
@@ -61,9 +62,7 @@ class _List:
         tf_by_no = self.arrays.by_no
         if tf_by_no is None:
             return None
-        tf = tf_by_no.astype(np.float32)
-        dl = self.arrays.lengths.by_field[self.arrays.field][: len(tf)]
-        return self.qtf * self.idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / self.avg))
+        return self._bm25(tf_by_no.astype(np.float32), self.arrays.lengths.by_field[self.arrays.field][: len(tf_by_no)])
 
     def every(self) -> tuple[np.ndarray, np.ndarray]:
         """(passage numbers, their float32 parts) of the whole list."""
