@@ -94,15 +94,12 @@ def test_collections_swap_and_drop(make: Callable[..., VectorStore]) -> None:
     assert store.count() == 0  # dropped: a fresh, empty collection
 
 
-def test_a_caller_searches_only_the_partitions_it_may_read(make: Callable[..., VectorStore],
-                                                           request: pytest.FixtureRequest) -> None:
-    """Vectors of a group set live apart: what a `public` caller's search returns is what a store that never
-    held the restricted near-copies returns — the same ids and scores, not just the same readable subset
-    (an ANN graph holding unreadable vectors reaches other readable ones: an existence oracle). Compared with
-    another store on the in-process client, whose index is built the same way every time; `chroma run` builds
-    its index in the background and two collections of the same vectors have been seen to differ at one rank
-    of 2,400 with nothing restricted anywhere: there the public search is compared with the base collection
-    searched directly, which holds the public vectors and nothing else."""
+def test_a_caller_searches_only_the_partitions_it_may_read(make: Callable[..., VectorStore]) -> None:
+    """Vectors of a group set live apart (an ANN graph holding unreadable vectors reaches other readable ones:
+    an existence oracle). What a `public` caller's search returns is what the base collection — which must hold
+    the public vectors and nothing else — returns searched directly, ids and order. Not compared with a second
+    store that never held the restricted vectors: two collections built from the same vectors differed at one
+    rank of 2,400 on both clients (approximate search, graphs built apart), restricted vectors or not."""
     rng = np.random.default_rng(7)
     centres = rng.normal(size=(60, 16))
     public = centres.repeat(20, axis=0) + 0.3 * rng.normal(size=(1200, 16))
@@ -111,18 +108,15 @@ def test_a_caller_searches_only_the_partitions_it_may_read(make: Callable[..., V
     pub_ids, sec_ids = [f"p{i}" for i in range(1200)], [f"s{i}" for i in range(900)]
     pub_md = [{"doc_id": f"d{i // 20}"} for i in range(1200)]
     sec_md = [{"doc_id": f"m{i // 20}", "groups": ["mat"]} for i in range(900)]
-    with_secret, without = make(), make()
-    for store in (with_secret, without):
-        store.upsert(pub_ids, public, pub_md, pub_ids)
+    with_secret = make()
+    with_secret.upsert(pub_ids, public, pub_md, pub_ids)
     with_secret.upsert(sec_ids, secret, sec_md, sec_ids)
     queries = public[rng.choice(1200, 40)] + 0.2 * rng.normal(size=(40, 16))
     base = with_secret.client.get_collection(with_secret.collection_name, embedding_function=None)
     assert base.count() == 1200
-    deterministic = request.node.callspec.params["make"] == "chroma"
     for q in queries:
         public_search = with_secret.query(q, 60, readable=frozenset({"public"}))
-        if deterministic:
-            assert public_search == without.query(q, 60)
+        assert {pid for pid, _ in public_search} <= set(pub_ids)
         direct = base.query(query_embeddings=[q.tolist()], n_results=60, include=[])["ids"][0]
         assert [pid for pid, _ in public_search] == direct
         assert all(pid.startswith("s") for pid, _ in with_secret.query(q, 30, readable=frozenset({"mat"})))
