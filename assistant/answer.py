@@ -27,6 +27,7 @@ from .analysis import Analysis, analyze
 from .compose import Quote, abstain, compose, listing, span_text
 from .features import (
     CORE,
+    FEATURE_NAMES,
     QuestionTerms,
     add_sentence_similarity,
     candidate_features,
@@ -79,6 +80,7 @@ class Reading:
     terms: QuestionTerms | None = None
     parts: list[Candidate] = field(default_factory=list)
     frames: dict[str, str] = field(default_factory=dict)  # doc id → its issuer, place, title, signer
+    signed: bool = False  # a who-signed question answered by the signature itself (`parts`), not the model
 
 
 class ExtractiveAnswerer:
@@ -89,7 +91,8 @@ class ExtractiveAnswerer:
                  passage_by_id: Callable[[str], StoredPassage | None],
                  query_vector: Callable[[str], np.ndarray], vectors: Callable[[list[str]], dict[str, np.ndarray]],
                  is_instruction: Callable[[StoredPassage, int, int], bool] | None = None,
-                 document_frame: Callable[[str], str] | None = None) -> None:
+                 document_frame: Callable[[str], str] | None = None,
+                 signer_of: Callable[[str], str] | None = None) -> None:
         self.search = search
         self.settings = settings
         self.model = model
@@ -100,6 +103,7 @@ class ExtractiveAnswerer:
         self.vectors = vectors
         self.is_instruction = is_instruction or (lambda p, a, b: False)
         self.document_frame = document_frame or (lambda doc_id: "")
+        self.signer_of = signer_of or (lambda doc_id: "")
 
     # --- reading -----------------------------------------------------------------------------------
     def read(self, question: str, history: list[str] | None = None,
@@ -126,12 +130,33 @@ class ExtractiveAnswerer:
             for c, score in zip(cands, self.model.span_scores([c.features for c in cands])):
                 c.score = float(score)
             cands.sort(key=lambda c: -c.score)
-        parts = choose_parts(cands, a, terms, self.model.second_margin) if cands else []
+        signature = self._signature(a, hits, cands)
+        parts = [signature] if signature else choose_parts(cands, a, terms, self.model.second_margin) if cands else []
         # what a document says of itself (issuer, place, title, signer): a name the question gives may be there
         docs = [c.hit.passage.doc_id for c in cands[:1]] + [h.passage.doc_id for h in hits[:ABSENCE_HITS]]
         frames = {d: self.document_frame(d) for d in dict.fromkeys(docs)}
         return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, parts, frames), terms=terms,
-                       parts=parts, frames=frames)
+                       parts=parts, frames=frames, signed=signature is not None)
+
+    def _signature(self, a: Analysis, hits: list[Hit], cands: list[Candidate]) -> Candidate | None:
+        """Who signed: the signer recorded at ingest, quoted from the first hit — the signature search put
+        first — with the role line above it ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"). The signature says it; no
+        model is needed to weigh it."""
+        if "signer" not in a.intents or not hits:
+            return None
+        hit = hits[0]
+        text, name = hit.passage.text, self.signer_of(hit.passage.doc_id)
+        at = text.find(name) if name else -1
+        if at < 0:
+            return None
+        line = text.rfind("\n", 0, at) + 1
+        above = text.rfind("\n", 0, max(0, line - 1)) + 1 if line else line
+        start = above if line and text[above:line].strip().isupper() else line
+        quoted = text[start:at + len(name)]
+        span = Span(start, at + len(name), quoted, quoted, "sentence")
+        like = next((c for c in cands if c.hit is hit), cands[0] if cands else None)
+        features = dict(like.features) if like else dict.fromkeys(FEATURE_NAMES, 0.0)
+        return Candidate(hit, 0, span, features, {"signer", "who"}, frozenset())
 
     def _candidates(self, a: Analysis, terms: QuestionTerms, topic_terms: QuestionTerms,
                     hits: list[Hit]) -> list[Candidate]:
@@ -184,8 +209,9 @@ class ExtractiveAnswerer:
             return abstain(english, r.hits, r.query)
         confidence = self.model.answerable_proba(r.answerability)
         parts = r.parts
-        if confidence < self.model.threshold or unoffered(r.analysis, parts, self.model.required_offers) \
-                or self.model.blocked(r.answerability):
+        if not r.signed and (confidence < self.model.threshold
+                             or unoffered(r.analysis, parts, self.model.required_offers)
+                             or self.model.blocked(r.answerability)):
             # what the closest spans say, quoted as such, never as the answer
             out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms) if r.terms else "",
                           [c.quote() for c in parts])

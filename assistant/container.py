@@ -173,7 +173,11 @@ class Container:
         passages, catalog, embedder = self.passages, self.catalog, self.embedder
         return SearchService(self.retriever, restore=lambda text: passages.restorer.restore(text),
                              sentence_vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
-                             crosslingual=CrossLingualRerank.load())
+                             crosslingual=CrossLingualRerank.load(), signer_of=self.signer_of)
+
+    def signer_of(self, doc_id: str) -> str:
+        """The signer of a document, as read from its signature at ingest ("" when it names none)."""
+        return str((self.catalog.document(doc_id) or {}).get("signer") or "")
 
     @cached_property
     def directives(self) -> DirectiveCatalog:
@@ -198,6 +202,7 @@ class Container:
             vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
             is_instruction=quotes_instruction,
             document_frame=DocumentFrames(catalog.document, lambda: passages.generation),
+            signer_of=self.signer_of,
         )
 
     @cached_property

@@ -32,6 +32,7 @@ UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer 
 _OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|thang\s+(\d{1,2})\s*(?:nam|/)\s*((?:19|20)\d\d)",
                           re.I)
 _YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
+_FULL_DATE = re.compile(r"(?<![\d/])\d{1,2}\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?((?:19|20)\d\d)(?![\d/])")  # "03/5/2024"
 _MONTH_ONLY = re.compile(r"\btrong tháng\b|\btháng\s+\d{1,2}\b(?!\s*(?:/|năm)\s*\d)", re.I)
 
 
@@ -245,7 +246,9 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
 def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:
     """A month the question names ("tháng 7/2025") is written in the passage and its frame, or is the month of
     its document's date: a report of March does not hold July's figures."""
-    written = months_written(fold(text).lower())
+    folded = fold(text).lower()
+    # a full date ("đến ngày 03/5/2024") is written in its month too
+    written = months_written(folded) + [(int(m), int(y)) for m, y in _FULL_DATE.findall(folded)]
     dated = [str(md.get("date_int") or ""), *(str(d).replace("-", "") for d in md.get("dates") or [])]
     return any(mm in written or any(d.startswith(f"{mm[1]}{mm[0]:02d}") for d in dated) for mm in months)
 
@@ -255,11 +258,36 @@ def _names_absent(names: list[str], best: str, top: list[str]) -> tuple[float, f
     none of the top passages writes — compared without diacritics and case, as typed questions often are."""
     if not names:
         return 0.0, 0.0
-    wanted = [_squash(n) for n in names]
-    best_text = _squash(best)
-    top_text = " ".join(_squash(t) for t in [best, *top])
-    return (sum(n not in best_text for n in wanted) / len(wanted),
-            sum(n not in top_text for n in wanted) / len(wanted))
+    wanted = [_squash(n).split() for n in names]
+    best_words = _squash(best).split()
+    top_words = [_squash(t).split() for t in [best, *top]]
+    return (sum(not _name_held(n, best_words) for n in wanted) / len(wanted),
+            sum(not any(_name_held(n, t) for t in top_words) for n in wanted) / len(wanted))
+
+
+NAME_GAP = 2  # words a document may write inside a name of 3+ words ("Tết [Nguyên đán] Giáp Thìn")
+
+
+def _name_held(name: list[str], words: list[str]) -> bool:
+    """The name's words in order, with at most NAME_GAP other words among them: documents write a name in
+    full where questions shorten it. A two-word name (a place: "Quảng Nam") only as written: with a gap it
+    would be found in "Quảng Ninh, Nam Định"."""
+    if not name:
+        return True
+    gap_allowed = NAME_GAP if len(name) >= 3 else 0
+    for start, w in enumerate(words):
+        if w != name[0]:
+            continue
+        at, gaps = start, 0
+        for part in name[1:]:
+            nxt = next((j for j in range(at + 1, min(len(words), at + 2 + gap_allowed - gaps)) if words[j] == part), -1)
+            if nxt < 0:
+                break
+            gaps += nxt - at - 1
+            at = nxt
+        else:
+            return True
+    return False
 
 
 def _squash(text: str) -> str:

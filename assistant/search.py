@@ -5,21 +5,24 @@ conversation is searched with what it leans on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from domain.figures import offers
 from domain.followups import looks_like_followup
 from domain.periods import IN_MONTH_TEXT, YEAR_TO_DATE_TEXT
-from index.filters import compile_filters
+from domain.words import fold
+from index.filters import compile_filters, number_key
 from index.retrieval import Hit, HybridRetriever, QueryPlan
 
 from .analysis import Analysis, analyze
 from .crosslingual import CrossLingualRerank
 
 MAX_LISTED_ROWS = 100
+SIGNATURE_BLOCKS = 5  # passages of one document looked through for its signer's name
 
 
 @dataclass
@@ -68,6 +71,14 @@ def prefer_patterns(a: Analysis) -> list[str]:
     return prefer
 
 
+def _is_named(md: Mapping[str, Any], a: Analysis) -> bool:
+    """The passage's document is the one the question names by number, or the question names none."""
+    own = number_key(md.get("doc_number"))
+    if a.number_keys:
+        return own in a.number_keys
+    return not a.bare_numbers or own.split("/")[0] in {n.lstrip("0") for n, _ in a.bare_numbers}
+
+
 def plan_for(a: Analysis, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> QueryPlan:
     """What the retriever is asked for a question."""
     return QueryPlan(text=a.lexical_text, k=k, filters=dict(filters or {}), number_keys=a.number_keys,
@@ -78,9 +89,11 @@ def plan_for(a: Analysis, query: str, k: int = 10, filters: dict[str, Any] | Non
 class SearchService:
     def __init__(self, retriever: HybridRetriever, restore: Callable[[str], str],
                  sentence_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
-                 crosslingual: CrossLingualRerank | None = None) -> None:
+                 crosslingual: CrossLingualRerank | None = None,
+                 signer_of: Callable[[str], str] | None = None) -> None:
         self.retriever = retriever
         self.restore = restore
+        self.signer_of = signer_of or (lambda doc_id: "")  # the signer recorded at ingest
         self.sentence_vectors = sentence_vectors
         self.crosslingual = crosslingual or CrossLingualRerank()
 
@@ -96,6 +109,8 @@ class SearchService:
         if rerank and self.sentence_vectors is not None:
             vec = self.retriever.query_vector(plan.dense_text or plan.text)
             hits = self.crosslingual.rerank(hits, vec, self.sentence_vectors)[:k]
+        if "signer" in a.intents and hits and _is_named(hits[0].passage.metadata, a):
+            hits = self._signature_first(hits, plan)
         listing = None
         if "list" in a.intents and not a.number_keys:
             listing = self._listing(a, hits, plan)
@@ -105,6 +120,24 @@ class SearchService:
         if not hits:
             message = ("Không có đoạn nào khớp bộ lọc." if filters else "Không tìm thấy đoạn văn bản phù hợp.")
         return SearchOutcome(hits, message, listing[0] if listing else None, a)
+
+    def _signature_first(self, hits: list[Hit], plan: QueryPlan) -> list[Hit]:
+        """"Ai ký …?" / "Who signed …?": the signature is in the document the question is about (the first
+        hit's), whatever words the question shares with it. Its passages holding the signer recorded at ingest
+        are searched by that name; one that reads as a signature (a role, then the name) goes first."""
+        doc_id = hits[0].passage.doc_id
+        name = self.signer_of(doc_id)
+        if not name:
+            return hits
+        found = self.retriever.search(QueryPlan(text=name, k=SIGNATURE_BLOCKS, dense_text=name,
+                                                filters={**plan.filters, "doc_id": doc_id}))
+        key = fold(name).lower()
+        holding = [h for h in found if key in fold(h.passage.text).lower()]
+        signed = [h for h in holding if "signer" in offers(h.passage.text)] or holding
+        if not signed:
+            return hits
+        first = signed[0]
+        return [first, *(h for h in hits if h.passage.id != first.passage.id)][:len(hits)]
 
     def _listing(self, a: Analysis, hits: list[Hit], plan: QueryPlan) -> tuple[dict[str, Any], list[Hit]] | None:
         """"Sở Nội vụ chủ trì những nhiệm vụ nào?": every table row whose lead column names Sở Nội vụ, the

@@ -209,12 +209,26 @@ def scored(it: Item, scores: np.ndarray) -> list[Candidate]:
     return sorted(cands, key=lambda cand: -cand.score)
 
 
+def parts_of(it: Item, scores: np.ndarray, margin: float) -> list[Candidate]:
+    """The spans the answer quotes, as at run time: the signature itself for a who-signed question, else the
+    best span and a second one when asked."""
+    r = it.reading
+    if signed(it):
+        return list(r.parts)
+    assert r.terms is not None
+    return choose_parts(scored(it, scores), r.analysis, r.terms, margin)
+
+
+def signed(it: Item) -> bool:
+    return bool(getattr(it.reading, "signed", False))
+
+
 def composed_right(it: Item, scores: np.ndarray, margin: float) -> bool:
     """The answer composed as at run time (the best span, and a second one when asked) holds every
     must_contain string."""
     if not len(scores) or not it.must or it.reading.terms is None:
         return False
-    parts = choose_parts(scored(it, scores), it.reading.analysis, it.reading.terms, margin)
+    parts = parts_of(it, scores, margin)
     shown = " ".join(lenient(span_text(c.quote())) for c in parts)
     return all(m in shown for m in it.must)
 
@@ -234,8 +248,7 @@ def answerability_features(it: Item, scores: np.ndarray, margin: float) -> dict[
     if r.terms is None:
         return {}
     cands = scored(it, scores)
-    return answerability(r.analysis, r.terms, cands, r.hits, choose_parts(cands, r.analysis, r.terms, margin),
-                         r.frames)
+    return answerability(r.analysis, r.terms, cands, r.hits, parts_of(it, scores, margin), r.frames)
 
 
 def choose_threshold(answerable: np.ndarray, right: np.ndarray, conf: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -300,6 +313,8 @@ def fit(items: list[Item]) -> AnswerModel:
     evidence = {i: f"{e}; {gains[i]}" if i in gains else e for i, e in evidence.items()}
     blocked = np.asarray([bool(lacking(it, p, margin_best, required)) or any(r.get(n, 0.0) >= 1.0 for n in present)
                           for it, p, r in zip(items, probs, rows)])
+    decided = np.asarray([signed(it) for it in items])  # answered by the signature: never blocked nor withheld
+    blocked &= ~decided
     right &= ~blocked
     x = np.asarray([[r[n] for n in ANSWERABILITY_NAMES] for r in rows], dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -308,7 +323,7 @@ def fit(items: list[Item]) -> AnswerModel:
     for label_name in ANSWERABLE_LABELS:
         label = right if label_name == "right" else answerable
         for c_value in ANSWERABLE_C:
-            conf = np.where(blocked, 0.0, _answerability_oof(x, label, c_value))
+            conf = np.where(decided, 1.0, np.where(blocked, 0.0, _answerability_oof(x, label, c_value)))
             threshold, at = choose_threshold(answerable, right, conf)
             trials[f"label={label_name} C={c_value}"] = (at["answer_acc"] + at["abstain_acc"], threshold, at)
     # on the flat top of answer + abstain (within THRESHOLD_SLACK), the model withholding fewest answerable
@@ -352,7 +367,7 @@ def lacking(it: Item, scores: np.ndarray, margin: float, intents: tuple[str, ...
     r = it.reading
     if r.terms is None or not len(scores):
         return []
-    return unoffered(r.analysis, choose_parts(scored(it, scores), r.analysis, r.terms, margin), intents)
+    return unoffered(r.analysis, parts_of(it, scores, margin), intents)
 
 
 def required_offers(items: list[Item], probs: list[np.ndarray], margin: float) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -379,11 +394,13 @@ def more_required(items: list[Item], probs: list[np.ndarray], margin: float, row
     answerable = np.asarray([it.answerable for it in items])
     x = np.asarray([[r[n] for n in ANSWERABILITY_NAMES] for r in rows], dtype=np.float64)
     conf = _answerability_oof(x, answerable, ANSWERABLE_C[0])
+    decided = np.asarray([signed(it) for it in items])
     absent_present = np.asarray([any(r.get(n, 0.0) >= 1.0 for n in present) for r in rows])
 
     def objective(req: tuple[str, ...]) -> float:
         blocked = absent_present | np.asarray([bool(lacking(it, p, margin, req)) for it, p in zip(items, probs)])
-        _, at = choose_threshold(answerable, right & ~blocked, np.where(blocked, 0.0, conf))
+        blocked &= ~decided
+        _, at = choose_threshold(answerable, right & ~blocked, np.where(decided, 1.0, np.where(blocked, 0.0, conf)))
         return at["answer_acc"] + at["abstain_acc"]
 
     gains: dict[str, str] = {}

@@ -131,6 +131,20 @@ def is_english(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text)
     hints = len(_EN_HINT.findall(text))
     accented = sum(1 for w in words if fold(w) != w)
+    if _foreign_words(words) >= max(2, len(words) / 2) and accented <= 0.25 * len(words):
+        return True  # mostly words Vietnamese cannot spell: "Who signed plan …"
     if not accented:
         return hints >= 2
     return hints >= 2 and accented <= 0.1 * len(words) or hints >= 3 and accented <= 0.25 * len(words)
+
+
+# A Vietnamese syllable, folded: an initial consonant, one to three vowels, a final consonant — the shapes the
+# script allows. "signed", "plan", "implementing" are none; acronyms (UBND, QĐ) are left out of the count.
+_SYLLABLE = re.compile(r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+
+
+def _foreign_words(words: list[str]) -> int:
+    """How many words no Vietnamese syllable spells, abbreviations aside (UBND, QĐ; "kt", "cv" typed
+    lower-case have no vowel)."""
+    return sum(1 for w in words if not (len(w) >= 2 and w.isupper()) and re.search(r"[aeiouy]", fold(w).lower())
+               and not _SYLLABLE.fullmatch(fold(w).lower()))

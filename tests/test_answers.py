@@ -86,6 +86,18 @@ def test_listing_answer_names_every_row(c) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize("question", [
+    "Ai ký báo cáo tình hình kinh tế - xã hội tháng 3 năm 2025?",
+    "Who signed the March 2025 socio-economic report?",
+])
+def test_who_signed_is_answered_from_the_signature(c, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The signer recorded at ingest is quoted from the closing block that holds it, whatever words the
+    question shares with that block."""
+    a = c.answerer.answer(question)
+    assert not a.abstained and "Trần Văn Mẫu" in a.answer, a.answer
+    assert "Trần Văn Mẫu" in a.citations[0].text
+
+
+@pytest.mark.parametrize("question", [
     "Chỉ số giá tiêu dùng CPI tháng 3 tăng bao nhiêu?",
     "Tổng thu ngân sách tháng 7/2025 là bao nhiêu?",
     "Ai ký Công văn số 512/UBND-KT?",

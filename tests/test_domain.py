@@ -29,6 +29,17 @@ def test_intents(question: str, english: bool, expected: set[str]) -> None:
     assert set(intents_of(question, english)) == expected
 
 
+@pytest.mark.parametrize("question,english", [
+    ("Who signed plan 308/KH-UBND?", True),  # one function word, but "signed" and "plan" are no Vietnamese syllables
+    ("Who signed Hanoi's plan 308/KH-UBND on implementing Government Resolution 214/NQ-CP?", True),
+    ("ai ky ke hoach 308 cua ubnd thanh pho", False),  # typed without diacritics: every word a syllable
+    ("công văn 512/ubnd-kt", False),  # a lower-case abbreviation is not English
+    ("Kênh Facebook, Zalo để tuyên truyền do cơ quan nào phụ trách?", False),  # two loanwords among many
+])
+def test_english_by_words_vietnamese_cannot_spell(question: str, english: bool) -> None:
+    assert is_english(question) is english
+
+
 def test_two_asks_and_follow_ups() -> None:
     assert ask_count("Vốn bao nhiêu và giải ngân được bao nhiêu?") == 2
     assert looks_like_followup("Còn huyện kia thì sao?")
@@ -86,6 +97,17 @@ def test_a_name_the_passages_never_write_is_measured_absent() -> None:
     assert _names_absent(["Kon Tum"], "Sở Y tế tỉnh KON TUM báo cáo", []) == (0.0, 0.0)
     assert _names_absent(["Kon Tum", "Gia Lai"], "tỉnh Kon Tum", ["tỉnh Gia Lai"]) == (0.5, 0.0)
     assert _names_absent(["Gia Lai"], "tỉnh Kon Tum", ["tỉnh Đắk Lắk"]) == (1.0, 1.0)
+    # a name of three words or more may be written with a word or two inside it; a two-word name (a place) not
+    assert _names_absent(["Tết Giáp Thìn"], "dịp Tết Nguyên đán Giáp Thìn 2024", []) == (0.0, 0.0)
+    assert _names_absent(["Quảng Nam"], "Quảng Ninh, Nam Định", []) == (1.0, 1.0)
+
+
+def test_a_month_is_held_by_a_full_date_of_it() -> None:
+    from assistant.features import _month_held
+
+    assert _month_held([(5, 2024)], "Đến thời điểm ngày 03/5/2024, 12/25 cơ quan", {})
+    assert _month_held([(2, 2024)], "trong tháng 02/2024", {})
+    assert not _month_held([(6, 2024)], "Đến thời điểm ngày 03/5/2024", {})
 
 
 def test_a_table_cell_offers_money_or_percent_by_its_column_label() -> None:
