@@ -217,7 +217,7 @@ class ExtractiveAnswerer:
                           [c.quote() for c in parts])
             out.confidence = confidence
             return out
-        out = compose([c.quote() for c in parts], english, r.query, self.passage_by_id)
+        out = compose(widened(parts), english, r.query, self.passage_by_id)
         out.confidence = confidence
         return out
 
@@ -287,6 +287,25 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
 def unoffered(a: Analysis, parts: list[Candidate], intents: tuple[str, ...]) -> list[str]:
     """What the question asks for, among `intents`, that none of the quoted spans offers."""
     return [i for i in a.intents if i in intents and not any(i in c.offers for c in parts)]
+
+
+def widened(parts: list[Candidate], budget: int = SECOND_PART_MAX_CHARS) -> list[Quote]:
+    """The quotes of the chosen spans, a clause window or item of a sentence quoted as its whole sentence when
+    the answer stays within `budget` characters of quotes: the clause the model chose often needs the one beside
+    it (the agency at the sentence's head, the second figure asked for)."""
+    quotes = [c.quote() for c in parts]
+    for i, c in enumerate(parts):
+        span, text = c.span, c.hit.passage.text
+        if span.unit not in ("window", "item") or c.hit.passage.kind == "table_row":
+            continue
+        start = text.find(span.sentence, max(0, span.end - len(span.sentence)))
+        if start < 0 or start > span.start:
+            continue
+        whole = Quote(c.hit, start, start + len(span.sentence), span.sentence, "sentence", c.frame)
+        others = sum(len(span_text(q)) for j, q in enumerate(quotes) if j != i)
+        if others + len(span_text(whole)) <= budget:
+            quotes[i] = whole
+    return quotes
 
 
 def _overlap(c: Candidate, d: Candidate) -> bool:

@@ -39,7 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import Candidate, Reading, answerability, choose_parts, unoffered  # noqa: E402
+from assistant.answer import Candidate, Reading, answerability, choose_parts, unoffered, widened  # noqa: E402
 from assistant.compose import span_text  # noqa: E402
 from assistant.evaluation import lenient, load_questions  # noqa: E402
 from assistant.features import CORE, FEATURE_NAMES  # noqa: E402
@@ -229,7 +229,7 @@ def composed_right(it: Item, scores: np.ndarray, margin: float) -> bool:
     if not len(scores) or not it.must or it.reading.terms is None:
         return False
     parts = parts_of(it, scores, margin)
-    shown = " ".join(lenient(span_text(c.quote())) for c in parts)
+    shown = " ".join(lenient(span_text(q)) for q in widened(parts))
     return all(m in shown for m in it.must)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from .doctypes import TYPE_WORDS
-from .words import fold, folded_pattern
+from .words import Phrases, fold, folded_pattern
 
 INTENTS = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "what", "list", "signer")
 
 _VI: dict[str, tuple[str, ...]] = {
     "quantity": ("bao nhiêu", "mấy", "số lượng", "tổng số", "số bao nhiêu"),
-    "percent": ("phần trăm", "tỷ lệ", "tỉ lệ", "bao nhiêu %", "mấy %", "tỷ trọng", "tỉ trọng"),
+    "percent": ("phần trăm", "bao nhiêu %", "mấy %"),
     "money": ("bao nhiêu tiền", "giá bao nhiêu", "bao nhiêu đồng", "mấy đồng", "bao nhiêu tỷ", "bao nhiêu triệu"),
     "who": ("cơ quan nào", "đơn vị nào", "sở nào", "bộ nào", "ngành nào", "ban nào", "ai", "những ai",
             "cơ quan gì", "đơn vị gì", "chủ trì", "phụ trách", "đầu mối", "chịu trách nhiệm", "cấp nào",
@@ -25,7 +25,7 @@ _VI: dict[str, tuple[str, ...]] = {
     "year": ("năm nào", "năm bao nhiêu", "vào năm nào", "đến năm nào"),
     "when": ("khi nào", "bao giờ", "ngày nào", "tháng nào", "quý nào", "thời hạn", "thời gian nào",
              "hạn chót", "chậm nhất", "trước ngày nào", "tiến độ", "thời điểm", "từ ngày nào", "đến ngày nào",
-             "hạn", "lúc nào", "thời gian hoàn thành", "thời gian thực hiện", "bao lâu", "trong bao lâu",
+             "hạn nào", "hạn cuối", "lúc nào", "thời gian hoàn thành", "thời gian thực hiện", "bao lâu", "trong bao lâu",
              "mấy ngày", "bao nhiêu ngày"),
     "where": ("ở đâu", "tại đâu", "địa điểm", "nơi nào", "chỗ nào", "địa bàn nào", "tỉnh nào", "xã nào",
               "huyện nào"),
@@ -60,16 +60,19 @@ _EN: dict[str, tuple[str, ...]] = {
     "list": ("list", "which tasks", "what tasks", "enumerate"),
     "signer": ("who signed", "signed by", "signer"),
 }
+# Nouns of shares: asked for with a quantity word ("tỷ lệ … đạt bao nhiêu") or when nothing else is asked ("tỷ lệ
+# giải ngân của tỉnh?"); beside another question word they are the topic ("nâng tỷ lệ … giao sở nào chủ trì").
+_PERCENT_NOUNS = Phrases(("tỷ lệ", "tỉ lệ", "tỷ trọng", "tỉ trọng"))
 # Nouns of amounts of money: asked for only together with a quantity word ("mức chi … là bao nhiêu"); alone they
 # are the topic ("nguồn kinh phí lấy từ đâu").
-_MONEY_NOUNS = folded_pattern(("kinh phí", "mức chi", "mức phí", "mức thu", "mức giá", "chi phí", "mức lương",
+_MONEY_NOUNS = Phrases(("kinh phí", "mức chi", "mức phí", "mức thu", "mức giá", "chi phí", "mức lương",
                                "lệ phí", "tổng vốn", "giá", "phí", "tiền", "mức hỗ trợ", "đơn giá", "mức bồi dưỡng",
                                "ngân sách"))
 _EN_MONEY_NOUNS = folded_pattern((), ("cost", "price", "fee", "fees", "funding", "budget", "allowance", "amount",
                                       "capital", "pay", "rate of pay"))
-_VI_RE = {name: folded_pattern(words) for name, words in _VI.items()}
+_VI_RE = {name: Phrases(words) for name, words in _VI.items()}
 # "kế hoạch nào", "quyết định số mấy": a document of a type is asked for.
-_TYPE_ASKED = folded_pattern(tuple(f"{w} {tail}" for w in TYPE_WORDS for tail in ("nào", "số mấy", "số bao nhiêu",
+_TYPE_ASKED = Phrases(tuple(f"{w} {tail}" for w in TYPE_WORDS for tail in ("nào", "số mấy", "số bao nhiêu",
                                                                                    "gì")))
 _EN_RE = {name: folded_pattern((), words) for name, words in _EN.items()}
 # A figure is asked for by these intents; the rest ask for a name, a text or a date.
@@ -78,12 +81,14 @@ FIGURE_INTENTS = ("quantity", "percent", "money")
 
 def intents_of(question: str, english: bool) -> list[str]:
     """The intents a question's words ask for, in INTENTS order. `what` only when nothing narrower is asked."""
-    table = _EN_RE if english else _VI_RE
-    text = fold(question)
-    found = [name for name in INTENTS if table[name].search(text) or name == "doc" and not english
-             and _TYPE_ASKED.search(text)]
+    table: dict[str, Phrases] | dict[str, re.Pattern[str]] = _EN_RE if english else _VI_RE
+    found = [name for name in INTENTS if _matches(table[name], question) or name == "doc" and not english
+             and _matches(_TYPE_ASKED, question)]
+    if not english and "percent" not in found and _matches(_PERCENT_NOUNS, question) and \
+            ("quantity" in found or not {"who", "doc", "when", "year", "where", "signer"} & set(found)):
+        found.insert(1 if "quantity" in found else 0, "percent")
     if "quantity" in found and "money" not in found and "percent" not in found and \
-            (_EN_MONEY_NOUNS if english else _MONEY_NOUNS).search(text):
+            _matches(_EN_MONEY_NOUNS if english else _MONEY_NOUNS, question):
         found.append("money")
     if {"percent", "money"} & set(found) and "quantity" not in found:
         found.append("quantity")
@@ -100,19 +105,24 @@ def asking_spans(question: str, english: bool, intents: tuple[str, ...] = INTENT
     """Where the question's asking phrases of these intents stand ("bằng mấy phần trăm", "ai chủ trì"): words
     that ask for something, not the topic asked about. Offsets into `question` (folding keeps every character's
     place)."""
-    table = _EN_RE if english else _VI_RE
-    text = fold(question)
-    return [m.span() for pattern in (*(table[i] for i in intents), _ASK_WORDS) for m in pattern.finditer(text)]
+    table: dict[str, Phrases] | dict[str, re.Pattern[str]] = _EN_RE if english else _VI_RE
+    asks = _ASK_WORDS_EN if english else _ASK_WORDS_VI
+    return [span for pattern in (*(table[i] for i in intents), asks) for span in _matches(pattern, question)]
 
 
-_ASK_WORDS = folded_pattern(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao",
-                             "thế nào"),
-                            ("how many", "how much", "which", "what", "who", "when", "where"))
+_ASK_WORDS_VI = Phrases(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao", "thế nào"))
+_ASK_WORDS_EN = folded_pattern((), ("how many", "how much", "which", "what", "who", "when", "where"))
+
+
+def _matches(pattern: Phrases | re.Pattern[str], question: str) -> list[tuple[int, int]]:
+    """Where a pattern matches the question: Vietnamese phrases as typed (`Phrases`), English on folded text."""
+    found = pattern.finditer(question) if isinstance(pattern, Phrases) else pattern.finditer(fold(question))
+    return list(dict.fromkeys(m.span() for m in found))
 
 
 def ask_count(question: str) -> int:
     """How many things the question asks ("bao nhiêu … và bao nhiêu …" asks two)."""
-    return len(_ASK_WORDS.findall(fold(question)))
+    return len(_matches(_ASK_WORDS_VI, question)) + len(_matches(_ASK_WORDS_EN, question))
 
 
 # Words that only ask (interrogatives and politeness): in questions, never the topic an answer shares with them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 
 def fold(text: str) -> str:
@@ -18,3 +19,27 @@ def folded_pattern(alternatives: list[str] | tuple[str, ...], english: tuple[str
     Match it against `fold(text)`."""
     parts = sorted({fold(a) for a in alternatives} | set(english), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+class Phrases:
+    """Vietnamese phrases matched as the text writes them: a text typed with diacritics by its diacritics, a text
+    typed without any by the folded phrases. Folding a question typed with diacritics takes "ưu tiên" for "tiền",
+    "quốc gia" for "giá", "máy" for "mấy", "Nhân ái" for "ai". Offsets are those of the text (NFC), which folding
+    keeps."""
+
+    def __init__(self, alternatives: list[str] | tuple[str, ...]) -> None:
+        parts = sorted({unicodedata.normalize("NFC", a).lower() for a in alternatives}, key=len, reverse=True)
+        self.accented = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+        self.folded = folded_pattern(alternatives)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        nfc = unicodedata.normalize("NFC", text)
+        if fold(nfc) != nfc:
+            return self.accented.finditer(nfc.lower())
+        return self.folded.finditer(nfc)
+
+    def search(self, text: str) -> bool:
+        return next(self.finditer(text), None) is not None

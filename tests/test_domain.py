@@ -29,6 +29,20 @@ def test_intents(question: str, english: bool, expected: set[str]) -> None:
     assert set(intents_of(question, english)) == expected
 
 
+@pytest.mark.parametrize("question,expected,asks", [
+    # typed with diacritics, words are read with them: "máy" is not "mấy", "quốc gia" holds no "giá"
+    ("Nhà máy điện có công suất thiết kế bao nhiêu MW?", {"quantity"}, 1),
+    ("Kế hoạch ưu tiên hoàn thiện bao nhiêu cơ sở dữ liệu quốc gia?", {"quantity"}, 1),
+    ("Tiền hỗ trợ mỗi hộ là bao nhiêu?", {"quantity", "money"}, 1),
+    ("Chương trình Tết Nhân ái do đơn vị nào làm đầu mối?", {"who"}, 1),
+    # typed without them, the folded reading is all there is
+    ("tien ho tro moi ho la bao nhieu", {"quantity", "money"}, 1),
+])
+def test_question_words_are_read_as_typed(question: str, expected: set[str], asks: int) -> None:
+    a = analyze(question)
+    assert set(a.intents) == expected and a.asks == asks
+
+
 @pytest.mark.parametrize("question,english", [
     ("Who signed plan 308/KH-UBND?", True),  # one function word, but "signed" and "plan" are no Vietnamese syllables
     ("Who signed Hanoi's plan 308/KH-UBND on implementing Government Resolution 214/NQ-CP?", True),

@@ -87,3 +87,25 @@ def test_a_long_table_cell_offers_its_sentences_and_items() -> None:
     assert all(p.text[sp.start:sp.end] == sp.text for sp in spans)
     shown = span_text(Quote(Hit(p, 1.0, {}), good[0].start, good[0].end, good[0].text, good[0].unit))
     assert shown.startswith("“Đánh giá xếp loại trung tâm” — ") and shown.endswith("từ 70 đến 84,5")
+
+
+def test_a_clause_window_is_quoted_as_its_whole_sentence_when_the_answer_stays_short() -> None:
+    """The model may choose a clause window of a long sentence; the answer quotes the whole sentence (the
+    agency at its head, the second figure asked for) as long as the quotes stay within the budget."""
+    from assistant.answer import Candidate, widened
+    from assistant.compose import span_text
+    from assistant.spans import spans_of
+    from index.catalog import StoredPassage
+    from index.retrieval import Hit
+
+    sentence = ("Sở Tài chính chủ trì, phối hợp với các sở, ngành và UBND các huyện, thành phố rà soát nguồn vốn, "
+                "tổng hợp nhu cầu, đề xuất phân bổ kế hoạch vốn năm 2026 cho các chương trình mục tiêu quốc gia, "
+                "bảo đảm đúng quy định, công khai, minh bạch, hoàn thành trước ngày 15/12/2025 và báo cáo UBND tỉnh "
+                "kết quả thực hiện trước ngày 31/12/2025.")
+    p = StoredPassage("p1", "d1", 0, "paragraph", sentence, sentence, {})
+    windows = [sp for sp in spans_of(p) if sp.unit == "window"]
+    assert windows and all(len(sp.text) < len(sentence) for sp in windows)
+    last = max(windows, key=lambda sp: sp.end)
+    cand = Candidate(Hit(p, 1.0, {}), 0, last, {}, set(), frozenset())
+    assert span_text(widened([cand])[0]) == sentence  # within the budget: the whole sentence
+    assert span_text(widened([cand], budget=len(sentence) - 1)[0]) == span_text(cand.quote())  # past it: the window
