@@ -65,15 +65,13 @@ _EN: dict[str, tuple[str, ...]] = {
 _PERCENT_NOUNS = Phrases(("tỷ lệ", "tỉ lệ", "tỷ trọng", "tỉ trọng"))
 # Nouns of amounts of money: asked for only together with a quantity word ("mức chi … là bao nhiêu"); alone they
 # are the topic ("nguồn kinh phí lấy từ đâu").
-_MONEY_NOUNS = Phrases(("kinh phí", "mức chi", "mức phí", "mức thu", "mức giá", "chi phí", "mức lương",
-                               "lệ phí", "tổng vốn", "giá", "phí", "tiền", "mức hỗ trợ", "đơn giá", "mức bồi dưỡng",
-                               "ngân sách"))
+_MONEY_NOUNS = Phrases(("kinh phí", "mức chi", "mức phí", "mức thu", "mức giá", "chi phí", "mức lương", "lệ phí",
+                        "tổng vốn", "giá", "phí", "tiền", "mức hỗ trợ", "đơn giá", "mức bồi dưỡng", "ngân sách"))
 _EN_MONEY_NOUNS = folded_pattern((), ("cost", "price", "fee", "fees", "funding", "budget", "allowance", "amount",
                                       "capital", "pay", "rate of pay"))
 _VI_RE = {name: Phrases(words) for name, words in _VI.items()}
 # "kế hoạch nào", "quyết định số mấy": a document of a type is asked for.
-_TYPE_ASKED = Phrases(tuple(f"{w} {tail}" for w in TYPE_WORDS for tail in ("nào", "số mấy", "số bao nhiêu",
-                                                                                   "gì")))
+_TYPE_ASKED = Phrases(tuple(f"{w} {tail}" for w in TYPE_WORDS for tail in ("nào", "số mấy", "số bao nhiêu", "gì")))
 _EN_RE = {name: folded_pattern((), words) for name, words in _EN.items()}
 # A figure is asked for by these intents; the rest ask for a name, a text or a date.
 FIGURE_INTENTS = ("quantity", "percent", "money")

@@ -40,6 +40,3 @@ class Phrases:
         if fold(nfc) != nfc:
             return self.accented.finditer(nfc.lower())
         return self.folded.finditer(nfc)
-
-    def search(self, text: str) -> bool:
-        return next(self.finditer(text), None) is not None
