@@ -77,7 +77,7 @@ def citation_label(md: Mapping[str, Any], kind: str) -> str:
     parts = [label]
     if kind == "table_row" and md.get("stt"):
         parts.append(f"nhiệm vụ {md['stt']}")
-    elif section and kind != "directive_item":
+    elif section and kind not in ("directive_item", "closing"):  # a signature block closes the document, not its last section
         ref = section_ref(section)
         if ref.startswith("Điều"):  # "Điều 32 khoản 2 Luật Điện ảnh": the article leads the law's name
             parts[0] = f"{ref} {label}"

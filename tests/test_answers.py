@@ -95,6 +95,7 @@ def test_who_signed_is_answered_from_the_signature(c, question: str) -> None:  #
     a = c.answerer.answer(question)
     assert not a.abstained and "Trần Văn Mẫu" in a.answer, a.answer
     assert "Trần Văn Mẫu" in a.citations[0].text
+    assert a.citations[0].label == "Báo cáo số 88/BC-UBND ngày 28/03/2025"  # the document's, not its last section's
 
 
 @pytest.mark.parametrize("question", [
