@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .conversation import Conversations
     from .directives import DirectiveCatalog
     from .documents import DocumentService
+    from .frames import DocumentFrames
     from .ingestion import IngestService
     from .maintenance import IndexMaintenance
     from .search import SearchService
@@ -173,11 +174,15 @@ class Container:
         passages, catalog, embedder = self.passages, self.catalog, self.embedder
         return SearchService(self.retriever, restore=lambda text: passages.restorer.restore(text),
                              sentence_vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
-                             crosslingual=CrossLingualRerank.load(), signer_of=self.signer_of)
+                             crosslingual=CrossLingualRerank.load(), signer_of=self.frames.signer)
 
-    def signer_of(self, doc_id: str) -> str:
-        """The signer of a document, as read from its signature at ingest ("" when it names none)."""
-        return str((self.catalog.document(doc_id) or {}).get("signer") or "")
+    @cached_property
+    def frames(self) -> DocumentFrames:
+        """What each document says of itself (issuer, place, title, signer), read once per catalog generation."""
+        from .frames import DocumentFrames
+
+        passages = self.passages
+        return DocumentFrames(self.catalog.document, lambda: passages.generation)
 
     @cached_property
     def directives(self) -> DirectiveCatalog:
@@ -188,7 +193,6 @@ class Container:
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         from .answer import ExtractiveAnswerer
-        from .frames import DocumentFrames
         from .injection import quotes_instruction
         from .ranker import AnswerModel
 
@@ -201,8 +205,8 @@ class Container:
             query_vector=self.retriever.query_vector,
             vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
             is_instruction=quotes_instruction,
-            document_frame=DocumentFrames(catalog.document, lambda: passages.generation),
-            signer_of=self.signer_of,
+            document_frame=self.frames,
+            signer_of=self.frames.signer,
         )
 
     @cached_property

@@ -15,15 +15,22 @@ class DocumentFrames:
     def __init__(self, document: Callable[[str], dict[str, Any] | None], generation: Callable[[], int]) -> None:
         self.document = document
         self.generation = generation
-        self._known: dict[tuple[str, int], str] = {}
+        self._known: dict[tuple[str, int], dict[str, str]] = {}
 
-    def __call__(self, doc_id: str) -> str:
+    def _fields(self, doc_id: str) -> dict[str, str]:
         key = (doc_id, self.generation())
         found = self._known.get(key)
         if found is None:
             doc = self.document(doc_id) or {}
-            found = " ".join(str(doc.get(k) or "") for k in FRAME_FIELDS).strip()
+            found = {k: str(doc.get(k) or "") for k in FRAME_FIELDS}
             if len(self._known) >= KEPT:
                 self._known.clear()
             self._known[key] = found
         return found
+
+    def __call__(self, doc_id: str) -> str:
+        return " ".join(self._fields(doc_id).values()).strip()
+
+    def signer(self, doc_id: str) -> str:
+        """The signer read from the document's signature at ingest ("" when it names none)."""
+        return self._fields(doc_id)["signer"]

@@ -21,9 +21,6 @@ def folded_pattern(alternatives: list[str] | tuple[str, ...], english: tuple[str
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 class Phrases:
     """Vietnamese phrases matched as the text writes them: a text typed with diacritics by its diacritics, a text
     typed without any by the folded phrases. Folding a question typed with diacritics takes "ưu tiên" for "tiền",

@@ -21,6 +21,7 @@ def test_frames_are_read_once_per_generation() -> None:
     frames = DocumentFrames(document, lambda: generation[0])
     assert frames("d1") == "UBND thành phố Cần Thơ Cần Thơ Kế hoạch phòng, chống ma túy Trần Văn A"
     assert frames("d1") == frames("d1") and reads == ["d1"]
+    assert frames.signer("d1") == "Trần Văn A" and reads == ["d1"]  # the signer from the same read
     assert frames("gone") == ""
     generation[0] = 2  # an ingest or delete happened: read again
     frames("d1")
