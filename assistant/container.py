@@ -174,7 +174,7 @@ class Container:
         passages, catalog, embedder = self.passages, self.catalog, self.embedder
         return SearchService(self.retriever, restore=lambda text: passages.restorer.restore(text),
                              sentence_vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
-                             crosslingual=CrossLingualRerank.load(), signer_of=self.frames.signer)
+                             crosslingual=CrossLingualRerank.load(), frames=self.frames)
 
     @cached_property
     def frames(self) -> DocumentFrames:

@@ -22,15 +22,20 @@ class DocumentFrames:
         found = self._known.get(key)
         if found is None:
             doc = self.document(doc_id) or {}
-            found = {k: str(doc.get(k) or "") for k in FRAME_FIELDS}
+            found = {k: str(doc.get(k) or "") for k in (*FRAME_FIELDS, "date")}
             if len(self._known) >= KEPT:
                 self._known.clear()
             self._known[key] = found
         return found
 
     def __call__(self, doc_id: str) -> str:
-        return " ".join(self._fields(doc_id).values()).strip()
+        fields = self._fields(doc_id)
+        return " ".join(fields[k] for k in FRAME_FIELDS).strip()
 
     def signer(self, doc_id: str) -> str:
         """The signer read from the document's signature at ingest ("" when it names none)."""
         return self._fields(doc_id)["signer"]
+
+    def date(self, doc_id: str) -> str:
+        """The document's own date as recorded at ingest ("2024-02-28", "2024-02"; "" when it has none)."""
+        return self._fields(doc_id)["date"]

@@ -20,6 +20,8 @@ from index.retrieval import Hit, HybridRetriever, QueryPlan
 
 from .analysis import Analysis, analyze
 from .crosslingual import CrossLingualRerank
+from .features import months_written
+from .frames import DocumentFrames
 
 MAX_LISTED_ROWS = 100
 SIGNATURE_BLOCKS = 5  # passages of one document looked through for its signer's name
@@ -79,6 +81,19 @@ def _is_named(md: Mapping[str, Any], a: Analysis) -> bool:
     return not a.bare_numbers or own.split("/")[0] in {n.lstrip("0") for n, _ in a.bare_numbers}
 
 
+def _described(md: Mapping[str, Any], a: Analysis, date: str) -> bool:
+    """The passage's document is the one the question describes: by the number it names, else by the month (or
+    year) it names, the month of the document's `date` or written in its title ("Who signed the February 2024
+    report?": the report dated 2024-02)."""
+    if a.number_keys or a.bare_numbers:
+        return _is_named(md, a)
+    title = fold(str(md.get("title") or "")).lower()
+    if a.months:
+        return any(date.startswith(f"{y}-{m:02d}") for m, y in a.months) or \
+            bool(set(a.months) & set(months_written(title)))
+    return bool(a.years) and any(date.startswith(y) or y in title for y in a.years)
+
+
 def plan_for(a: Analysis, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> QueryPlan:
     """What the retriever is asked for a question."""
     return QueryPlan(text=a.lexical_text, k=k, filters=dict(filters or {}), number_keys=a.number_keys,
@@ -90,10 +105,11 @@ class SearchService:
     def __init__(self, retriever: HybridRetriever, restore: Callable[[str], str],
                  sentence_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
                  crosslingual: CrossLingualRerank | None = None,
-                 signer_of: Callable[[str], str] | None = None) -> None:
+                 frames: DocumentFrames | None = None) -> None:
         self.retriever = retriever
         self.restore = restore
-        self.signer_of = signer_of or (lambda doc_id: "")  # the signer recorded at ingest
+        # what each document says of itself at ingest (its signer, its date); none known without it
+        self.frames = frames or DocumentFrames(lambda doc_id: None, lambda: 0)
         self.sentence_vectors = sentence_vectors
         self.crosslingual = crosslingual or CrossLingualRerank()
 
@@ -109,8 +125,14 @@ class SearchService:
         if rerank and self.sentence_vectors is not None:
             vec = self.retriever.query_vector(plan.dense_text or plan.text)
             hits = self.crosslingual.rerank(hits, vec, self.sentence_vectors)[:k]
-        if "signer" in a.intents and hits and _is_named(hits[0].passage.metadata, a):
-            hits = self._signature_first(hits, plan)
+        if "signer" in a.intents and hits:
+            # the document the question describes among the hits, else the first hit's when it names no other
+            about = next((h for h in hits if _described(h.passage.metadata, a, self.frames.date(h.passage.doc_id))),
+                         None)
+            if about is None and _is_named(hits[0].passage.metadata, a):
+                about = hits[0]
+            if about is not None:
+                hits = self._signature_first(hits, plan, about.passage.doc_id)
         listing = None
         if "list" in a.intents and not a.number_keys:
             listing = self._listing(a, hits, plan)
@@ -121,12 +143,11 @@ class SearchService:
             message = ("Không có đoạn nào khớp bộ lọc." if filters else "Không tìm thấy đoạn văn bản phù hợp.")
         return SearchOutcome(hits, message, listing[0] if listing else None, a)
 
-    def _signature_first(self, hits: list[Hit], plan: QueryPlan) -> list[Hit]:
-        """"Ai ký …?" / "Who signed …?": the signature is in the document the question is about (the first
-        hit's), whatever words the question shares with it. Its passages holding the signer recorded at ingest
-        are searched by that name; one that reads as a signature (a role, then the name) goes first."""
-        doc_id = hits[0].passage.doc_id
-        name = self.signer_of(doc_id)
+    def _signature_first(self, hits: list[Hit], plan: QueryPlan, doc_id: str) -> list[Hit]:
+        """"Ai ký …?" / "Who signed …?": the signature is in the document the question is about (`doc_id`),
+        whatever words the question shares with it. Its passages holding the signer recorded at ingest are
+        searched by that name; one that reads as a signature (a role, then the name) goes first."""
+        name = self.frames.signer(doc_id)
         if not name:
             return hits
         found = self.retriever.search(QueryPlan(text=name, k=SIGNATURE_BLOCKS, dense_text=name,

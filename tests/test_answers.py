@@ -99,6 +99,33 @@ def test_who_signed_is_answered_from_the_signature(c, question: str) -> None:  #
 
 
 @pytest.mark.parametrize("question", [
+    "Ai ký báo cáo tình hình kinh tế - xã hội tháng 4 năm 2025?",
+    "Who signed the April 2025 socio-economic report?",
+])
+def test_who_signed_a_document_described_by_its_month_reads_that_documents_signature(tmp_path, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The question names no number: the document it means is the one of the month it names (its date or title),
+    even when another document shares more of its words and comes first."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ke-hoach-cai-cach.txt").write_text(
+        "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 77/KH-UBND\nBắc Trung, ngày 10 tháng 6 năm 2025\n\nKẾ HOẠCH\n"
+        "Báo cáo kết quả cải cách hành chính và tình hình kinh tế - xã hội của tỉnh\n\n"
+        "1. Mục tiêu\nCác sở báo cáo tình hình kinh tế - xã hội và kết quả cải cách hành chính hằng tháng.\n"
+        "2. Tổ chức thực hiện\nVăn phòng UBND tỉnh tổng hợp báo cáo tình hình kinh tế - xã hội.\n\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn Bình\n", encoding="utf-8")
+    (docs / "bao-cao-thang-4.txt").write_text(
+        "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 60/BC-UBND\nBắc Trung, ngày 25 tháng 4 năm 2025\n\nBÁO CÁO\n"
+        "Tình hình thực hiện nhiệm vụ tháng 4, nhiệm vụ trọng tâm tháng 5 năm 2025\n\n"
+        "I. Kết quả\n1. Nông nghiệp\nDiện tích gieo trồng lúa vụ xuân đạt 12.500 ha.\n"
+        "2. Công nghiệp\nGiá trị sản xuất công nghiệp tăng 7,2%.\n\n"
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPhạm Thị Hoa\n", encoding="utf-8")
+    c2 = make_container(tmp_path / "data")
+    c2.ingestor.ingest_paths([str(docs)])
+    a = c2.answerer.answer(question)
+    assert not a.abstained and "Phạm Thị Hoa" in a.answer and "Lê Văn Bình" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", [
     "Chỉ số giá tiêu dùng CPI tháng 3 tăng bao nhiêu?",
     "Tổng thu ngân sách tháng 7/2025 là bao nhiêu?",
     "Ai ký Công văn số 512/UBND-KT?",
