@@ -25,7 +25,9 @@ DATE = re.compile(r"(?:ngày\s+)?(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|
 NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?%?|(?<![\w.,])\d+(?:,\d+)?[ \t]?%|(?<![\w.,/])\d+(?:,\d+)?")
 PERCENT = re.compile(r"\d[\d.,]*[ \t]?%|\d[\d.,]*[ \t]+phần trăm")
 # Case-sensitive: "2023\nĐồng chí" is not an amount.
-MONEY = re.compile(r"\d[\d.,]*[ \t]*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?(?:đồng|USD|VNĐ|VND|đ)(?!\w)")
+# the figure may be written out in words between it and its unit, as laws do: "5.000 (năm nghìn) tỷ đồng"
+MONEY = re.compile(r"\d[\d.,]*[ \t]*(?:\([^()\d\n]{1,40}\)[ \t]*)?(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?"
+                   r"(?:đồng|USD|VNĐ|VND|đ)(?!\w)")
 # A figure whose unit is in its label, as tables write it: "Mức thu (đồng): 20.000", "Đơn giá (nghìn đồng/m3):
 # 80", "Đơn vị tính: triệu đồng" (a table row read with its column names, spans.labelled_row).
 MONEY_LABEL = re.compile(r"\((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|USD|VNĐ|VND)[^)]{0,30}\)\s*:\s*\d|"
