@@ -81,7 +81,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             detail += f"; {rep.coverage}"
         print(f"[{bar:<20}] {done:>{width}}/{len(files)}  {rep.status:<9} {rep.source}  ({detail})", flush=True)
 
-    c.ingestor.reconcile()  # an earlier run killed mid-write left index updates to finish
+    pending: list[str] = []
+    c.ingestor.reconcile(pending)  # an earlier run killed mid-write left index updates to finish
+    for p in pending:
+        print(f"warning: index update still unfinished: {p}", file=sys.stderr)
     c.ingestor.ingest_paths(paths, progress, groups=_groups(args.groups))
     lock.release()
     print(f"\n{counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed")
@@ -246,11 +249,13 @@ def is_loopback(host: str) -> bool:
 
 def cmd_check(args: argparse.Namespace) -> int:
     c = _container(args)
+    pending: list[str] = []
     if args.reconcile:
-        fixed = c.ingestor.reconcile()
+        fixed = c.ingestor.reconcile(pending)
         if fixed and not args.json:
             print(f"finished {len(fixed)} interrupted index updates: {', '.join(fixed)}")
     rep = c.maintenance.check(sample=None if args.full else args.sample)
+    rep.problems += [f"index update still unfinished: {p}" for p in pending]
     if args.json:
         print(json.dumps(rep.as_dict(), ensure_ascii=False))
     else:
@@ -387,9 +392,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a clean message instead of a traceback
+        from index.protocols import VectorWriteLost
         from index.vectorstore import ModelMismatch
 
-        if isinstance(exc, ModelMismatch):
+        if isinstance(exc, (ModelMismatch, VectorWriteLost)):
             print(f"error: {exc}", file=sys.stderr)
             return 3
         raise

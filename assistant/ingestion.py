@@ -28,7 +28,7 @@ from index.access import DEFAULT_GROUPS, groups_of, visible
 from index.catalog import embed_hash
 from index.embedders import Embedder
 from index.originals import Originals
-from index.protocols import Catalog, VectorStore
+from index.protocols import Catalog, VectorStore, VectorWriteLost
 from ingest.ids import ID_SCHEME, doc_id_for, legacy_doc_id, path_key, scope_of, upload_key
 from ingest.loaders import CorruptFile, UnsupportedFormat
 from ingest.types import FileParser
@@ -240,7 +240,15 @@ class IngestService:
             self.originals.save(sha, data)
             self.store.ensure_partition(groups)  # before the commit other replicas re-list partitions on
             stale = self.catalog.replace_document(doc, stored, new_vectors, model, ledger)
-            self.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored], [p.text for p in stored])
+            try:
+                self.store.upsert([p.id for p in stored], vectors, [p.metadata for p in stored],
+                                  [p.text for p in stored])
+            except VectorWriteLost as exc:
+                # the catalog holds this version (its words are searched); the document stays dirty, and its
+                # vectors are written again by `reconcile`
+                warnings.append(str(exc))
+                return FileReport(source, "ingested", doc_id, len(stored), new_to_caller, warnings=warnings,
+                                  coverage=ledger["summary"] if ledger else "")
             self.store.delete(stale)
             self.catalog.clear_dirty(doc_id)
         return FileReport(source, "ingested", doc_id, len(stored), new_to_caller, warnings=warnings,
@@ -296,14 +304,22 @@ class IngestService:
         self.store.delete([pid for pid in self.store.ids_for_document(doc_id) if pid not in keep])
         self.catalog.clear_dirty(doc_id)
 
-    def reconcile(self) -> list[str]:
-        """Finish every index update a crash interrupted; returns the documents repaired."""
-        dirty = self.catalog.dirty_documents()
-        for doc_id in dirty:
+    def reconcile(self, pending: list[str] | None = None) -> list[str]:
+        """Finish every index update a crash (or a lost vector write) interrupted; returns the documents repaired.
+        One whose vectors are still lost stays dirty and is named in `pending` (with the reason); the rest go on."""
+        repaired = []
+        for doc_id in self.catalog.dirty_documents():
             with self._one_at_a_time(doc_id), self._swap:  # not while another replica is writing it
-                if doc_id in self.catalog.dirty_documents():
+                if doc_id not in self.catalog.dirty_documents():
+                    continue
+                try:
                     self._reconcile(doc_id)
-        return dirty
+                except VectorWriteLost as exc:
+                    if pending is not None:
+                        pending.append(f"{doc_id}: {exc}")
+                    continue
+                repaired.append(doc_id)
+        return repaired
 
     def delete(self, doc_id: str) -> int:
         with self._one_at_a_time(doc_id), self._swap:

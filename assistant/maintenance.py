@@ -17,6 +17,7 @@ import numpy as np
 
 from index import snapshot
 from index.access import DEFAULT_GROUPS, groups_of
+from index.vectorstore import found_by_itself
 from index.vntext import TOKENIZER_VERSION
 
 if TYPE_CHECKING:
@@ -124,8 +125,8 @@ def check(catalog: Catalog, store: VectorStore, embedder: Embedder, version: str
         v = vectors.get(p.id)
         if v is None:
             continue
-        hits = [pid for pid, _ in store.query(v, REACH_K)]
-        if p.id not in hits:
+        hits = store.query(v, REACH_K)
+        if not found_by_itself(p.id, [pid for pid, _ in hits], [1.0 - score for _, score in hits]):
             unreachable.append(p.id)
     # access: each checked passage's vector is in the partition of its own groups, so no caller's search
     # walks a graph holding vectors it may not read (an index built before the partitions: repair)

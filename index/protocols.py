@@ -78,11 +78,16 @@ class LexicalIndex(Protocol):
     def __len__(self) -> int: ...
 
 
+class VectorWriteLost(RuntimeError):
+    """Vectors written are still not found by a search for themselves after the store wrote them again."""
+
+
 @runtime_checkable
 class VectorStore(Protocol):
     """The vector index, rebuilt from the catalog by `chidao repair`: vectors in (it never embeds), ids out by
     cosine similarity; it records the embedding model and refuses another (`check_model`). A query searches only
-the access partitions the caller may read (`readable`), so no unreadable vector shapes what it finds."""
+the access partitions the caller may read (`readable`), so no unreadable vector shapes what it finds. A vector
+`upsert` wrote is found by a search for itself, or the upsert raises `VectorWriteLost`."""
 
     collection_name: str
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .access import DEFAULT_GROUPS, groups_of
+from .protocols import VectorWriteLost
 
 ID_PAGE = 100_000  # ids listed a page at a time (`all_ids`: the start-up check lists them all)
 SHARED_GROUPS = frozenset(DEFAULT_GROUPS)  # the group set whose vectors live in the base collection
@@ -28,8 +29,14 @@ WRITE_CHECKS = 3  # writes again of vectors no query reaches (`ChromaStore._writ
 SELF_CHECK_K = 10  # each written vector must be among its own nearest SELF_CHECK_K
 
 
-class VectorWriteLost(RuntimeError):
-    """Vectors written and still not found by search after WRITE_CHECKS writes."""
+TWIN_DISTANCE = 1e-4  # identical vectors come back up to ~1.5e-6 apart (1024-d); distinct texts far further
+
+
+def found_by_itself(pid: str, ids: Sequence[str], distances: Sequence[float]) -> bool:
+    """Whether a query by a passage's own vector reached it: its id came back, or an identical twin did (the
+    same text in several documents: many copies crowd one another out of their own nearest, and HNSW's walk
+    among equal points is erratic; to search they are one point)."""
+    return pid in ids or any(d <= TWIN_DISTANCE for d in distances)
 
 
 class ModelMismatch(RuntimeError):
@@ -220,33 +227,29 @@ class ChromaStore:
                documents: list[str]) -> None:
         """Upsert, then find each vector by itself, writing again what no query reaches. Chroma's HNSW (1.5.x)
         now and then leaves a freshly written vector out of its graph for good: `count()` and `get()` have it,
-        no query returns it, a new client neither (here about one write batch in 200, seen after deletes); the
-        same upsert again mends it. A lost vector is a passage dense search never finds, and, a caller's
-        partitions differing only by chance, a rank that differs between servers."""
+        no query returns it, a new client neither (bench/chroma_lost_writes.py); the same upsert again mends it.
+        A lost vector is a passage dense search never finds, and, a caller's partitions differing only by
+        chance, a rank that differs between servers."""
         col.upsert(ids=ids, embeddings=vectors.tolist(), metadatas=metadatas, documents=documents)
+        todo = list(range(len(ids)))
         for _ in range(WRITE_CHECKS):
-            lost = self._unreached(col, ids, vectors)
-            if not lost:
+            todo = [todo[i] for i in self._unreached(col, [ids[j] for j in todo], vectors[todo])]
+            if not todo:
                 return
-            col.upsert(ids=[ids[i] for i in lost], embeddings=vectors[lost].tolist(),
-                       metadatas=[metadatas[i] for i in lost], documents=[documents[i] for i in lost])
-        lost = self._unreached(col, ids, vectors)
-        if lost:
-            raise VectorWriteLost(f"{len(lost)} vectors written to '{col.name}' are not found by search "
-                                  f"(e.g. {ids[lost[0]]}); its update is left unfinished for the next `chidao ingest` or "
-                                  "`chidao check --reconcile`")
+            col.upsert(ids=[ids[i] for i in todo], embeddings=vectors[todo].tolist(),
+                       metadatas=[metadatas[i] for i in todo], documents=[documents[i] for i in todo])
+        todo = [todo[i] for i in self._unreached(col, [ids[j] for j in todo], vectors[todo])]
+        if todo:
+            raise VectorWriteLost(f"{len(todo)} vectors written to '{col.name}' are not found by search (e.g. "
+                                  f"{ids[todo[0]]}): dense search misses them until `chidao check --reconcile` or "
+                                  "the next `chidao ingest` writes them again")
 
     @staticmethod
     def _unreached(col: Any, ids: list[str], vectors: np.ndarray) -> list[int]:
-        """Positions of the vectors a query by the vector itself does not return. Identical vectors (the
-        same text twice) may crowd one out of its own top SELF_CHECK_K: one whose results are all at
-        distance ~0 counts as reached."""
+        """Positions of the vectors a query by the vector itself does not reach (`found_by_itself`)."""
         res = col.query(query_embeddings=vectors.tolist(), n_results=SELF_CHECK_K, include=["distances"])
-        out = []
-        for i, (got, dists) in enumerate(zip(res["ids"], res["distances"] or [[]] * len(ids))):
-            if ids[i] not in got and not (len(dists) >= SELF_CHECK_K and dists[-1] <= 1e-6):
-                out.append(i)
-        return out
+        dists = res.get("distances") or [[] for _ in ids]
+        return [i for i, (got, d) in enumerate(zip(res["ids"], dists)) if not found_by_itself(ids[i], got, d)]
 
     def delete(self, ids: list[str]) -> None:
         if ids:
