@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -81,17 +82,38 @@ def _is_named(md: Mapping[str, Any], a: Analysis) -> bool:
     return not a.bare_numbers or own.split("/")[0] in {n.lstrip("0") for n, _ in a.bare_numbers}
 
 
-def _described(md: Mapping[str, Any], a: Analysis, date: str) -> bool:
-    """The passage's document is the one the question describes: by the number it names, else by the month (or
-    year) it names, the month of the document's `date` or written in its title ("Who signed the February 2024
-    report?": the report dated 2024-02)."""
+_TITLE_MONTH = re.compile(r"\bthang\s+(\d{1,2})(?:\s*(?:/|nam)\s*((?:19|20)\d\d))?")
+_TITLE_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?!\d)")
+
+
+def _title_months(title: str, date: str) -> list[tuple[int, int]]:
+    """The (month, year) pairs a folded title names, in its order: "tháng 02 và 02 tháng đầu năm, nhiệm vụ trọng
+    tâm tháng 3 năm 2024" → (2, 2024), (3, 2024). A month written without its year takes the next year the title
+    writes, else the document's."""
+    years = [(m.start(), m.group(1)) for m in _TITLE_YEAR.finditer(title)]
+    out: list[tuple[int, int]] = []
+    for m in _TITLE_MONTH.finditer(title):
+        year = m.group(2) or next((y for at, y in years if at > m.end()), "") or date[:4]
+        if year.isdigit() and 1 <= int(m.group(1)) <= 12:
+            out.append((int(m.group(1)), int(year)))
+    return list(dict.fromkeys(out + months_written(title)))
+
+
+def _described(md: Mapping[str, Any], a: Analysis, date_of: Callable[[], str]) -> tuple[int, ...]:
+    """How surely the passage's document is the one the question describes, compared as a tuple (all 0: not at
+    all). By the number it names; else by the month it names: the title's subject month (its first), then the
+    document's date, then any month the title names — a March report dated in April names April as its next
+    month's tasks, the April report names it first; else by the year it names: title, then date."""
     if a.number_keys or a.bare_numbers:
-        return _is_named(md, a)
-    title = fold(str(md.get("title") or "")).lower()
+        return (int(_is_named(md, a)),)
+    if not (a.months or a.years):
+        return (0,)
+    title, date = fold(str(md.get("title") or "")).lower(), date_of()
     if a.months:
-        return any(date.startswith(f"{y}-{m:02d}") for m, y in a.months) or \
-            bool(set(a.months) & set(months_written(title)))
-    return bool(a.years) and any(date.startswith(y) or y in title for y in a.years)
+        named = _title_months(title, date)
+        return (int(bool(named) and named[0] in a.months),
+                int(any(date.startswith(f"{y}-{m:02d}") for m, y in a.months)), int(bool(set(named) & set(a.months))))
+    return (int(bool(set(a.years) & set(_TITLE_YEAR.findall(title)))), int(any(date.startswith(y) for y in a.years)))
 
 
 def plan_for(a: Analysis, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> QueryPlan:
@@ -126,10 +148,13 @@ class SearchService:
             vec = self.retriever.query_vector(plan.dense_text or plan.text)
             hits = self.crosslingual.rerank(hits, vec, self.sentence_vectors)[:k]
         if "signer" in a.intents and hits:
-            # the document the question describes among the hits, else the first hit's when it names no other
-            about = next((h for h in hits if _described(h.passage.metadata, a, self.frames.date(h.passage.doc_id))),
-                         None)
-            if about is None and _is_named(hits[0].passage.metadata, a):
+            # the document the question describes best among the hits (the higher first when equal); the first
+            # hit's when it describes none by number or period
+            ranked = [(_described(h.passage.metadata, a, partial(self.frames.date, h.passage.doc_id)), -i, h)
+                      for i, h in enumerate(hits)]
+            surest, _, best = max(ranked, key=lambda t: t[:2])
+            about = best if any(surest) else None
+            if about is None and not (a.number_keys or a.bare_numbers or a.months or a.years):
                 about = hits[0]
             if about is not None:
                 hits = self._signature_first(hits, plan, about.passage.doc_id)
