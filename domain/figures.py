@@ -25,8 +25,10 @@ DATE = re.compile(r"(?:ngày\s+)?(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|
 NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?%?|(?<![\w.,])\d+(?:,\d+)?[ \t]?%|(?<![\w.,/])\d+(?:,\d+)?")
 PERCENT = re.compile(r"\d[\d.,]*[ \t]?%|\d[\d.,]*[ \t]+phần trăm")
 # Case-sensitive: "2023\nĐồng chí" is not an amount.
-# the figure may be written out in words between it and its unit, as laws do: "5.000 (năm nghìn) tỷ đồng"
-MONEY = re.compile(r"\d[\d.,]*[ \t]*(?:\([^()\d\n]{1,40}\)[ \t]*)?(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?"
+# the figure may be written out in number words between it and its unit, as laws do: "5.000 (năm nghìn) tỷ đồng"
+_NUMBER_WORDS = r"(?i:[ \t,]*(?:không|một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|" \
+                r"triệu|tỷ|tỉ|linh|lẻ|phẩy|rưỡi|chẵn)(?!\w))+[ \t,]*"
+MONEY = re.compile(rf"\d[\d.,]*[ \t]*(?:\({_NUMBER_WORDS}\)[ \t]*)?(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?"
                    r"(?:đồng|USD|VNĐ|VND|đ)(?!\w)")
 # A figure whose unit is in its label, as tables write it: "Mức thu (đồng): 20.000", "Đơn giá (nghìn đồng/m3):
 # 80", "Đơn vị tính: triệu đồng" (a table row read with its column names, spans.labelled_row).

@@ -71,6 +71,7 @@ def test_shapes_of_answers() -> None:
     assert "money" in offers("Mức chi 1.500.000 đồng/người/tháng cho cán bộ")
     assert "money" in offers("Vốn điều lệ lần đầu tối thiểu là 5.000 (năm nghìn) tỷ đồng")  # written out, as laws do
     assert "money" not in offers("cấp cho 45 (bốn mươi lăm) trường học")
+    assert "money" not in offers("Điều 5 (sửa đổi) đồng thời bãi bỏ khoản 2")  # words in brackets, not a number
     assert "percent" in offers("đạt 12,7% kế hoạch năm")
     assert "when" in offers("hoàn thành trước ngày 15/12/2026")
     assert "when" not in offers("Kế hoạch năm 2026 của tỉnh")  # a year alone is not a deadline
