@@ -35,6 +35,7 @@ from .features import (
     span_offers,
     topic_absence,
 )
+from .frames import DocumentFrames
 from .ranker import AnswerModel
 from .spans import Span, agency_frame, spans_of
 from .types import Answer, AnswerEvent, events_of
@@ -91,8 +92,7 @@ class ExtractiveAnswerer:
                  passage_by_id: Callable[[str], StoredPassage | None],
                  query_vector: Callable[[str], np.ndarray], vectors: Callable[[list[str]], dict[str, np.ndarray]],
                  is_instruction: Callable[[StoredPassage, int, int], bool] | None = None,
-                 document_frame: Callable[[str], str] | None = None,
-                 signer_of: Callable[[str], str] | None = None) -> None:
+                 frames: DocumentFrames | None = None) -> None:
         self.search = search
         self.settings = settings
         self.model = model
@@ -102,8 +102,8 @@ class ExtractiveAnswerer:
         self.query_vector = query_vector
         self.vectors = vectors
         self.is_instruction = is_instruction or (lambda p, a, b: False)
-        self.document_frame = document_frame or (lambda doc_id: "")
-        self.signer_of = signer_of or (lambda doc_id: "")
+        # what each document says of itself at ingest (issuer, place, title, signer); none known without it
+        self.frames = frames or DocumentFrames(lambda doc_id: None, lambda: 0)
 
     # --- reading -----------------------------------------------------------------------------------
     def read(self, question: str, history: list[str] | None = None,
@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
         parts = [signature] if signature else choose_parts(cands, a, terms, self.model.second_margin) if cands else []
         # what a document says of itself (issuer, place, title, signer): a name the question gives may be there
         docs = [c.hit.passage.doc_id for c in cands[:1]] + [h.passage.doc_id for h in hits[:ABSENCE_HITS]]
-        frames = {d: self.document_frame(d) for d in dict.fromkeys(docs)}
+        frames = {d: self.frames(d) for d in dict.fromkeys(docs)}
         return Reading(a, query, hits, cands, answerability(a, terms, cands, hits, parts, frames), terms=terms,
                        parts=parts, frames=frames, signed=signature is not None)
 
@@ -145,7 +145,7 @@ class ExtractiveAnswerer:
         if "signer" not in a.intents or not hits:
             return None
         hit = hits[0]
-        text, name = hit.passage.text, self.signer_of(hit.passage.doc_id)
+        text, name = hit.passage.text, self.frames.signer(hit.passage.doc_id)
         at = text.find(name) if name else -1
         if at < 0:
             return None

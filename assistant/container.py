@@ -205,8 +205,7 @@ class Container:
             query_vector=self.retriever.query_vector,
             vectors=lambda hashes: catalog.cached_vectors(embedder.name, hashes),
             is_instruction=quotes_instruction,
-            document_frame=self.frames,
-            signer_of=self.frames.signer,
+            frames=self.frames,
         )
 
     @cached_property

@@ -247,10 +247,9 @@ class IngestService:
                 # the catalog holds this version (its words are searched); the document stays dirty, and its
                 # vectors are written again by `reconcile`
                 warnings.append(str(exc))
-                return FileReport(source, "ingested", doc_id, len(stored), new_to_caller, warnings=warnings,
-                                  coverage=ledger["summary"] if ledger else "")
-            self.store.delete(stale)
-            self.catalog.clear_dirty(doc_id)
+            else:
+                self.store.delete(stale)
+                self.catalog.clear_dirty(doc_id)
         return FileReport(source, "ingested", doc_id, len(stored), new_to_caller, warnings=warnings,
                           coverage=ledger["summary"] if ledger else "")
 
