@@ -2,9 +2,9 @@
 """Tables of the crawled corpora, per file: how many `table_row` passages the chunker makes, how many tables
 it read (distinct column headers), and whether any text of the file is missing from every passage.
 
-A source line counts as kept when its cleaned text (markup removed, spaces collapsed; table separator lines
-and site noise excluded) occurs in the concatenated passage texts and section titles, up to whitespace. The same check run before
-and after a change shows the text a change loses.
+Kept and lost text come from the document's coverage ledger (ingest/coverage.py): every line read is in a
+passage, or dropped on purpose with its reason (furniture, folio…), or lost — which the tests forbid. The same
+run before and after a change shows the text a change loses.
 
     .venv/bin/python bench/tables.py [DIR ...]        # default: ../shared/corpus-extra ../shared/corpus-wide
     .venv/bin/python bench/tables.py --json out.json   # also write the per-file figures
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -28,33 +27,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest.pipeline import parse_bytes  # noqa: E402
-from ingest.textnorm import clean_line, is_noise_line  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-_RULE = re.compile(r"^[\s|+:=_*-]*$")  # table borders and separator lines carry no text
 
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def measure(path: Path) -> dict[str, object]:
     doc = parse_bytes(path.name, path.read_bytes())
     rows = [p for p in doc.passages if p.kind == "table_row"]
-    # headings live in the passages' section titles, not in their text
-    haystack = _squash("\n".join(f"{p.text}\n{p.metadata.get('section_title', '')}" for p in doc.passages))
-    lost = []
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        if _RULE.match(raw):
-            continue
-        for part in clean_line(raw).split("\t"):
-            text = part.strip()
-            if text and not is_noise_line(text) and _squash(text) not in haystack:
-                lost.append(text)
+    # the coverage ledger (ingest/coverage.py) compares every line read with the passages themselves
+    lost = [d.text for d in doc.ledger.lost] if doc.ledger is not None else []
+    dropped = len(doc.ledger.dropped) if doc.ledger is not None else 0
     headers = {tuple(p.metadata.get("columns") or ()) for p in rows} - {()}
     roles = sum(1 for p in rows if p.metadata.get("row_lead") or p.metadata.get("row_deadline"))
     return {"file": path.name, "table_rows": len(rows), "tables": len(headers), "rows_with_lead_or_deadline": roles,
-            "passages": len(doc.passages), "lost_lines": len(lost), "lost": lost[:20]}
+            "passages": len(doc.passages), "dropped_lines": dropped, "lost_lines": len(lost), "lost": lost[:20]}
 
 
 def office_pdf(src: Path, work: Path) -> bytes:
