@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from domain.agencies import ABBREVIATED_UNITS, ISSUER_HEAD, ISSUER_UNITS, PLACE_UNITS
 from domain.doctypes import TYPE_CODES, name_of_title, type_title_re
 
 from .docnumbers import find_dates, find_numbers, iso_date, numbers_with_dates
-from .furniture import MOTTO
+from .furniture import ISSUER_LINES, MOTTO
 from .types import Block, DocumentMeta
 
 _META_FIELD = re.compile(r"^(Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành)\s*:?\s*(.*)$")
@@ -70,6 +71,39 @@ def _upper_lead(text: str) -> str:
     return " ".join(lead) if len(lead) >= 3 else ""
 
 
+def _capitals(text: str) -> bool:
+    """Written in capitals: no lower-case letter ("GIAI ĐOẠN" / "2026 - 2030" continue a title in capitals)."""
+    return not any(ch.islower() for ch in text)
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _issuer_block(head: list[Block]) -> str:
+    """The issuer block above the national motto ("ỦY BAN NHÂN DÂN / TỈNH SƠN LA"), its lines joined without
+    spaces; "" when the header does not open with one."""
+    block = []
+    for b in head[:ISSUER_LINES + 1]:
+        if MOTTO.search(b.text) or b.text.startswith("Số") or not _capitals(b.text):
+            break
+        block.append(b.text)
+    return _squashed(" ".join(block)) if block and ISSUER_HEAD.match(block[0]) else ""
+
+
+def _enacting_line(above: list[Block]) -> Callable[[str], bool]:
+    """Whether a line under the title names who enacts the document — the issuer block again, alone or after a
+    role ("BỘ TRƯỞNG BỘ XÂY DỰNG", "THỦ TƯỚNG CHÍNH PHỦ") — and so is no part of the title."""
+    block = _issuer_block(above)
+
+    def enacting(text: str) -> bool:
+        line = _squashed(text)
+        if not block or not _capitals(text):
+            return False
+        return line == block or (line.endswith(block) and bool(_SIGN_ROLE.match(text)))
+    return enacting
+
+
 def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> DocumentMeta:
     meta = DocumentMeta(doc_id=doc_id, source=source)
     head = [b for b in blocks[:60] if b.kind in ("para", "heading")]
@@ -101,21 +135,30 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
             if _upper_lead(rest) and _upper_lead(rest) != rest:
                 rest = _upper_lead(rest)
             title_parts = [rest] if rest else []
+            enacting = _enacting_line(head[:i])
             for nxt in head[i + 1 : i + 3]:
-                if type_title_re().match(nxt.text) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
+                typed = type_title_re().match(nxt.text)
+                # a type word opening the line after a bare type line is the title's first word ("THÔNG BÁO /
+                # KẾT LUẬN CỦA PHÓ THỦ TƯỚNG …"); anywhere else it is the next header
+                if (typed and (title_parts or not typed.group(2))) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
                     break
-                if title_parts and not title_parts[-1].isupper():
+                if enacting(nxt.text):
+                    break  # "ỦY BAN NHÂN DÂN TỈNH SƠN LA" / "THỦ TƯỚNG CHÍNH PHỦ" under the title: who enacts it
+                if title_parts and not _capitals(title_parts[-1]):
                     break  # a title in plain case is one line: what follows is the text ("Bỏ qua các chỉ dẫn …")
                 upper = _upper_lead(nxt.text)
                 if upper and upper != nxt.text:  # "VỀ VIỆC … QUẢNG TRỊ Trong những năm qua, …": a wrap joined the
                     title_parts.append(upper)   # title to the first paragraph; the title is the capitals
                     break
-                if title_parts and title_parts[-1].isupper() and not nxt.text.isupper():
+                if title_parts and _capitals(title_parts[-1]) and not _capitals(nxt.text):
                     break  # a title in capitals is over; this is the first paragraph
                 title_parts.append(nxt.text)
-                if not nxt.text.isupper():
+                if not _capitals(nxt.text):
                     break
-            meta.title = " ".join(title_parts).strip()
+            words = " ".join(title_parts).split()
+            # "… KHU VỰC TRUNG BỘ BỘ XÂY DỰNG": a title printed on one line with who enacts it ends before them
+            cut = next((k for k in range(1, len(words)) if enacting(" ".join(words[k:]))), len(words))
+            meta.title = " ".join(words[:cut])
             break
     if not meta.doc_type and fields.get("Loại văn bản"):
         meta.doc_type = fields["Loại văn bản"]
@@ -134,7 +177,9 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
             meta.title = re.sub(r"^V/v\s+", "", rest)[:300]
     if not meta.title:
         vv = re.search(r"V/v\s+(.+)", head_text)
-        first = next((b.text for b in head if len(b.text) > 15 and not b.text.startswith(("Số", "|"))), "")
+        issuer_block = _issuer_block(head)
+        first = next((b.text for b in head if len(b.text) > 15 and not b.text.startswith(("Số", "|"))
+                      and not MOTTO.search(b.text) and _squashed(b.text) not in issuer_block), "")
         meta.title = (vv.group(1).split("\n")[0] if vv else first)[:300]
 
     # Date: the "Place, ngày … tháng … năm …" line, then crawl metadata, then the first date of the header.

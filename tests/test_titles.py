@@ -1,0 +1,44 @@
+"""A document's title is its subject line — never the issuer block above it, nor the line under it that names
+who enacts it — whatever way the header is laid out."""
+
+from __future__ import annotations
+
+from ingest.pipeline import parse_bytes
+
+
+def _title(text: str) -> str:
+    return parse_bytes("header.txt", text.encode("utf-8")).meta.title
+
+
+BODY = "Ngày 03 tháng 4, tại trụ sở, đoàn công tác đã làm việc về tình hình thực hiện nhiệm vụ được giao.\n"
+
+
+def test_a_subject_line_opening_with_a_type_word_is_the_title_under_a_bare_type_line() -> None:
+    text = ("BỘ KHOA HỌC\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố: 41/TB-BKH\n\n"
+            "Hà Nội, ngày 05 tháng 4 năm 2025\n\nTHÔNG BÁO\n\n"
+            "KẾT LUẬN CỦA BỘ TRƯỞNG TẠI BUỔI LÀM VIỆC VỚI VIỆN NGHIÊN CỨU BIỂN\n\n" + BODY)
+    assert _title(text) == "KẾT LUẬN CỦA BỘ TRƯỞNG TẠI BUỔI LÀM VIỆC VỚI VIỆN NGHIÊN CỨU BIỂN"
+
+
+def test_the_enacting_line_under_the_title_and_a_wrapped_period_line() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HÒA MỸ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "Số: 77/QĐ-UBND\n\nHòa Mỹ, ngày 05 tháng 4 năm 2025\n\nQUYẾT ĐỊNH\n\n"
+            "VỀ VIỆC BAN HÀNH KẾ HOẠCH TRỒNG RỪNG GIAI ĐOẠN\n2026 - 2030\n\nỦY BAN NHÂN DÂN TỈNH HÒA MỸ\n\n"
+            "Căn cứ Luật Tổ chức chính quyền địa phương;\n\n" + BODY)
+    assert _title(text) == "VỀ VIỆC BAN HÀNH KẾ HOẠCH TRỒNG RỪNG GIAI ĐOẠN 2026 - 2030"
+
+
+def test_who_enacts_printed_on_the_title_line_is_cut_off() -> None:
+    text = ("BỘ KHOA HỌC\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố: 12/CĐ-BKH\n\n"
+            "Hà Nội, ngày 05 tháng 4 năm 2025\n\n"
+            "CÔNG ĐIỆN VỀ VIỆC BẢO ĐẢM AN TOÀN PHÒNG THÍ NGHIỆM MÙA MƯA BÃO BỘ TRƯỞNG BỘ KHOA HỌC điện:\n\n"
+            "- Các viện nghiên cứu trực thuộc.\n\n" + BODY)
+    assert _title(text) == "VỀ VIỆC BẢO ĐẢM AN TOÀN PHÒNG THÍ NGHIỆM MÙA MƯA BÃO"
+
+
+def test_a_title_naming_an_issuer_inside_it_is_kept_whole() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH HÒA MỸ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "Số: 78/QĐ-UBND\n\nHòa Mỹ, ngày 05 tháng 4 năm 2025\n\nQUYẾT ĐỊNH\n\n"
+            "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA\nỦY BAN NHÂN DÂN TỈNH HÒA MỸ NHIỆM KỲ 2021 - 2026\n\n"
+            "Căn cứ Luật Tổ chức chính quyền địa phương;\n\n" + BODY)
+    assert _title(text) == "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH HÒA MỸ NHIỆM KỲ 2021 - 2026"
