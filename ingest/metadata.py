@@ -71,6 +71,14 @@ def _upper_lead(text: str) -> str:
     return " ".join(lead) if len(lead) >= 3 else ""
 
 
+def _place_start(text: str) -> bool:
+    """The first words of a place name wrapped before its ", ngày …" line: one to four words in title case
+    ("Quảng", "Thành phố Hồ"), no figure, no punctuation — not the issuer block in capitals, not a "Số:" line."""
+    words = text.split()
+    return 1 <= len(words) <= 4 and words[0][:1].isupper() and not _capitals(text) and \
+        all(w.isalpha() for w in words)
+
+
 def _capitals(text: str) -> bool:
     """Written in capitals: no lower-case letter ("GIAI ĐOẠN" / "2026 - 2030" continue a title in capitals)."""
     return not any(ch.islower() for ch in text)
@@ -191,7 +199,10 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
                 meta.date = iso_date(m.group(1), m.group(2), m.group(3))
                 place = _PLACE_DATE.match(b.text)
                 if place:
-                    meta.extra["place"] = place.group(1).strip()
+                    before = head[k - 1].text if k else ""
+                    # "Thành phố Hồ" / "Chí Minh, ngày …": a place name wrapped over two lines
+                    wrapped = _place_start(before)
+                    meta.extra["place"] = f"{before} {place.group(1).strip()}" if wrapped else place.group(1).strip()
                 break
     if not meta.date and fields.get("Ngày ban hành"):
         d = find_dates(fields["Ngày ban hành"])

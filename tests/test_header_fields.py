@@ -1,5 +1,6 @@
-"""A document's title is its subject line — never the issuer block above it, nor the line under it that names
-who enacts it — whatever way the header is laid out."""
+"""What a document's header says of it, whatever way the header is laid out: its title is its subject line —
+never the issuer block above it, nor the line under it that names who enacts it —, its place the whole place
+name even when a crawl wrapped it."""
 
 from __future__ import annotations
 
@@ -42,3 +43,10 @@ def test_a_title_naming_an_issuer_inside_it_is_kept_whole() -> None:
             "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA\nỦY BAN NHÂN DÂN TỈNH HÒA MỸ NHIỆM KỲ 2021 - 2026\n\n"
             "Căn cứ Luật Tổ chức chính quyền địa phương;\n\n" + BODY)
     assert _title(text) == "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH HÒA MỸ NHIỆM KỲ 2021 - 2026"
+
+
+def test_a_place_name_wrapped_before_its_date_line_is_read_whole() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH XUÂN HÒA\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "Số: 79/KH-UBND\n\nXuân\nHòa, ngày 05 tháng 4 năm 2025\n\nKẾ HOẠCH\n\nTRỒNG CÂY XANH NĂM 2026\n\n" + BODY)
+    meta = parse_bytes("header.txt", text.encode("utf-8")).meta
+    assert (meta.extra.get("place"), meta.date) == ("Xuân Hòa", "2025-04-05")
