@@ -18,7 +18,7 @@ from .coverage import build_ledger
 from .docnumbers import date_int, find_dates, find_numbers, numbers_with_dates
 from .furniture import remove_furniture
 from .metadata import extract_meta
-from .structure import UNNUMBERED_LEVEL, to_blocks
+from .structure import UNNUMBERED_LEVEL, keep_small_units_whole, to_blocks
 from .tables import full_stt
 from .textnorm import SUP_RUN, split_sentences, strip_superscripts, sup_to_int
 from .types import Block, DocumentMeta, ParsedDocument, RawDocument, passage_id
@@ -130,11 +130,11 @@ def _words_within(sentence: str, limit: int) -> list[str]:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-15"
+    version = "structured-16"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)
-        blocks = to_blocks(lines)
+        blocks = keep_small_units_whole(to_blocks(lines), MAX_CHARS)
         genre = genre_of(blocks)
         meta = extract_meta(doc_id, raw.source, blocks, genre)
         meta.extra["genre"] = genre

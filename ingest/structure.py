@@ -31,6 +31,7 @@ _HEADINGS: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"^([a-zđ])\)\s+(\S.*)$"), 5),
 ]
 MAX_HEADING_CHARS = 220
+ITEM_LEVEL = 5  # a lettered item ("a) Nhiệm vụ:", "b) Cơ quan thực hiện:") read as a heading
 ARTICLE_LEVEL = 2  # an Điều; its khoản (numbered clauses) sit one level below
 _SIGNATURE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")  # signature roles are not headings
 UNNUMBERED_LEVEL = 6  # a title line above a news item or a block of text
@@ -179,4 +180,28 @@ def _rejoin_page_breaks(blocks: list[Block]) -> list[Block]:
                 prev.text = prev.text + " " + b.text
                 continue
         out.append(b)
+    return out
+
+
+def keep_small_units_whole(blocks: list[Block], limit: int) -> list[Block]:
+    """A numbered unit that fits in one passage is quoted as one: its lettered items are read as its text, not
+    as headings of their own. A plan's "4.3. Về công tác đào tạo / a) Nhiệm vụ: … / b) Cơ quan thực hiện: /
+    - Đơn vị chủ trì: …" was cut into a passage holding the task and one holding the agency without it, though
+    the unit is some 450 characters. A unit too long for one passage keeps its items as headings: their
+    titles (often an agency's name) then frame the tasks under them."""
+    out = list(blocks)
+    for i, b in enumerate(out):
+        if b.kind != "heading" or b.level != ITEM_LEVEL:
+            continue
+        parent = next((k for k in range(i - 1, -1, -1) if out[k].kind == "heading" and out[k].level < ITEM_LEVEL), None)
+        if parent is None or any(x.kind.startswith("table") or x.in_header for x in out[parent:i]):
+            continue
+        level = out[parent].level
+        end = next((j for j in range(parent + 1, len(out))
+                    if (out[j].kind == "heading" and out[j].level <= level) or out[j].kind.startswith("table")
+                    or out[j].in_header), len(out))
+        if sum(len(x.text) + 1 for x in out[parent:end] if x.kind != "footnote") <= limit:
+            for j in range(parent + 1, end):
+                if out[j].kind == "heading" and out[j].level == ITEM_LEVEL:
+                    out[j] = Block("para", out[j].text, out[j].page)
     return out
