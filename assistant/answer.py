@@ -175,7 +175,9 @@ class ExtractiveAnswerer:
             for span in spans:
                 if self.is_instruction(p, span.start, span.end):
                     continue  # a document's instruction to a reader is never quoted as an answer
-                frame = agency if agency and "who" not in span_offers(span, p) else ""
+                # the agency heading the passage does the tasks under it, even a span naming others (whom it
+                # directs): the quote then says who; a span that writes the name itself needs no frame
+                frame = agency if agency and agency not in span.text else ""
                 got = span_offers(span, p, frame)
                 f, near = candidate_features(a, terms, hit, rank, top_score, span, got, ctx, top_dense)
                 if topic_terms is not terms:

@@ -165,3 +165,23 @@ def test_a_documents_own_bracketed_footnote_refs_never_pass_for_citation_markers
         assert ("215" in shown or "17 ngày" in shown), a.answer
         assert grounded(a), a.answer
         assert "³" in a.answer or "⁵" in a.answer, a.answer
+
+
+def test_the_agency_heading_says_who_even_when_the_task_names_the_agencies_it_directs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A dispatch lists each agency's tasks under its name; a task naming the bodies it directs ("chỉ đạo các
+    Ban Quản lý dự án …") does not name who carries it out: the answer says it from the heading."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "cong-dien.txt").write_text(
+        "BỘ GIAO THÔNG BIỂN\nSố: 31/CĐ-BGTB\nHà Nội, ngày 12 tháng 10 năm 2025\n\nCÔNG ĐIỆN\n"
+        "VỀ VIỆC ỨNG PHÓ TRIỀU CƯỜNG TẠI CÁC CẢNG BIỂN PHÍA NAM\n\n"
+        "1. Cục Hàng hải phía Nam\n- Chỉ đạo các Ban Quản lý cảng, doanh nghiệp cảng kiểm tra toàn bộ cầu cảng đang "
+        "khai thác trong vùng triều cường, bố trí lực lượng trực 24/24 giờ.\n"
+        "2. Cục Đường thủy nội địa\n- Rà soát phương tiện thủy đang neo đậu, hướng dẫn di chuyển đến nơi tránh trú.\n"
+        "3. Vụ Kết cấu hạ tầng\n- Tổng hợp thiệt hại, báo cáo Bộ trưởng trước 16 giờ hằng ngày.\n\n"
+        "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nNgô Văn Hải\n", encoding="utf-8")
+    c2 = make_container(tmp_path / "data")
+    c2.ingestor.ingest_paths([str(docs)])
+    a = c2.answerer.answer("Đơn vị nào phải chỉ đạo các ban quản lý cảng kiểm tra cầu cảng trong vùng triều cường?")
+    assert not a.abstained and "Cục Hàng hải phía Nam" in a.answer, a.answer
+    assert "Cục Hàng hải phía Nam: Cục Hàng hải phía Nam" not in a.answer, a.answer  # a heading framed by itself
