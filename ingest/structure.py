@@ -37,6 +37,10 @@ _SIGNATURE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")  # signature roles are not hea
 UNNUMBERED_LEVEL = 6  # a title line above a news item or a block of text
 
 
+WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a list item
+_DASH_GOES_ON = re.compile(r"^[-–]\s+[a-zđà-ỹ\d]")
+
+
 def _is_table_line(text: str) -> bool:
     return text.count("\t") >= 2
 
@@ -45,8 +49,10 @@ def join_lines(lines: list[Line]) -> list[Line]:
     """Undo hard wraps: consecutive lines form one paragraph unless the next one starts a new block."""
     out: list[Line] = []
     open_para = False
+    last_raw = ""
     for ln in lines:
-        raw = ln.text
+        raw, previous_raw = ln.text, last_raw
+        last_raw = raw
         if raw.strip() in ("", "|") or set(raw.strip()) <= {"|", "-", "_", "=", "*"}:
             open_para = False
             continue
@@ -63,7 +69,11 @@ def join_lines(lines: list[Line]) -> list[Line]:
             and not starts_block(text)
             and not _FOOTNOTE.match(text)
             and not _FOOTNOTE.match(out[-1].text[:3])
-        ) or (open_para and starts_lower(text) and not _FOOTNOTE.match(text))
+        ) or (open_para and starts_lower(text) and not _FOOTNOTE.match(text)) or (
+            # a hard wrap before the dash of "kinh tế - xã hội", "2021 - 2025", "05 - 06%": the line it ends is a
+            # long line of prose cut mid-sentence, and what follows the dash goes on in lower case or figures
+            open_para and len(previous_raw.strip()) >= WRAPPED_LINE_CHARS and not ends_sentence(out[-1].text)
+            and _DASH_GOES_ON.match(text) is not None)
         if can_join:
             out[-1] = Line(out[-1].text + " " + text, out[-1].page)
         else:
