@@ -37,8 +37,10 @@ _SIGNATURE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")  # signature roles are not hea
 UNNUMBERED_LEVEL = 6  # a title line above a news item or a block of text
 
 
-WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a list item
+TITLE_LINE_CHARS = 320  # an item's title is its trích yếu, which runs to some 300 characters
+WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a heading or item
 _DASH_GOES_ON = re.compile(r"^[-–]\s+[a-zđà-ỹ\d]")
+_NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2050 đã được …": no list is numbered 2050
 
 
 def _is_table_line(text: str) -> bool:
@@ -73,7 +75,9 @@ def join_lines(lines: list[Line]) -> list[Line]:
             # a hard wrap before the dash of "kinh tế - xã hội", "2021 - 2025", "05 - 06%": the line it ends is a
             # long line of prose cut mid-sentence, and what follows the dash goes on in lower case or figures
             open_para and len(previous_raw.strip()) >= WRAPPED_LINE_CHARS and not ends_sentence(out[-1].text)
-            and _DASH_GOES_ON.match(text) is not None)
+            and _DASH_GOES_ON.match(text) is not None) or (
+            open_para and len(previous_raw.strip()) >= WRAPPED_LINE_CHARS and not ends_sentence(out[-1].text)
+            and _NUMBER_GOES_ON.match(text) is not None)
         if can_join:
             out[-1] = Line(out[-1].text + " " + text, out[-1].page)
         else:
@@ -162,7 +166,7 @@ def _mark_title_lines(blocks: list[Block]) -> None:
         nxt = blocks[i + 1]
         if (
             b.kind == "para"
-            and len(b.text) <= 250
+            and len(b.text) <= TITLE_LINE_CHARS
             and len(b.text.split()) >= 4
             and not ends_sentence(b.text)
             and not b.text.endswith(",")

@@ -1,6 +1,6 @@
-"""A crawl's hard wrap falling before the dash of "kinh tế - xã hội", "2021 - 2025" or "05 - 06%" does not
-open a list item: the sentence is read whole. A real list (short items under a line that ends with a colon)
-stays a list."""
+"""A crawl's hard wrap falling before the dash of "kinh tế - xã hội", "2021 - 2025" or "05 - 06%", or before
+a year ("đến năm / 2050 đã được …"), does not open a list item: the sentence is read whole. A real list (short
+items under a line that ends with a colon) stays a list; a bulletin item's long title still opens its item."""
 
 from __future__ import annotations
 
@@ -25,3 +25,27 @@ def test_a_real_list_stays_a_list() -> None:
     text = "Kết quả hỗ trợ sau lũ:\n- 120 hộ được hỗ trợ\n- 35 xã được cấp gạo\n- Sở Tài chính bố trí kinh phí"
     assert _paragraphs(text) == ["Kết quả hỗ trợ sau lũ:", "- 120 hộ được hỗ trợ", "- 35 xã được cấp gạo",
                                  "- Sở Tài chính bố trí kinh phí"]
+
+
+def test_a_wrap_before_a_year_inside_a_sentence_is_undone() -> None:
+    text = ("Rà soát quy hoạch mạng lưới đường bộ thời kỳ 2021 - 2030, tầm nhìn đến năm\n"
+            "2050 đã được Thủ tướng Chính phủ phê duyệt.\n\nKết quả đạt được\n2025 là năm bản lề.")
+    assert _paragraphs(text) == [
+        "Rà soát quy hoạch mạng lưới đường bộ thời kỳ 2021 - 2030, tầm nhìn đến năm 2050 đã được Thủ tướng "
+        "Chính phủ phê duyệt.", "Kết quả đạt được", "2025 là năm bản lề."]
+
+
+def test_an_item_title_as_long_as_a_trich_yeu_opens_its_item() -> None:
+    """A bulletin item's title is its directive's trích yếu, some 300 characters at most: the item under it is
+    its own passage, filed under its own number — not appended to the item before."""
+    from ingest.structure import UNNUMBERED_LEVEL, to_blocks
+
+    title = ("Quyết định công bố Danh mục thủ tục hành chính sửa đổi, bổ sung và phê duyệt quy trình nội bộ giải "
+             "quyết thủ tục hành chính theo cơ chế một cửa, một cửa liên thông lĩnh vực Thư viện thuộc thẩm quyền "
+             "giải quyết của Sở Văn hóa, Thể thao và Du lịch tỉnh Hòa Mỹ")
+    assert 250 < len(title) <= 320
+    body = (f"UBND tỉnh {title[0].lower()}{title[1:]} (Quyết định số 4411/QĐ-UBND, ngày 27/12/2025). Theo đó, "
+            "công bố danh mục 04 thủ tục hành chính sửa đổi, bổ sung.")
+    blocks = to_blocks([Line(t, 1) for t in ["Việc chia sẻ dữ liệu giữa các cơ quan bảo đảm an toàn thông tin.",
+                                             "", title, "", body]])
+    assert [(b.kind, b.level) for b in blocks if b.text == title] == [("heading", UNNUMBERED_LEVEL)]
