@@ -108,7 +108,8 @@ def asking_spans(question: str, english: bool, intents: tuple[str, ...] = INTENT
     return [span for pattern in (*(table[i] for i in intents), asks) for span in _matches(pattern, question)]
 
 
-_ASK_WORDS_VI = Phrases(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao", "thế nào"))
+_ASK_WORDS_VI = Phrases(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao", "thế nào",
+                         "vì sao", "tại sao", "bao lâu"))
 _ASK_WORDS_EN = folded_pattern((), ("how many", "how much", "which", "what", "who", "when", "where"))
 
 
