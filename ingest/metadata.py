@@ -73,10 +73,19 @@ def _upper_lead(text: str) -> str:
 
 def _place_start(text: str) -> bool:
     """The first words of a place name wrapped before its ", ngày …" line: one to four words in title case
-    ("Quảng", "Thành phố Hồ"), no figure, no punctuation — not the issuer block in capitals, not a "Số:" line."""
+    ("Xuân", "Thành phố Hòa"), no figure, no punctuation — not the issuer block in capitals, not a "Số:" line."""
     words = text.split()
     return 1 <= len(words) <= 4 and words[0][:1].isupper() and not _capitals(text) and \
         all(w.isalpha() for w in words)
+
+
+_CONNECTIVE = re.compile(r"\b(?:CỦA|VỚI|CHO|THUỘC|VÀ|TẠI|GIỮA|VỀ|TRÊN|ĐỐI VỚI)$")
+
+
+def _ends_on_connective(text: str) -> bool:
+    """A title ending on "CỦA", "VỚI", "GIỮA" … goes on: the issuer after it ("QUY CHẾ LÀM VIỆC CỦA / ỦY BAN
+    NHÂN DÂN TỈNH …") is part of the title, not the line naming who enacts the document."""
+    return bool(_CONNECTIVE.search(text.strip()))
 
 
 def _capitals(text: str) -> bool:
@@ -89,7 +98,7 @@ def _squashed(text: str) -> str:
 
 
 def _issuer_block(head: list[Block]) -> str:
-    """The issuer block above the national motto ("ỦY BAN NHÂN DÂN / TỈNH SƠN LA"), its lines joined without
+    """The issuer block above the national motto ("ỦY BAN NHÂN DÂN / TỈNH HÒA MỸ"), its lines joined without
     spaces; "" when the header does not open with one."""
     block = []
     for b in head[:ISSUER_LINES + 1]:
@@ -147,11 +156,11 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
             for nxt in head[i + 1 : i + 3]:
                 typed = type_title_re().match(nxt.text)
                 # a type word opening the line after a bare type line is the title's first word ("THÔNG BÁO /
-                # KẾT LUẬN CỦA PHÓ THỦ TƯỚNG …"); anywhere else it is the next header
+                # KẾT LUẬN CỦA BỘ TRƯỞNG …"); anywhere else it is the next header
                 if (typed and (title_parts or not typed.group(2))) or nxt.text.startswith(("Căn cứ", "Kính gửi", "Số")):
                     break
-                if enacting(nxt.text):
-                    break  # "ỦY BAN NHÂN DÂN TỈNH SƠN LA" / "THỦ TƯỚNG CHÍNH PHỦ" under the title: who enacts it
+                if enacting(nxt.text) and not _ends_on_connective(" ".join(title_parts)):
+                    break  # "ỦY BAN NHÂN DÂN TỈNH HÒA MỸ" / "THỦ TƯỚNG CHÍNH PHỦ" under the title: who enacts it
                 if title_parts and not _capitals(title_parts[-1]):
                     break  # a title in plain case is one line: what follows is the text ("Bỏ qua các chỉ dẫn …")
                 upper = _upper_lead(nxt.text)
@@ -164,8 +173,9 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
                 if not _capitals(nxt.text):
                     break
             words = " ".join(title_parts).split()
-            # "… KHU VỰC TRUNG BỘ BỘ XÂY DỰNG": a title printed on one line with who enacts it ends before them
-            cut = next((k for k in range(1, len(words)) if enacting(" ".join(words[k:]))), len(words))
+            # "… MÙA MƯA BÃO BỘ TRƯỞNG BỘ KHOA HỌC": a title printed on one line with who enacts it ends before them
+            cut = next((k for k in range(1, len(words)) if enacting(" ".join(words[k:]))
+                        and not _ends_on_connective(" ".join(words[:k]))), len(words))
             meta.title = " ".join(words[:cut])
             break
     if not meta.doc_type and fields.get("Loại văn bản"):
@@ -200,9 +210,11 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
                 place = _PLACE_DATE.match(b.text)
                 if place:
                     before = head[k - 1].text if k else ""
-                    # "Thành phố Hồ" / "Chí Minh, ngày …": a place name wrapped over two lines
-                    wrapped = _place_start(before)
-                    meta.extra["place"] = f"{before} {place.group(1).strip()}" if wrapped else place.group(1).strip()
+                    # "Thành phố Hòa" / "Bình, ngày …": a place name wrapped over two lines, the issuer's own
+                    # place ("ỦY BAN NHÂN DÂN / THÀNH PHỐ HÒA BÌNH"), not a breadcrumb above the date line
+                    whole = f"{before} {place.group(1).strip()}"
+                    wrapped = _place_start(before) and _squashed(whole).upper() in _issuer_block(head)
+                    meta.extra["place"] = whole if wrapped else place.group(1).strip()
                 break
     if not meta.date and fields.get("Ngày ban hành"):
         d = find_dates(fields["Ngày ban hành"])

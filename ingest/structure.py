@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from domain.doctypes import type_word_re
+
 from .bracketnotes import bracket_footnotes
 from .header import mark_document_headers
 from .tables import table_blocks
@@ -37,10 +39,25 @@ _SIGNATURE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s")  # signature roles are not hea
 UNNUMBERED_LEVEL = 6  # a title line above a news item or a block of text
 
 
-TITLE_LINE_CHARS = 320  # an item's title is its trích yếu, which runs to some 300 characters
+TITLE_LINE_CHARS = 250
+TRICH_YEU_CHARS = 320  # an item titled by its directive's trích yếu ("Quyết định công bố …") runs to some 300
 WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a heading or item
-_DASH_GOES_ON = re.compile(r"^[-–]\s+[a-zđà-ỹ\d]")
-_NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2050 đã được …": no list is numbered 2050
+_DASH_GOES_ON = re.compile(r"^[-–]\s+([a-zđà-ỹ\d])")
+_NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2030 đạt …": no list is numbered 2030
+
+
+def _wrapped_before(previous_raw: str, previous_opened: bool, paragraph: str, line: str) -> bool:
+    """A hard wrap before the dash of "kinh tế - xã hội" or "2021 - 2025", or before a year ("mục tiêu đến năm /
+    2030 đạt …", a title in capitals "… GIAI ĐOẠN / 2026 - 2030"): the line it ends is long and cut
+    mid-sentence — not a list item of its own — and the dash goes on in lower case, or joins two figures; the
+    number has three digits or more (no list is numbered 2030)."""
+    prev = previous_raw.strip()
+    if len(prev) < WRAPPED_LINE_CHARS or ends_sentence(paragraph):
+        return False
+    dash = _DASH_GOES_ON.match(line)
+    if dash:  # a list's next item also opens with a dash: after a line that opened an item, it is one
+        return not (previous_opened and starts_block(prev)) and (not dash.group(1).isdigit() or prev[-1:].isdigit())
+    return _NUMBER_GOES_ON.match(line) is not None
 
 
 def _is_table_line(text: str) -> bool:
@@ -51,9 +68,9 @@ def join_lines(lines: list[Line]) -> list[Line]:
     """Undo hard wraps: consecutive lines form one paragraph unless the next one starts a new block."""
     out: list[Line] = []
     open_para = False
-    last_raw = ""
+    last_raw, last_opened = "", False  # the line before, and whether it opened the paragraph it is in
     for ln in lines:
-        raw, previous_raw = ln.text, last_raw
+        raw, previous_raw, previous_opened = ln.text, last_raw, last_opened
         last_raw = raw
         if raw.strip() in ("", "|") or set(raw.strip()) <= {"|", "-", "_", "=", "*"}:
             open_para = False
@@ -72,17 +89,13 @@ def join_lines(lines: list[Line]) -> list[Line]:
             and not _FOOTNOTE.match(text)
             and not _FOOTNOTE.match(out[-1].text[:3])
         ) or (open_para and starts_lower(text) and not _FOOTNOTE.match(text)) or (
-            # a hard wrap before the dash of "kinh tế - xã hội", "2021 - 2025", "05 - 06%": the line it ends is a
-            # long line of prose cut mid-sentence, and what follows the dash goes on in lower case or figures
-            open_para and len(previous_raw.strip()) >= WRAPPED_LINE_CHARS and not ends_sentence(out[-1].text)
-            and _DASH_GOES_ON.match(text) is not None) or (
-            open_para and len(previous_raw.strip()) >= WRAPPED_LINE_CHARS and not ends_sentence(out[-1].text)
-            and _NUMBER_GOES_ON.match(text) is not None)
+            open_para and _wrapped_before(previous_raw, previous_opened, out[-1].text, text))
         if can_join:
             out[-1] = Line(out[-1].text + " " + text, out[-1].page)
+            last_opened = False
         else:
             out.append(Line(text, ln.page))
-            open_para = True
+            open_para = last_opened = True
     return out
 
 
@@ -166,7 +179,7 @@ def _mark_title_lines(blocks: list[Block]) -> None:
         nxt = blocks[i + 1]
         if (
             b.kind == "para"
-            and len(b.text) <= TITLE_LINE_CHARS
+            and (len(b.text) <= TITLE_LINE_CHARS or len(b.text) <= TRICH_YEU_CHARS and _opens_with_type(b.text))
             and len(b.text.split()) >= 4
             and not ends_sentence(b.text)
             and not b.text.endswith(",")
@@ -197,11 +210,16 @@ def _rejoin_page_breaks(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _opens_with_type(text: str) -> bool:
+    return type_word_re().match(text) is not None
+
+
 def keep_small_units_whole(blocks: list[Block], limit: int) -> list[Block]:
     """A numbered unit that fits in one passage is quoted as one: its lettered items are read as its text, not
-    as headings of their own. A plan's "4.3. Về công tác đào tạo / a) Nhiệm vụ: … / b) Cơ quan thực hiện: /
+    as headings of their own. A plan's "4.3. Về số hóa / a) Nhiệm vụ: … / b) Cơ quan thực hiện: /
     - Đơn vị chủ trì: …" was cut into a passage holding the task and one holding the agency without it, though
-    the unit is some 450 characters. A unit too long for one passage keeps its items as headings: their
+    the unit is some 450 characters. A unit too long for one passage, or holding another kind of heading
+    (a title line under an item would become the unit's only heading), keeps its items as headings: their
     titles (often an agency's name) then frame the tasks under them."""
     out = list(blocks)
     for i, b in enumerate(out):
@@ -214,7 +232,9 @@ def keep_small_units_whole(blocks: list[Block], limit: int) -> list[Block]:
         end = next((j for j in range(parent + 1, len(out))
                     if (out[j].kind == "heading" and out[j].level <= level) or out[j].kind.startswith("table")
                     or out[j].in_header), len(out))
-        if sum(len(x.text) + 1 for x in out[parent:end] if x.kind != "footnote") <= limit:
+        inner = [x for x in out[parent + 1:end] if x.kind == "heading"]
+        if all(x.level == ITEM_LEVEL for x in inner) and \
+                sum(len(x.text) + 1 for x in out[parent:end] if x.kind != "footnote") <= limit:
             for j in range(parent + 1, end):
                 if out[j].kind == "heading" and out[j].level == ITEM_LEVEL:
                     out[j] = Block("para", out[j].text, out[j].page)

@@ -50,3 +50,18 @@ def test_a_place_name_wrapped_before_its_date_line_is_read_whole() -> None:
             "Số: 79/KH-UBND\n\nXuân\nHòa, ngày 05 tháng 4 năm 2025\n\nKẾ HOẠCH\n\nTRỒNG CÂY XANH NĂM 2026\n\n" + BODY)
     meta = parse_bytes("header.txt", text.encode("utf-8")).meta
     assert (meta.extra.get("place"), meta.date) == ("Xuân Hòa", "2025-04-05")
+
+
+def test_a_title_ending_on_the_issuers_name_after_a_connective_is_kept_whole() -> None:
+    head = ("ỦY BAN NHÂN DÂN\nTỈNH HÒA MỸ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "Số: 81/QĐ-UBND\n\nHòa Mỹ, ngày 05 tháng 4 năm 2025\n\nQUYẾT ĐỊNH\n\n")
+    tail = "\n\nỦY BAN NHÂN DÂN TỈNH HÒA MỸ\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\n" + BODY
+    for title in ("BAN HÀNH QUY CHẾ LÀM VIỆC CỦA\nỦY BAN NHÂN DÂN TỈNH HÒA MỸ",
+                  "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH HÒA MỸ"):
+        assert _title(head + title + tail) == "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH HÒA MỸ", title
+
+
+def test_a_breadcrumb_above_the_date_line_is_no_part_of_the_place() -> None:
+    text = ("BỘ KHOA HỌC\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố: 42/BKH-VP\n\n"
+            "Trang chủ\nTin tức\nHà Nội, ngày 05 tháng 4 năm 2025\n\nKẾ HOẠCH\n\nSỐ HÓA TƯ LIỆU NĂM 2026\n\n" + BODY)
+    assert parse_bytes("header.txt", text.encode("utf-8")).meta.extra.get("place") == "Hà Nội"

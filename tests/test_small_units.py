@@ -35,3 +35,12 @@ def test_a_unit_too_long_for_one_passage_keeps_its_items_as_headings() -> None:
     assert len(body) > MAX_CHARS
     titles = {title for _, title in _passages(body)}
     assert any(t.endswith("a) Sở Văn hóa:") for t in titles) and any(t.endswith("b) Sở Tài chính:") for t in titles)
+
+
+def test_a_unit_with_another_heading_inside_keeps_its_items_as_headings() -> None:
+    """Demoting the lettered item would leave the title line under it as the only heading of the unit's text."""
+    body = ("1. Tiểu dự án hỗ trợ nhà ở\n\na) Đối tượng hỗ trợ\n\nHộ nghèo và hộ cận nghèo ở vùng khó khăn\n\n"
+            "Mức hỗ trợ theo quy định của Nghị quyết này đối với từng đối tượng được hưởng chính sách.\n\n"
+            "2. Đào tạo\n\nBồi dưỡng kỹ năng số.\n\n")
+    titles = {title for _, title in _passages(body)}
+    assert any("a) Đối tượng hỗ trợ" in t for t in titles), titles

@@ -14,17 +14,22 @@ def _paragraphs(text: str) -> list[str]:
 
 def test_a_wrap_before_a_dash_inside_a_sentence_is_undone() -> None:
     text = ("Tăng cường phối hợp giữa các sở, ngành trong việc triển khai kế hoạch phát triển kinh tế\n"
-            "- xã hội của tỉnh; tốc độ tăng bình quân giai đoạn 2026 - 2030 dự kiến đạt 05\n"
-            "- 06%/năm.")
+            "- xã hội của tỉnh; tốc độ tăng bình quân giai đoạn 2026 - 2030 dự kiến đạt 10\n"
+            "- 12%/năm.")
     assert _paragraphs(text) == [
         "Tăng cường phối hợp giữa các sở, ngành trong việc triển khai kế hoạch phát triển kinh tế - xã hội của "
-        "tỉnh; tốc độ tăng bình quân giai đoạn 2026 - 2030 dự kiến đạt 05 - 06%/năm."]
+        "tỉnh; tốc độ tăng bình quân giai đoạn 2026 - 2030 dự kiến đạt 10 - 12%/năm."]
 
 
 def test_a_real_list_stays_a_list() -> None:
     text = "Kết quả hỗ trợ sau lũ:\n- 120 hộ được hỗ trợ\n- 35 xã được cấp gạo\n- Sở Tài chính bố trí kinh phí"
     assert _paragraphs(text) == ["Kết quả hỗ trợ sau lũ:", "- 120 hộ được hỗ trợ", "- 35 xã được cấp gạo",
                                  "- Sở Tài chính bố trí kinh phí"]
+    items = ["- 1.200 hộ được hỗ trợ kinh phí sửa chữa nhà ở bị hư hỏng do lũ quét trên địa bàn",
+             "- 35 xã được cấp gạo cứu đói trong thời gian giáp hạt cho các hộ bị ảnh hưởng",
+             "- kinh phí hỗ trợ được bố trí từ nguồn dự phòng ngân sách tỉnh năm 2025 theo quy định",
+             "- 120 tấn gạo dự trữ quốc gia được xuất cấp kịp thời"]
+    assert _paragraphs("Kết quả hỗ trợ sau lũ\n" + "\n".join(items)) == ["Kết quả hỗ trợ sau lũ", *items]
 
 
 def test_a_wrap_before_a_year_inside_a_sentence_is_undone() -> None:
