@@ -17,7 +17,7 @@ from domain.passages import Passage, PassageKind, PassageMetadata
 from .coverage import build_ledger
 from .docnumbers import date_int, find_dates, find_numbers, numbers_with_dates
 from .furniture import remove_furniture
-from .metadata import extract_meta
+from .metadata import SIGN_ROLE, extract_meta
 from .structure import UNNUMBERED_LEVEL, keep_small_units_whole, to_blocks
 from .tables import full_stt
 from .textnorm import SUP_RUN, split_sentences, strip_superscripts, sup_to_int
@@ -26,6 +26,8 @@ from .types import Block, DocumentMeta, ParsedDocument, RawDocument, passage_id
 MAX_CHARS = 900  # ≈ 230 e5 tokens: short enough to embed fast and to quote, long enough to hold a figure's context
 MAX_EMBED_CHARS = 1600  # stays inside e5's 512-token window
 _CLOSING = re.compile(r"^(Nơi nhận|TM\.|KT\.|Q\.|TL\.)")
+CAPTION_CHARS = 400  # an appendix title with its "(Ban hành kèm theo Nghị quyết số … của …)" line
+_RECIPIENT = re.compile(r"^-?\s*(?:Lưu\b|Như trên\b)")  # the last lines of a recipients block
 
 # Column roles, from the words of column names. A role takes the first column that names it, a column serves
 # one role, and the order matters: `Thời gian thực hiện` is a deadline before `thực hiện` could make it a lead.
@@ -130,7 +132,7 @@ def _words_within(sentence: str, limit: int) -> list[str]:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-19"
+    version = "structured-20"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)
@@ -273,11 +275,16 @@ class StructuredChunker:
 
 
 def _caption(before: list[Block]) -> list[str]:
-    """The lines right above a table that name it (its title, `(Kèm theo …)`, `Đơn vị tính: triệu đồng`): up
-    to three short headings or paragraphs, up to a signature or recipients block or a long paragraph."""
+    """The lines right above a table that name it (its title, `(Kèm theo …)`, `Đơn vị tính: triệu đồng`, a line
+    introducing it with a colon): up to three short headings or paragraphs, up to a signature or recipients
+    block ("CHỦ TỊCH Nguyễn Văn A", "- Lưu: VT.") or a sentence of the text (ending with a full stop or a
+    semicolon), none of which names a table that follows an official's signature."""
     out: list[str] = []
     for x in reversed(before[-3:]):
-        if x.kind not in ("para", "heading") or len(x.text) > 300 or _CLOSING.match(x.text):
+        text = x.text.strip()
+        if x.kind not in ("para", "heading") or len(text) > CAPTION_CHARS or _CLOSING.match(text) \
+                or SIGN_ROLE.match(text) \
+                or _RECIPIENT.match(text) or text.endswith((".", ";")):
             break
         out.insert(0, x.text)
     return out

@@ -16,7 +16,8 @@ _META_FIELD = re.compile(r"^(Số hiệu|Loại văn bản|Nơi ban hành|Cơ qu
 _PLACE_DATE = re.compile(r"^([A-ZĐÀ-Ỹ][\wÀ-ỹ.\s]{1,40}),\s*ngày\b")
 _PERIOD = re.compile(r"(tháng\s+\d{1,2}(?:\s+và\s+\d{1,2}\s+tháng\s+đầu\s+năm)?|quý\s+[IV]+|\d{1,2}\s+tháng\s+đầu\s+năm|"
                      r"năm)\s+((?:19|20)\d\d)|từ ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s+đến ngày\s+\d{1,2}/\d{1,2}/\d{4}", re.I)
-_SIGN_ROLE = re.compile(r"^((?:TM|KT|TL|TUQ)\.?\s|Q\.\s|CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC)")
+# A signature's role line ("KT. CHỦ TỊCH", "KT GIÁM ĐỐC", "THỦ TƯỚNG"), which the signer's name follows.
+SIGN_ROLE = re.compile(r"^((?:TM|KT|TL|TUQ)\.?\s|Q\.\s|CHỦ TỊCH|PHÓ CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC)")
 _BULLETIN_TITLE = re.compile(r"(chỉ đạo,? điều hành|bản tin|tin tức|điểm tin)", re.I)
 
 
@@ -117,7 +118,7 @@ def _enacting_line(above: list[Block]) -> Callable[[str], bool]:
         line = _squashed(text)
         if not block or not _capitals(text):
             return False
-        return line == block or (line.endswith(block) and bool(_SIGN_ROLE.match(text)))
+        return line == block or (line.endswith(block) and bool(SIGN_ROLE.match(text)))
     return enacting
 
 
@@ -273,7 +274,7 @@ def _name_tail(text: str) -> str:
 def _signer(blocks: list[Block]) -> str:
     """The name under the last signature role (TM./KT./CHỦ TỊCH…), if the document names one."""
     for i in range(len(blocks) - 1, -1, -1):  # appendices and footnotes may follow the signature
-        if _SIGN_ROLE.match(blocks[i].text) and not blocks[i].in_header:
+        if SIGN_ROLE.match(blocks[i].text) and not blocks[i].in_header:
             tail = _name_tail(blocks[i].text)  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Mạnh Cường" on one line
             if tail:
                 return tail

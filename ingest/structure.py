@@ -9,6 +9,7 @@ from domain.doctypes import type_word_re
 
 from .bracketnotes import bracket_footnotes
 from .header import mark_document_headers
+from .metadata import SIGN_ROLE
 from .tables import table_blocks
 from .textnorm import (
     SUPERSCRIPT_DIGITS,
@@ -185,6 +186,7 @@ def _mark_title_lines(blocks: list[Block]) -> None:
             and not b.text.endswith(",")
             and not starts_lower(b.text)
             and not starts_block(b.text)
+            and not SIGN_ROLE.match(b.text)  # "CHỦ TỊCH Nguyễn Văn A" above an appendix signs, it titles nothing
             and nxt.kind == "para"
             and not starts_lower(nxt.text)
             and (len(nxt.text) > len(b.text) or ends_sentence(nxt.text))
