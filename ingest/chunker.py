@@ -27,6 +27,8 @@ MAX_CHARS = 900  # ≈ 230 e5 tokens: short enough to embed fast and to quote, l
 MAX_EMBED_CHARS = 1600  # stays inside e5's 512-token window
 _CLOSING = re.compile(r"^(Nơi nhận|TM\.|KT\.|Q\.|TL\.)")
 CAPTION_CHARS = 400  # an appendix title with its "(Ban hành kèm theo Nghị quyết số … của …)" line
+# "… (Kèm theo …) Đơn vị: Triệu đồng.": a caption may end on the table's unit, full stop and all
+_UNIT_LINE = re.compile(r"\bĐơn vị(?: tính)?\s*:\s*[^.;:]{1,40}[.;]?\)?$", re.I)
 _RECIPIENT = re.compile(r"^-?\s*(?:Lưu\b|Như trên\b)")  # the last lines of a recipients block
 
 # Column roles, from the words of column names. A role takes the first column that names it, a column serves
@@ -132,7 +134,7 @@ def _words_within(sentence: str, limit: int) -> list[str]:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-20"
+    version = "structured-21"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)
@@ -278,13 +280,13 @@ def _caption(before: list[Block]) -> list[str]:
     """The lines right above a table that name it (its title, `(Kèm theo …)`, `Đơn vị tính: triệu đồng`, a line
     introducing it with a colon): up to three short headings or paragraphs, up to a signature or recipients
     block ("CHỦ TỊCH Nguyễn Văn A", "- Lưu: VT.") or a sentence of the text (ending with a full stop or a
-    semicolon), none of which names a table that follows an official's signature."""
+    semicolon, the unit line "Đơn vị: triệu đồng." aside), none of which names a table."""
     out: list[str] = []
     for x in reversed(before[-3:]):
         text = x.text.strip()
         if x.kind not in ("para", "heading") or len(text) > CAPTION_CHARS or _CLOSING.match(text) \
                 or SIGN_ROLE.match(text) \
-                or _RECIPIENT.match(text) or text.endswith((".", ";")):
+                or _RECIPIENT.match(text) or (text.endswith((".", ";")) and not _UNIT_LINE.search(text)):
             break
         out.insert(0, x.text)
     return out
