@@ -41,7 +41,7 @@ UNNUMBERED_LEVEL = 6  # a title line above a news item or a block of text
 
 
 TITLE_LINE_CHARS = 250
-TRICH_YEU_CHARS = 320  # an item titled by its directive's trích yếu ("Quyết định công bố …") runs to some 300
+TRICH_YEU_CHARS = 320  # an item titled by its directive's trích yếu ("Kế hoạch triển khai …") runs to some 300
 WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a heading or item
 _DASH_GOES_ON = re.compile(r"^[-–]\s+([a-zđà-ỹ\d])")
 _NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2030 đạt …": no list is numbered 2030
