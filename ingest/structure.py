@@ -224,12 +224,14 @@ def keep_small_units_whole(blocks: list[Block], limit: int) -> list[Block]:
     (a title line under an item would become the unit's only heading), keeps its items as headings: their
     titles (often an agency's name) then frame the tasks under them."""
     out = list(blocks)
+    decided: set[int] = set()  # parents already weighed: a unit of many items is measured once, not per item
     for i, b in enumerate(out):
         if b.kind != "heading" or b.level != ITEM_LEVEL:
             continue
         parent = next((k for k in range(i - 1, -1, -1) if out[k].kind == "heading" and out[k].level < ITEM_LEVEL), None)
-        if parent is None or any(x.kind.startswith("table") or x.in_header for x in out[parent:i]):
+        if parent is None or parent in decided or any(x.kind.startswith("table") or x.in_header for x in out[parent:i]):
             continue
+        decided.add(parent)
         level = out[parent].level
         end = next((j for j in range(parent + 1, len(out))
                     if (out[j].kind == "heading" and out[j].level <= level) or out[j].kind.startswith("table")
