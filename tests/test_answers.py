@@ -32,6 +32,17 @@ def grounded(a) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
+def over(tmp_path, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A container holding only these documents (name → text), ingested from files as a user's would be."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    container = make_container(tmp_path / "data")
+    container.ingestor.ingest_paths([str(docs)])
+    return container
+
+
 FIGURE_QUESTIONS = [
     ("Tổng thu ngân sách nhà nước lũy kế quý I ước đạt bao nhiêu?", ["640,5 tỷ đồng"]),
     ("Trong tháng thu ngân sách nhà nước được bao nhiêu?", ["215 tỷ đồng"]),
@@ -105,28 +116,26 @@ def test_who_signed_is_answered_from_the_signature(c, question: str) -> None:  #
 def test_who_signed_a_document_described_by_its_month_reads_that_documents_signature(tmp_path, question: str) -> None:  # type: ignore[no-untyped-def]
     """The question names no number: the document it means is the one whose title names that month first, then
     the one dated in it — even when another document shares more of its words and comes first."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "ke-hoach-cai-cach.txt").write_text(
-        "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 77/KH-UBND\nBắc Trung, ngày 10 tháng 6 năm 2025\n\nKẾ HOẠCH\n"
-        "Báo cáo kết quả cải cách hành chính và tình hình kinh tế - xã hội của tỉnh\n\n"
-        "1. Mục tiêu\nCác sở báo cáo tình hình kinh tế - xã hội và kết quả cải cách hành chính hằng tháng.\n"
-        "2. Tổ chức thực hiện\nVăn phòng UBND tỉnh tổng hợp báo cáo tình hình kinh tế - xã hội.\n\n"
-        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn Bình\n", encoding="utf-8")
-    # the March report is dated in April and names April (its next month's tasks); the April report is dated May
-    (docs / "bao-cao-thang-3.txt").write_text(
-        "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 41/BC-UBND\nBắc Trung, ngày 05 tháng 4 năm 2025\n\nBÁO CÁO\n"
-        "Tình hình kinh tế - xã hội tháng 3, nhiệm vụ trọng tâm tháng 4 năm 2025\n\n"
-        "I. Kết quả\n1. Nông nghiệp\nDiện tích gieo trồng lúa vụ xuân đạt 9.800 ha.\n\n"
-        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nĐỗ Quang Minh\n", encoding="utf-8")
-    (docs / "bao-cao-thang-4.txt").write_text(
-        "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 60/BC-UBND\nBắc Trung, ngày 06 tháng 5 năm 2025\n\nBÁO CÁO\n"
-        "Tình hình thực hiện nhiệm vụ tháng 4, nhiệm vụ trọng tâm tháng 5 năm 2025\n\n"
-        "I. Kết quả\n1. Nông nghiệp\nDiện tích gieo trồng lúa vụ xuân đạt 12.500 ha.\n"
-        "2. Công nghiệp\nGiá trị sản xuất công nghiệp tăng 7,2%.\n\n"
-        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPhạm Thị Hoa\n", encoding="utf-8")
-    c2 = make_container(tmp_path / "data")
-    c2.ingestor.ingest_paths([str(docs)])
+    c2 = over(tmp_path, {
+        "ke-hoach-cai-cach.txt": (
+            "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 77/KH-UBND\nBắc Trung, ngày 10 tháng 6 năm 2025\n\nKẾ HOẠCH\n"
+            "Báo cáo kết quả cải cách hành chính và tình hình kinh tế - xã hội của tỉnh\n\n"
+            "1. Mục tiêu\nCác sở báo cáo tình hình kinh tế - xã hội và kết quả cải cách hành chính hằng tháng.\n"
+            "2. Tổ chức thực hiện\nVăn phòng UBND tỉnh tổng hợp báo cáo tình hình kinh tế - xã hội.\n\n"
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nLê Văn Bình\n"),
+        # the March report is dated in April and names April (its next month's tasks); the April report is dated May
+        "bao-cao-thang-3.txt": (
+            "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 41/BC-UBND\nBắc Trung, ngày 05 tháng 4 năm 2025\n\nBÁO CÁO\n"
+            "Tình hình kinh tế - xã hội tháng 3, nhiệm vụ trọng tâm tháng 4 năm 2025\n\n"
+            "I. Kết quả\n1. Nông nghiệp\nDiện tích gieo trồng lúa vụ xuân đạt 9.800 ha.\n\n"
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nĐỗ Quang Minh\n"),
+        "bao-cao-thang-4.txt": (
+            "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\nSố: 60/BC-UBND\nBắc Trung, ngày 06 tháng 5 năm 2025\n\nBÁO CÁO\n"
+            "Tình hình thực hiện nhiệm vụ tháng 4, nhiệm vụ trọng tâm tháng 5 năm 2025\n\n"
+            "I. Kết quả\n1. Nông nghiệp\nDiện tích gieo trồng lúa vụ xuân đạt 12.500 ha.\n"
+            "2. Công nghiệp\nGiá trị sản xuất công nghiệp tăng 7,2%.\n\n"
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPhạm Thị Hoa\n"),
+    })
     a = c2.answerer.answer(question)
     assert not a.abstained and "Phạm Thị Hoa" in a.answer and "Lê Văn Bình" not in a.answer, a.answer
     assert "Đỗ Quang Minh" not in a.answer, a.answer
@@ -148,16 +157,11 @@ def test_abstains_when_the_documents_do_not_say(c, question: str) -> None:  # ty
 def test_a_documents_own_bracketed_footnote_refs_never_pass_for_citation_markers(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Crawled texts write footnote references as "[3]": in an answer "[n]" is chidao's marker of the n-th
     citation, so the document's own references are shown as superscripts and every marker maps to a citation."""
-    doc = tmp_path / "docs" / "bao-cao-thanh-tra.txt"
-    doc.parent.mkdir()
-    doc.write_text(
+    c2 = over(tmp_path, {"bao-cao-thanh-tra.txt": (
         "ỦY BAN NHÂN DÂN TỈNH BẮC TRUNG\n\nBÁO CÁO\nKết quả thanh tra đất đai năm 2025\n\n"
         "1. Kết quả rà soát\nTheo Báo cáo số 2554/BC-TTCP ngày 17/10/2025 của Thanh tra Chính phủ[3], "
         "tỉnh rà soát 215 dự án có tình huống pháp lý tương tự[4].\n"
-        "2. Thời hạn giải quyết\nĐối với các trường hợp a1 và a2[5]: 17 ngày kể từ ngày nhận được hồ sơ hợp lệ.\n",
-        encoding="utf-8")
-    c2 = make_container(tmp_path / "data")
-    c2.ingestor.ingest_paths([str(doc.parent)])
+        "2. Thời hạn giải quyết\nĐối với các trường hợp a1 và a2[5]: 17 ngày kể từ ngày nhận được hồ sơ hợp lệ.\n")})
     for question in ("Tỉnh rà soát bao nhiêu dự án có tình huống pháp lý tương tự?",
                      "Thời hạn giải quyết đối với các trường hợp a1 và a2 là bao nhiêu ngày?"):
         a = c2.answerer.answer(question)
@@ -170,18 +174,14 @@ def test_a_documents_own_bracketed_footnote_refs_never_pass_for_citation_markers
 def test_the_agency_heading_says_who_even_when_the_task_names_the_agencies_it_directs(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A dispatch lists each agency's tasks under its name; a task naming the bodies it directs ("chỉ đạo các
     Ban Quản lý dự án …") does not name who carries it out: the answer says it from the heading."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "cong-dien.txt").write_text(
+    c2 = over(tmp_path, {"cong-dien.txt": (
         "BỘ GIAO THÔNG BIỂN\nSố: 31/CĐ-BGTB\nHà Nội, ngày 12 tháng 10 năm 2025\n\nCÔNG ĐIỆN\n"
         "VỀ VIỆC ỨNG PHÓ TRIỀU CƯỜNG TẠI CÁC CẢNG BIỂN PHÍA NAM\n\n"
         "1. Cục Hàng hải phía Nam\n- Chỉ đạo các Ban Quản lý cảng, doanh nghiệp cảng kiểm tra toàn bộ cầu cảng đang "
         "khai thác trong vùng triều cường, bố trí lực lượng trực 24/24 giờ.\n"
         "2. Cục Đường thủy nội địa\n- Rà soát phương tiện thủy đang neo đậu, hướng dẫn di chuyển đến nơi tránh trú.\n"
         "3. Vụ Kết cấu hạ tầng\n- Tổng hợp thiệt hại, báo cáo Bộ trưởng trước 16 giờ hằng ngày.\n\n"
-        "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nNgô Văn Hải\n", encoding="utf-8")
-    c2 = make_container(tmp_path / "data")
-    c2.ingestor.ingest_paths([str(docs)])
+        "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nNgô Văn Hải\n")})
     a = c2.answerer.answer("Đơn vị nào phải chỉ đạo các ban quản lý cảng kiểm tra cầu cảng trong vùng triều cường?")
     assert not a.abstained and "Cục Hàng hải phía Nam" in a.answer, a.answer
     assert "Cục Hàng hải phía Nam: Cục Hàng hải phía Nam" not in a.answer, a.answer  # a heading framed by itself
