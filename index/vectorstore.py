@@ -27,8 +27,6 @@ PART_SEP = "--"  # base name + PART_SEP + digest of a group set (repair's names 
 
 WRITE_CHECKS = 3  # writes again of vectors no query reaches (`ChromaStore._write`)
 SELF_CHECK_K = 10  # each written vector must be among its own nearest SELF_CHECK_K
-
-
 TWIN_DISTANCE = 1e-4  # identical vectors come back up to ~1.5e-6 apart (1024-d); distinct texts far further
 
 
@@ -230,17 +228,14 @@ class ChromaStore:
         no query returns it, a new client neither (bench/chroma_lost_writes.py); the same upsert again mends it.
         A lost vector is a passage dense search never finds, and, a caller's partitions differing only by
         chance, a rank that differs between servers."""
-        col.upsert(ids=ids, embeddings=vectors.tolist(), metadatas=metadatas, documents=documents)
         todo = list(range(len(ids)))
-        for _ in range(WRITE_CHECKS):
+        for _ in range(WRITE_CHECKS + 1):  # the first write, then up to WRITE_CHECKS writes again
+            col.upsert(ids=[ids[i] for i in todo], embeddings=vectors[todo].tolist(),
+                       metadatas=[metadatas[i] for i in todo], documents=[documents[i] for i in todo])
             todo = [todo[i] for i in self._unreached(col, [ids[j] for j in todo], vectors[todo])]
             if not todo:
                 return
-            col.upsert(ids=[ids[i] for i in todo], embeddings=vectors[todo].tolist(),
-                       metadatas=[metadatas[i] for i in todo], documents=[documents[i] for i in todo])
-        todo = [todo[i] for i in self._unreached(col, [ids[j] for j in todo], vectors[todo])]
-        if todo:
-            raise VectorWriteLost(f"{len(todo)} vectors written to '{col.name}' are not found by search (e.g. "
+        raise VectorWriteLost(f"{len(todo)} vectors written to '{col.name}' are not found by search (e.g. "
                                   f"{ids[todo[0]]}): dense search misses them until `chidao check --reconcile` or "
                                   "the next `chidao ingest` writes them again")
 
