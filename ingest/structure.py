@@ -45,6 +45,9 @@ TRICH_YEU_CHARS = 320  # an item titled by its directive's trích yếu ("Kế h
 WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a heading or item
 _DASH_GOES_ON = re.compile(r"^[-–]\s+([a-zđà-ỹ\d])")
 _NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2030 đạt …": no list is numbered 2030
+# A list marker alone on its line ("1." / "a)" / "IV."): PDF extraction often puts a clause's number on a line of
+# its own; the clause is the line after it
+_BARE_MARKER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVXLC]{1,5})[.)]$")
 
 
 def _wrapped_before(previous_raw: str, previous_opened: bool, paragraph: str, line: str) -> bool:
@@ -83,14 +86,15 @@ def join_lines(lines: list[Line]) -> list[Line]:
             out.append(Line(text, ln.page))
             open_para = False
             continue
-        can_join = (
+        can_join = not _BARE_MARKER.match(text) and ((
             open_para
             and not ends_sentence(out[-1].text)
             and not starts_block(text)
             and not _FOOTNOTE.match(text)
             and not _FOOTNOTE.match(out[-1].text[:3])
         ) or (open_para and starts_lower(text) and not _FOOTNOTE.match(text)) or (
-            open_para and _wrapped_before(previous_raw, previous_opened, out[-1].text, text))
+            open_para and _wrapped_before(previous_raw, previous_opened, out[-1].text, text)) or (
+            open_para and bool(_BARE_MARKER.match(out[-1].text)) and not starts_block(text)))
         if can_join:
             out[-1] = Line(out[-1].text + " " + text, out[-1].page)
             last_opened = False

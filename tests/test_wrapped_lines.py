@@ -54,3 +54,20 @@ def test_an_item_title_as_long_as_a_trich_yeu_opens_its_item() -> None:
     blocks = to_blocks([Line(t, 1) for t in ["Việc chia sẻ dữ liệu giữa các cơ quan bảo đảm an toàn thông tin.",
                                              "", title, "", body]])
     assert [(b.kind, b.level) for b in blocks if b.text == title] == [("heading", UNNUMBERED_LEVEL)]
+
+
+def test_a_list_marker_alone_on_its_line_opens_the_line_after_it() -> None:
+    """PDF extraction puts a clause's number on a line of its own ("3." / "Trách nhiệm của …"): the clause is
+    that number and the line after it, so it is read as clause 3 and its heading, not as a text line "3."."""
+    text = ("Điều 9. Trách nhiệm thi hành\n1.\nSở Tài chính hướng dẫn, kiểm tra việc thực hiện.\n\n2.\n"
+            "Trách nhiệm của Ủy ban nhân dân cấp xã:\na)\nPhối hợp tuyên truyền chính sách;\nb)\n"
+            "Thực hiện các nhiệm vụ khác.")
+    assert _paragraphs(text) == [
+        "Điều 9. Trách nhiệm thi hành", "1. Sở Tài chính hướng dẫn, kiểm tra việc thực hiện.",
+        "2. Trách nhiệm của Ủy ban nhân dân cấp xã:", "a) Phối hợp tuyên truyền chính sách;",
+        "b) Thực hiện các nhiệm vụ khác."]
+
+
+def test_a_marker_cell_of_a_table_laid_out_one_cell_per_line_stays_a_cell() -> None:
+    text = "|\n1.\n|\nBộ Tư pháp\n|\n19\n|"
+    assert _paragraphs(text) == ["1.", "Bộ Tư pháp", "19"]
