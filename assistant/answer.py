@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from domain.questions import asking_spans
+from domain.followups import looks_like_followup
+from domain.questions import asking_spans, asks_its_own
 from domain.words import fold
 from index.catalog import StoredPassage, embed_hash
 from index.retrieval import Hit
-from index.vntext import STOPWORDS, tokens
+from index.vntext import STOPWORDS
 
 from .analysis import Analysis, analyze
 from .compose import Quote, abstain, compose, listing, span_text
@@ -33,6 +34,7 @@ from .features import (
     candidate_features,
     context_of,
     span_offers,
+    text_tokens,
     topic_absence,
 )
 from .frames import DocumentFrames
@@ -116,7 +118,10 @@ class ExtractiveAnswerer:
         topic = a
         if query != question and history:  # a follow-up: the span holds its own words, the passage the topic
             prev = analyze(history[-1], self.restore)
-            if not [i for i in a.intents if i in CORE]:
+            # "còn X thì sao?" asks what the previous question asked, of X; "các đơn vị báo cáo về đâu?" asks
+            # its own thing, whatever the previous question asked
+            if not [i for i in a.intents if i in CORE] and \
+                    (looks_like_followup(question) or not asks_its_own(question, a.english)):
                 a.intents = [*prev.intents, *a.intents]
             a.period = a.period or prev.period
             a.quarter = a.quarter or prev.quarter
@@ -168,7 +173,7 @@ class ExtractiveAnswerer:
         asks_who = "who" in a.intents
         for rank, hit in enumerate(hits):
             p = hit.passage
-            ctx = set(tokens(context_of(p), folded=terms.folded))
+            ctx = text_tokens(context_of(p), terms.folded)
             agency = agency_frame(p) if asks_who and p.kind != "table_row" else ""
             spans = spans_of(p)
             sentences = sorted({(sp.start, sp.end) for sp in spans if sp.unit in ("sentence", "footnote")})
@@ -184,7 +189,7 @@ class ExtractiveAnswerer:
                     f["cov_ctx"] = topic_terms.coverage(ctx)
                 before = [b for b in sentences if b[1] <= span.start]
                 # what a plan asks is often the sentence after the one that restates the question's topic
-                f["prev_cov"] = terms.coverage(set(tokens(p.text[before[-1][0]:before[-1][1]], folded=terms.folded))) \
+                f["prev_cov"] = terms.coverage(text_tokens(p.text[before[-1][0]:before[-1][1]], terms.folded)) \
                     if before else 0.0
                 out.append(Candidate(hit, rank, span, f, got, frozenset(t for t in terms.weights if t in near), frame))
         return out
@@ -215,7 +220,8 @@ class ExtractiveAnswerer:
                              or unoffered(r.analysis, parts, self.model.required_offers)
                              or self.model.blocked(r.answerability)):
             # what the closest spans say, quoted as such, never as the answer
-            out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms) if r.terms else "",
+            out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms, r.frames)
+                          if r.terms else "",
                           [c.quote() for c in parts])
             out.confidence = confidence
             return out
@@ -228,13 +234,16 @@ class ExtractiveAnswerer:
         """The answer as stream events (computed at once: its lines are sent as they are)."""
         yield from events_of(self.answer(question, history, filters))
 
-    def _missing(self, a: Analysis, closest: list[Candidate], terms: QuestionTerms) -> str:
+    def _missing(self, a: Analysis, closest: list[Candidate], terms: QuestionTerms,
+                 frames: dict[str, str] | None = None) -> str:
         """The run of the question's own topic words that the closest passages do not hold ("mức hỗ trợ mỗi
         hộ"): the rarest such run, as the question wrote it, widened to whole compound words ("dẫn chiếu", not
         "chiếu") where the question's terms pair a held word with it."""
         if a.english:
             return ""
-        held = {w for c in closest for w in _WORDS.findall(fold(context_of(c.hit.passage)).lower())}
+        # what the passages or their documents' frames (issuer, place, title, signer) write is held
+        held = {w for c in closest for text in (context_of(c.hit.passage), (frames or {}).get(c.hit.passage.doc_id, ""))
+                for w in _WORDS.findall(fold(text).lower())}
         asking = asking_spans(a.restored, a.english)
         topical = {fold(t) for t in terms.weights if "_" not in t}
         words = [(m.group(), fold(m.group()).lower(), m.start()) for m in _WORDS.finditer(a.restored)]

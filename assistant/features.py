@@ -76,9 +76,13 @@ class QuestionTerms:
 
 
 @lru_cache(maxsize=8192)
-def _toks(text: str, folded: bool) -> frozenset[str]:
+def text_tokens(text: str, folded: bool) -> frozenset[str]:
+    """The tokens a span or passage holds for matching a question's terms."""
     # the same passages' spans and contexts come back question after question: tokenised once
     return frozenset(tokens(text, folded=folded))
+
+
+_toks = text_tokens
 
 
 def months_written(folded: str) -> list[tuple[int, int]]:
@@ -217,7 +221,7 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     share of idf weight absent, and the weightiest absent term relative to the question's weightiest; and
     whether a year the question names is missing from the best passage and its document's date; the share of
     the question's proper names neither the passages nor their documents' frames (`frames`: issuer, place,
-    title, signer) write. A question about a subject, period or place the documents do not hold shows it here
+    title, signer) write. A word the document's frame writes is held by all of its passages. A question about a subject, period or place the documents do not hold shows it here
     whatever its words."""
     top_weight = max(q.weights.values(), default=1.0) or 1.0
     topical = {t: w for t, w in q.weights.items() if not t[:1].isdigit()}
@@ -226,20 +230,27 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
         missing = [w for t, w in topical.items() if t not in toks]
         return sum(missing) / q.total, max(missing, default=0.0) / top_weight
 
-    ctx = _toks(context_of(best), q.folded) | best_terms
+    frame = (frames or {}).get
+    # the document's own frame holds what its passages do not repeat: a plan of Đồng Tháp's committee writes
+    # "trên địa bàn tỉnh", and a question "… doanh nghiệp ở Đồng Tháp" asks of it all the same
+    ctx = _toks(context_of(best), q.folded) | best_terms | _toks(frame(best.doc_id, ""), q.folded)
     around: set[str] = set(ctx)
     for p in top:
-        around |= _toks(context_of(p), q.folded)
+        around |= _toks(context_of(p), q.folded) | _toks(frame(p.doc_id, ""), q.folded)
     share, heaviest = absent(ctx)
     share_top, heaviest_top = absent(around)
     dated = f"{context_of(best)} {best.metadata.get('date_int') or ''}"
     year_absent = float(bool(a.years) and not any(y in dated for y in a.years))
     month_absent = float(bool(a.months) and not _month_held(a.months, context_of(best), best.metadata))
-    frame = (frames or {}).get
+    # what the question counts ("bao nhiêu biên chế") written nowhere in the best passage or its frame: the
+    # passage is about the subject, not about that measure of it
+    held_words = f" {_squash(frame(best.doc_id, '') + chr(10) + context_of(best))} "
+    measure_absent = float(bool(a.measures) and not any(f" {m} " in held_words for m in a.measures))
     names_best, names_top = _names_absent(a.names, f"{frame(best.doc_id, '')}\n{context_of(best)}",
                                           [f"{frame(p.doc_id, '')}\n{context_of(p)}" for p in top])
     return {"absent_share": share, "absent_heaviest": heaviest, "absent_share_top": share_top,
-            "absent_heaviest_top": heaviest_top, "year_absent": year_absent, "month_absent": month_absent, "names_asked": float(bool(a.names)),
+            "absent_heaviest_top": heaviest_top, "year_absent": year_absent, "month_absent": month_absent,
+            "measure_absent": measure_absent, "names_asked": float(bool(a.names)),
             "names_absent": names_best, "names_absent_top": names_top}
 
 

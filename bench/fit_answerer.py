@@ -281,26 +281,34 @@ def _answerability_oof(x: np.ndarray, label: np.ndarray, c_value: float) -> np.n
     return conf
 
 
-def fit(items: list[Item]) -> AnswerModel:
+def fit(items: list[Item], keep: AnswerModel | None = None) -> AnswerModel:
+    """The span model and margin chosen by the sweep, or `keep`'s span model and margin kept as they are (the
+    sweep narrowed to its settings, for the out-of-fold scores the answerability model is fitted on) and its
+    answerability settings (label, C) too: a change of the answerability features refits the weights and the
+    threshold that read them and nothing else."""
     from sklearn.linear_model import LogisticRegression
 
     items = [it for it in items if len(it.x)]
     answerable = np.asarray([it.answerable for it in items])
     sweep: dict[str, float] = {}
     oof: dict[str, list[np.ndarray]] = {}
-    for spec in SPAN_GRID:
+    grid = SPAN_GRID if keep is None else [s for s in SPAN_GRID if str(s) == keep.figures.get("span_model")]
+    if not grid:
+        raise SystemExit(f"the kept model's span settings {keep.figures.get('span_model')!r} are not in SPAN_GRID")
+    margins = MARGINS if keep is None else (keep.second_margin,)
+    for spec in grid:
         key = str(spec)
         oof[key] = out_of_fold(items, spec)
-        for margin in MARGINS:
+        for margin in margins:
             right_ = [composed_right(it, p, margin) for it, p in zip(items, oof[key]) if it.answerable]
             sweep[f"{key} margin={margin}"] = round(sum(right_) / max(1, len(right_)), 3)
-        print(f"  span model {key}: {[sweep[f'{key} margin={m}'] for m in MARGINS]}", file=sys.stderr)
+        print(f"  span model {key}: {[sweep[f'{key} margin={m}'] for m in margins]}", file=sys.stderr)
     # within SWEEP_SLACK of the best, the smallest margin (a shorter answer reads faster), then the best figure
     top = max(sweep.values())
     best_key = min((k for k in sweep if sweep[k] >= top - SWEEP_SLACK),
                    key=lambda k: (float(k.rsplit(" margin=", 1)[1]), -sweep[k]))
     spec_key, margin_part = best_key.rsplit(" margin=", 1)
-    spec_best = next(spec for spec in SPAN_GRID if str(spec) == spec_key)
+    spec_best = next(spec for spec in grid if str(spec) == spec_key)
     margin_best = float(margin_part)
     probs = oof[spec_key]
     right = np.asarray([it.answerable and composed_right(it, p, margin_best) for it, p in zip(items, probs)])
@@ -320,9 +328,12 @@ def fit(items: list[Item]) -> AnswerModel:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     trials: dict[str, tuple[float, float, dict[str, float]]] = {}
+    kept = None if keep is None else keep.figures.get("answerability_model")  # "label=answerable C=0.1"
     for label_name in ANSWERABLE_LABELS:
         label = right if label_name == "right" else answerable
         for c_value in ANSWERABLE_C:
+            if kept and kept != f"label={label_name} C={c_value}":
+                continue
             conf = np.where(decided, 1.0, np.where(blocked, 0.0, _answerability_oof(x, label, c_value)))
             threshold, at = choose_threshold(answerable, right, conf)
             trials[f"label={label_name} C={c_value}"] = (at["answer_acc"] + at["abstain_acc"], threshold, at)
@@ -344,7 +355,9 @@ def fit(items: list[Item]) -> AnswerModel:
         "per_kind_answer_in_candidates": {
             kind: round(float(np.mean([it.y.max() == 1 for it in items if it.kind == kind])), 3)
             for kind in sorted({it.kind for it in items if it.answerable})},
-        "sweep_answer_acc_5fold_before_abstention": sweep,
+        "sweep_answer_acc_5fold_before_abstention": sweep if keep is None else {
+            **keep.figures.get("sweep_answer_acc_5fold_before_abstention", {}), "kept, read again": sweep},
+        **({} if keep is None else {"span_model_kept_from": keep.figures.get("fitted", "")}),
         "span_model": spec_key,
         "second_margin": margin_best,
         "answerability_sweep_5fold": {k: {"answer+abstain": round(v[0], 3), "threshold": round(v[1], 3), **v[2]}
@@ -357,7 +370,7 @@ def fit(items: list[Item]) -> AnswerModel:
             kind: round(float(np.mean([r for it, r in zip(items, right) if it.kind == kind])), 3)
             for kind in sorted({it.kind for it in items if it.answerable})},
     }
-    return AnswerModel(fit_span(items, spec_best),
+    return AnswerModel(fit_span(items, spec_best) if keep is None else keep.span,
                        Logistic(ANSWERABILITY_NAMES, mean, scale, lr.coef_[0], float(lr.intercept_[0])),
                        threshold, figures, margin_best, required, present)
 
@@ -415,7 +428,10 @@ def more_required(items: list[Item], probs: list[np.ndarray], margin: float, row
     return required, gains
 
 
-PRESENCE = ("year_absent", "month_absent")  # 0/1 answerability features: what the question names is not held
+# 0/1 answerability features: what the question names is not held, or the best span's period, quarter or date
+# is another than the one the question names ("riêng tháng 2" answered by "tính đến ngày 20/02")
+PRESENCE = ("year_absent", "month_absent", "measure_absent", "best_period_conflict", "best_quarter_conflict",
+            "best_date_conflict")
 
 
 def required_present(items: list[Item], rows: list[dict[str, float]],
@@ -434,12 +450,26 @@ def required_present(items: list[Item], rows: list[dict[str, float]],
     return tuple(chosen), evidence
 
 
+def kept_span(path: Path) -> AnswerModel:
+    """The frozen model's span model, margin and figures (its answerability part may read other features than
+    the code computes now: it is what gets refitted)."""
+    d = json.loads(path.read_text(encoding="utf-8"))
+    spans = d["span_model"]
+    span: Logistic | Trees = Trees.from_dict(spans, FEATURE_NAMES) if spans.get("kind") == "trees" else \
+        Logistic.from_dict(spans, FEATURE_NAMES)
+    return AnswerModel(span, AnswerModel.neutral().answerable, 0.0, d.get("figures", {}),
+                       float(d.get("second_margin", 1.0)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--eval-dir", default=str(ROOT / "data-eval"))
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--readings", help="a pickle of the questions' readings: written when absent, read when present "
                                        "(refitting without reading again; delete it after changing the features)")
+    ap.add_argument("--keep-span", action="store_true",
+                    help="keep the frozen span model and margin; refit the answerability model, the threshold and "
+                         "the required offers only")
     a = ap.parse_args()
     if a.readings and Path(a.readings).is_file():
         with open(a.readings, "rb") as fh:
@@ -449,7 +479,7 @@ def main() -> None:
         if a.readings:
             with open(a.readings, "wb") as fh:
                 pickle.dump(items, fh)
-    model = fit(items)
+    model = fit(items, kept_span(Path(a.out)) if a.keep_span else None)
     model.save(Path(a.out))
     print(json.dumps(model.figures, indent=1))
     if isinstance(model.span, Logistic):

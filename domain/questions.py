@@ -119,6 +119,24 @@ def _matches(pattern: Phrases | re.Pattern[str], question: str) -> list[tuple[in
     return list(dict.fromkeys(m.span() for m in found))
 
 
+# Words that ask for one thing of their own ("về đâu", "việc gì", "cơ quan nào"), unlike "thế nào", "ra sao"
+# which ask how a thing already asked about stands. "đâu" only as typed with diacritics: folded, "dau" is
+# also "đầu" (đầu mối, đầu năm).
+_HOW = ("thế nào", "như thế nào", "làm sao")
+_OWN_ASK_VI = Phrases(("gì", "nào", *_HOW))  # "thế nào" matched whole, then set aside
+_WHERE_WORD = re.compile(r"(?<!\w)đâu(?!\w)", re.I)
+
+
+def asks_its_own(question: str, english: bool) -> bool:
+    """The question asks for something with an interrogative of its own (not "how about" / "thế nào"): a
+    follow-up that does so asks its own kind of thing, not the previous question's."""
+    if english:
+        return bool(_ASK_WORDS_EN.search(fold(question)))
+    how = {fold(h) for h in _HOW}
+    own = [(s, e) for s, e in _matches(_OWN_ASK_VI, question) if fold(question[s:e]).lower() not in how]
+    return bool(own) or bool(_WHERE_WORD.search(question))
+
+
 def ask_count(question: str) -> int:
     """How many things the question asks ("bao nhiêu … và bao nhiêu …" asks two)."""
     return len(_matches(_ASK_WORDS_VI, question)) + len(_matches(_ASK_WORDS_EN, question))

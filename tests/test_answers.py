@@ -185,3 +185,20 @@ def test_the_agency_heading_says_who_even_when_the_task_names_the_agencies_it_di
     a = c2.answerer.answer("Đơn vị nào phải chỉ đạo các ban quản lý cảng kiểm tra cầu cảng trong vùng triều cường?")
     assert not a.abstained and "Cục Hàng hải phía Nam" in a.answer, a.answer
     assert "Cục Hàng hải phía Nam: Cục Hàng hải phía Nam" not in a.answer, a.answer  # a heading framed by itself
+
+
+def test_a_follow_up_asking_its_own_thing_does_not_inherit_what_the_previous_question_asked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """After "who signed it?", "where do they send reports?" asks for a destination, not a signer: the
+    previous question's asked kind carries over to "và văn bản kia thì sao?", not to a question with an
+    interrogative of its own."""
+    c2 = over(tmp_path, {"cong-dien.txt": (
+        "BỘ GIAO THÔNG BIỂN\nSố: 31/CĐ-BGTB\nHà Nội, ngày 12 tháng 10 năm 2025\n\nCÔNG ĐIỆN\n"
+        "VỀ VIỆC ỨNG PHÓ TRIỀU CƯỜNG TẠI CÁC CẢNG BIỂN PHÍA NAM\n\n"
+        "1. Cục Hàng hải phía Nam chỉ đạo các doanh nghiệp cảng kiểm tra toàn bộ cầu cảng đang khai thác.\n"
+        "2. Cục Đường thủy nội địa rà soát phương tiện thủy đang neo đậu, hướng dẫn di chuyển đến nơi tránh trú.\n"
+        "3. Các cảng vụ hàng hải tổ chức trực ban nghiêm túc và gửi báo cáo về Trung tâm Điều hành Bộ Giao thông "
+        "Biển trước 15 giờ hằng ngày.\n\n"
+        "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nNgô Văn Hải\n")})
+    a = c2.answerer.answer("Các cảng vụ hàng hải gửi báo cáo về đâu?", ["Công điện 31/CĐ-BGTB do ai ký?"])
+    assert not a.abstained and "Trung tâm Điều hành" in a.answer, a.answer
+    assert "Ngô Văn Hải" not in a.answer, a.answer

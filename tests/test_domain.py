@@ -142,3 +142,18 @@ def test_a_question_naming_a_footnote_marker() -> None:
     assert analyze("Chú thích [4] của Công điện 12/CĐ-TTg nêu dự án nào?").footnotes == ["4"]
     assert analyze("Footnote [ii] of the dispatch lists which ministries?").footnotes == ["ii"]
     assert analyze("Theo chú thích của Công điện 12/CĐ-TTg, bao nhiêu địa phương?").footnotes == []
+
+
+@pytest.mark.parametrize("question,english,own", [
+    ("Các sở gửi hồ sơ về đâu?", False, True),  # "đâu" as typed with diacritics
+    ("Kinh phí lấy từ nguồn nào?", False, True),
+    ("Việc đó nhằm mục đích gì?", False, True),
+    ("Còn quý hai thì thế nào?", False, False),  # how the thing already asked about stands
+    ("Kết quả ra sao?", False, False),
+    ("cac so gui ho so ve dau", False, False),  # folded, "dau" is also "đầu": not read as asking
+    ("Which office receives the reports?", True, True),
+])
+def test_a_question_asks_its_own_thing_by_an_interrogative_of_its_own(question: str, english: bool, own: bool) -> None:
+    from domain.questions import asks_its_own
+
+    assert asks_its_own(question, english) is own

@@ -32,3 +32,36 @@ def test_a_name_only_the_documents_frame_writes_is_not_absent() -> None:
     passage = "Trên 80% số trạm y tế xã, phường đủ điều kiện xác định tình trạng nghiện."
     assert _names_absent(["Cần Thơ"], passage, []) == (1.0, 1.0)
     assert _names_absent(["Cần Thơ"], f"UBND thành phố Cần Thơ\n{passage}", []) == (0.0, 0.0)
+
+
+def test_words_only_the_documents_frame_writes_are_not_absent_topic() -> None:
+    """A plan of Cần Thơ's committee writes "trên địa bàn thành phố", not its name: a question about Cần Thơ asks
+    of it all the same — the frame's words count as held, for the topic measures as for the names."""
+    from assistant.analysis import analyze
+    from assistant.features import QuestionTerms, topic_absence
+    from index.catalog import StoredPassage
+
+    text = "Phấn đấu 100% xã, phường trên địa bàn thành phố xây dựng mô hình quản lý người sau cai nghiện."
+    p = StoredPassage("p1", "d1", 0, "paragraph", text, text, {})
+    a = analyze("Theo kế hoạch, Cần Thơ phấn đấu bao nhiêu phần trăm xã, phường xây dựng mô hình quản lý người sau cai nghiện?")
+    terms = QuestionTerms.build(a, lambda t, folded: 1.0)
+    alone = topic_absence(a, terms, p, frozenset(), [p], {})
+    framed = topic_absence(a, terms, p, frozenset(), [p], {"d1": "UBND thành phố Cần Thơ Cần Thơ Kế hoạch"})
+    assert framed["absent_share"] < alone["absent_share"] and framed["absent_share_top"] < alone["absent_share_top"]
+    assert alone["names_absent"] == 1.0 and framed["names_absent"] == 0.0
+
+
+def test_a_measure_the_question_counts_that_the_passage_never_writes_is_absent() -> None:
+    """"bao nhiêu biên chế" of a passage about the same board that gives its leadership, not its staff quota."""
+    from assistant.analysis import analyze
+    from assistant.features import QuestionTerms, topic_absence
+    from index.catalog import StoredPassage
+
+    text = "Ban Quản lý Khu kinh tế có Trưởng ban và không quá 03 Phó Trưởng ban."
+    p = StoredPassage("p1", "d1", 0, "paragraph", text, text, {})
+    for question, absent in (("Ban Quản lý Khu kinh tế được giao bao nhiêu biên chế?", 1.0),
+                             ("Ban Quản lý Khu kinh tế có bao nhiêu Phó Trưởng ban?", 0.0),
+                             ("Ban Quản lý Khu kinh tế gồm những ai?", 0.0)):  # nothing counted
+        a = analyze(question)
+        row = topic_absence(a, QuestionTerms.build(a, lambda t, folded: 1.0), p, frozenset(), [p], {})
+        assert row["measure_absent"] == absent, question
