@@ -26,7 +26,7 @@ _MONTH_YEAR = re.compile(r"(?:thang|month)\s+(\d{1,2})\s*(?:/|nam|of)?\s*((?:19|
 _FOOTNOTE = re.compile(r"(?:chu thich|ghi chu|footnote)\s*(?:so\s*)?\[?(\d{1,3}|[ivx]{1,4})\]?(?!\w)", re.I)
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
-_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
+_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/]|[.,]\d)")
 # The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp".
 _MEASURED = re.compile(r"(?:bao nhieu|may|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
 _NOT_MEASURE = frozenset("phan tram tien % la duoc thi so voi ngay nam thang lan trong lieu percent of the".split())

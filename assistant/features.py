@@ -31,7 +31,7 @@ UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer 
 # a month of a year, in text folded to no diacritics: "7/2025", "tháng 7 năm 2025", "tháng 7/2025"
 _OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|thang\s+(\d{1,2})\s*(?:nam|/)\s*((?:19|20)\d\d)",
                           re.I)
-_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/.,])")
+_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/]|[.,]\d)")
 _FULL_DATE = re.compile(r"(?<![\d/])\d{1,2}\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?((?:19|20)\d\d)(?![\d/])")  # "03/5/2024"
 _MONTH_ONLY = re.compile(r"\btrong tháng\b|\btháng\s+\d{1,2}\b(?!\s*(?:/|năm)\s*\d)", re.I)
 

@@ -44,7 +44,7 @@ DEADLINE = re.compile(r"thường xuyên|hằng năm|hàng năm|định kỳ|tr�
 DAY_OR_MONTH = re.compile(r"(?<![\d/])\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?(?:19|20)\d\d)?(?![\d/])|"
                           r"(?<![\d/])\d{1,2}\s?/\s?(?:19|20)\d\d(?![\d/])|ngày\s+\d{1,2}|tháng\s+\d{1,2}|"
                           r"quý\s+[IV]+|\d{1,2}h\d{0,2}", re.I)
-YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,])")
+YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/]|[.,]\d)")  # "năm 2027, …" and "năm 2027." too; not "2027,5"
 # The words of a role (who acts).
 ROLE = re.compile(r"chủ trì|phụ trách|tham mưu|chịu trách nhiệm|có trách nhiệm|đầu mối|thường trực|"
                   r"\b(?:giao|yêu cầu|đề nghị|phân công|chỉ đạo)\s+(?:cho\s+)?(?:các\s+)?[A-ZĐÀ-Ỹ]|"

@@ -157,3 +157,11 @@ def test_a_question_asks_its_own_thing_by_an_interrogative_of_its_own(question: 
     from domain.questions import asks_its_own
 
     assert asks_its_own(question, english) is own
+
+
+def test_a_year_before_a_comma_or_a_full_stop_is_a_year() -> None:
+    """"… vào vận hành trong năm 2027, đảm bảo …" says when (a year); "2027,5" is a figure, not a year."""
+    assert "year" in offers("Hoàn thành đưa dự án vào vận hành trong năm 2027, đảm bảo chất lượng công trình")
+    assert "year" in offers("Dự án phải hoàn thành trong năm 2027.")
+    assert "year" not in offers("Sản lượng đạt 2027,5 tấn")
+    assert analyze("Năm 2024, tỉnh có bao nhiêu doanh nghiệp thành lập mới?").years == ["2024"]
