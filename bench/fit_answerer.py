@@ -467,7 +467,7 @@ def more_required(items: list[Item], probs: list[np.ndarray], margin: float, row
 
 # 0/1 answerability features: what the question names is not held, or the best span's period, quarter or date
 # is another than the one the question names ("riêng tháng 2" answered by "tính đến ngày 20/02")
-PRESENCE = ("year_absent", "month_absent", "measure_absent", "best_period_conflict", "best_quarter_conflict",
+PRESENCE = ("year_absent", "month_absent", "measure_absent", "when_cited_only", "best_period_conflict", "best_quarter_conflict",
             "best_date_conflict")
 
 
