@@ -45,6 +45,10 @@ TRICH_YEU_CHARS = 320  # an item titled by its directive's trích yếu ("Kế h
 WRAPPED_LINE_CHARS = 50  # a line this long that stops mid-sentence was wrapped, not written as a heading or item
 _DASH_GOES_ON = re.compile(r"^[-–]\s+([a-zđà-ỹ\d])")
 _NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2030 đạt …": no list is numbered 2030
+# a word a number always follows ("kể từ ngày 08 tháng / 12 năm 2025", "tại khoản / 2 Điều 5"), written in lower
+# case (a heading in capitals "… TRONG THÁNG" may well be followed by its list "1. …")
+_NEEDS_NUMBER = re.compile(r"(?:^|\s)(?:ngày|tháng|năm|số|khoản|điểm|quý)$")
+_NUMBER_NOT_MARKER = re.compile(r"^\d{1,4}(?:[ /]|$)")  # "12 năm 2025", "08/12/2025"; not a list's "1." / "1)"
 # A list marker alone on its line ("1." / "a)" / "IV."): PDF extraction often puts a clause's number on a line of
 # its own; the clause is the line after it
 _BARE_MARKER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVXLC]{1,5})[.)]$")
@@ -54,14 +58,23 @@ def _wrapped_before(previous_raw: str, previous_opened: bool, paragraph: str, li
     """A hard wrap before the dash of "kinh tế - xã hội" or "2021 - 2025", or before a year ("mục tiêu đến năm /
     2030 đạt …", a title in capitals "… GIAI ĐOẠN / 2026 - 2030"): the line it ends is long and cut
     mid-sentence — not a list item of its own — and the dash goes on in lower case, or joins two figures; the
-    number has three digits or more (no list is numbered 2030)."""
+    number has three digits or more (no list is numbered 2030). A number after a word that always takes one
+    ("ngày 08 tháng / 12 năm 2025") goes on the line before, whatever its length."""
     prev = previous_raw.strip()
+    if _NEEDS_NUMBER.search(prev) and _NUMBER_NOT_MARKER.match(line):
+        return True
     if len(prev) < WRAPPED_LINE_CHARS or ends_sentence(paragraph):
         return False
     dash = _DASH_GOES_ON.match(line)
     if dash:  # a list's next item also opens with a dash: after a line that opened an item, it is one
         return not (previous_opened and starts_block(prev)) and (not dash.group(1).isdigit() or prev[-1:].isdigit())
     return _NUMBER_GOES_ON.match(line) is not None
+
+
+def _nothing_follows(lines: list[Line], at: int) -> bool:
+    """The line after `at` ends the paragraph (blank, a table rule, the end) or opens a block of its own."""
+    following = lines[at + 1].text.strip() if at + 1 < len(lines) else ""
+    return following in ("", "|") or starts_block(following) or bool(_BARE_MARKER.match(following))
 
 
 def _is_table_line(text: str) -> bool:
@@ -73,7 +86,7 @@ def join_lines(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     open_para = False
     last_raw, last_opened = "", False  # the line before, and whether it opened the paragraph it is in
-    for ln in lines:
+    for at, ln in enumerate(lines):
         raw, previous_raw, previous_opened = ln.text, last_raw, last_opened
         last_raw = raw
         if raw.strip() in ("", "|") or set(raw.strip()) <= {"|", "-", "_", "=", "*"}:
@@ -86,7 +99,12 @@ def join_lines(lines: list[Line]) -> list[Line]:
             out.append(Line(text, ln.page))
             open_para = False
             continue
-        can_join = not _BARE_MARKER.match(text) and ((
+        bare = bool(_BARE_MARKER.match(text))
+        # a marker alone on its line opens the clause on the line after it; with no clause after it (a blank line,
+        # or the next item) it ends the open sentence before it ("… tại Phụ lục / VIII. / 11. …", "ngày 31 tháng /
+        # 12.")
+        ends_open_sentence = bare and open_para and not ends_sentence(out[-1].text) and _nothing_follows(lines, at)
+        can_join = ends_open_sentence or not bare and ((
             open_para
             and not ends_sentence(out[-1].text)
             and not starts_block(text)

@@ -113,13 +113,24 @@ def starts_lower(text: str) -> bool:
 _SENT_SPLIT = re.compile(r"(?<=[.!?;…])[\"”’)]?\s+(?=[\"“(]?[A-ZĐÀ-ỸÂĂÊÔƠƯ0-9(\-–+])")
 
 
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[a-zđ])[.)]\s*")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentence-ish units; semicolons split too, because reports chain many figures with them."""
+    """Sentence-ish units; semicolons split too, because reports chain many figures with them. A list marker
+    ("11.", "IV.") is not a sentence: it opens the one after it."""
     out: list[str] = []
-    for part in _SENT_SPLIT.split(text):
-        part = part.strip()
+    start = 0
+    for m in _SENT_SPLIT.finditer(text):
+        if _LIST_MARKER.fullmatch(text, start, m.start()):
+            continue
+        part = text[start:m.start()].strip()
         if part:
             out.append(part)
+        start = m.end()
+    part = text[start:].strip()
+    if part:
+        out.append(part)
     return out
 
 

@@ -71,3 +71,37 @@ def test_a_list_marker_alone_on_its_line_opens_the_line_after_it() -> None:
 def test_a_marker_cell_of_a_table_laid_out_one_cell_per_line_stays_a_cell() -> None:
     text = "|\n1.\n|\nBộ Tư pháp\n|\n19\n|"
     assert _paragraphs(text) == ["1.", "Bộ Tư pháp", "19"]
+
+
+def test_a_date_wrapped_after_a_word_that_takes_a_number_is_read_whole() -> None:
+    """"… kể từ ngày 08 tháng / 12 năm 2025." is one date: the "12" does not open a list item, so no passage ends
+    inside the date. A heading in capitals ending "THÁNG" keeps its numbered list."""
+    text = ("Điều 3. Hiệu lực thi hành\n\nQuyết định có hiệu lực kể từ ngày 08 tháng\n12 năm 2025.\n"
+            "Các khoản thu thực hiện theo khoản\n2 Điều 5 Nghị định này.\n"
+            "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRONG THÁNG\n1. Về nông nghiệp")
+    assert _paragraphs(text) == [
+        "Điều 3. Hiệu lực thi hành", "Quyết định có hiệu lực kể từ ngày 08 tháng 12 năm 2025.",
+        "Các khoản thu thực hiện theo khoản 2 Điều 5 Nghị định này.",
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ TRONG THÁNG", "1. Về nông nghiệp"]
+
+
+def test_a_marker_that_ends_an_open_sentence_stays_in_it() -> None:
+    """"… thay thế cụm từ tại Phụ lục / VIII." and "… đến ngày 31 tháng / 12." end their sentences: read as list
+    markers they would open a clause and leave the sentence cut."""
+    text = ("10. Thay thế cụm từ “Ban Dân tộc” thành “Sở Dân tộc và Tôn giáo” tại Phụ lục\nVIII.\n"
+            "11. Thay thế cụm từ “Sở Tư pháp” tại khoản 2.\n\n"
+            "Thời hạn nộp hồ sơ kéo dài đến ngày 31 tháng\n12.\n\nĐiều 9. Cơ cấu tổ chức của Quỹ\n1.\nGiám đốc Quỹ.")
+    assert _paragraphs(text) == [
+        "10. Thay thế cụm từ “Ban Dân tộc” thành “Sở Dân tộc và Tôn giáo” tại Phụ lục VIII.",
+        "11. Thay thế cụm từ “Sở Tư pháp” tại khoản 2.", "Thời hạn nộp hồ sơ kéo dài đến ngày 31 tháng 12.",
+        "Điều 9. Cơ cấu tổ chức của Quỹ", "1. Giám đốc Quỹ."]
+
+
+def test_a_list_marker_is_no_sentence_of_its_own() -> None:
+    """A long block is cut between sentences; "11." after "… Phụ lục VIII." opens the next clause, so no passage
+    or quoted span ends on a bare "11." and none starts without its number."""
+    from ingest.textnorm import split_sentences
+
+    text = "10. Thay thế cụm từ tại Phụ lục VIII.\n11. Thay thế cụm từ “Sở Tư pháp”. Các sở thực hiện."
+    assert split_sentences(text) == ["10. Thay thế cụm từ tại Phụ lục VIII.", "11. Thay thế cụm từ “Sở Tư pháp”.",
+                                     "Các sở thực hiện."]
