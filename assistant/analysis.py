@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from domain.doctypes import CONG_VAN, bare_number_re, code_of_typed, code_of_word, type_word_re
+from domain.figures import YEAR
 from domain.periods import period_of, period_words, quarter_of
 from domain.questions import ASKING_WORDS, ask_count, intents_of, is_english
 from domain.words import fold
@@ -26,9 +27,10 @@ _MONTH_YEAR = re.compile(r"(?:thang|month)\s+(\d{1,2})\s*(?:/|nam|of)?\s*((?:19|
 _FOOTNOTE = re.compile(r"(?:chu thich|ghi chu|footnote)\s*(?:so\s*)?\[?(\d{1,3}|[ivx]{1,4})\]?(?!\w)", re.I)
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
-_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/]|[.,]\d)")
 # The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp".
 _MEASURED = re.compile(r"(?:bao nhieu|may|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
+# typed with diacritics, "mấy" is not "máy" (nhà máy): matched as written
+_MEASURED_ACCENTED = re.compile(r"(?:bao nhiêu|mấy|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
 _NOT_MEASURE = frozenset("phan tram tien % la duoc thi so voi ngay nam thang lan trong lieu percent of the".split())
 
 
@@ -125,15 +127,27 @@ def _dates(text: str) -> tuple[list[tuple[int, int]], list[str], list[tuple[int,
         for y in re.findall(rf"\b{name}\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d\d)", f):
             months.append((i + 1, int(y)))
     day_months = [(int(d), int(mo)) for d, mo in _DAY_MONTH.findall(f) if 1 <= int(d) <= 31 and 1 <= int(mo) <= 12]
-    return list(dict.fromkeys(months)), list(dict.fromkeys(_YEAR.findall(f))), day_months
+    return list(dict.fromkeys(months)), list(dict.fromkeys(YEAR.findall(f))), day_months
+
+
+def counted_nouns(text: str) -> list[str]:
+    """What the question counts, as typed (two words at most): "bao nhiêu biên chế công chức" → "biên chế",
+    "mấy lớp" → "lớp"; not "phần trăm", "tiền", a period word."""
+    accented = fold(text) != text
+    rx = _MEASURED_ACCENTED if accented else _MEASURED
+    out = []
+    for m in rx.finditer(text if accented else fold(text)):
+        words = [w for w in m.group(1).lower().split() if fold(w) not in _NOT_MEASURE]
+        if words:
+            out.append(" ".join(words[:2]))
+    return list(dict.fromkeys(out))
 
 
 def _measures(text: str) -> list[str]:
     out = []
-    for m in _MEASURED.finditer(fold(text)):
-        words = [w for w in m.group(1).lower().split() if w not in _NOT_MEASURE]
-        if words:
-            out += [" ".join(words[:2]), words[0]]
+    for noun in counted_nouns(text):
+        words = fold(noun).split()
+        out += [" ".join(words), words[0]]
     return list(dict.fromkeys(out))
 
 

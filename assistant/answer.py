@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from domain.figures import DOCNUM, offers, without_citations
-from domain.followups import looks_like_followup
+from domain.followups import asks_what_about
 from domain.questions import asking_spans, asks_its_own
 from domain.words import fold
 from index.catalog import StoredPassage, embed_hash
@@ -122,7 +121,7 @@ class ExtractiveAnswerer:
             # "còn X thì sao?" asks what the previous question asked, of X; "các đơn vị báo cáo về đâu?" asks
             # its own thing, whatever the previous question asked
             if not [i for i in a.intents if i in CORE] and \
-                    (looks_like_followup(question) or not asks_its_own(question, a.english)):
+                    (asks_what_about(question) or not asks_its_own(question, a.english)):
                 a.intents = [*prev.intents, *a.intents]
             a.period = a.period or prev.period
             a.quarter = a.quarter or prev.quarter
@@ -288,26 +287,12 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
     rival = next((c for c in cands[1:] if not _overlap(c, best)), None)
     fifth = cands[min(4, len(cands) - 1)]
     return {"s1": best.score, "s_gap": best.score - (rival.score if rival else best.score - 5.0),
-            "when_cited_only": float(_when_cited_only(a, parts)),
             "s_gap5": best.score - fifth.score, "n_candidates": float(len(cands)), "unoffered": unoffered_share,
             "unknown_share": terms.unknown_share, "english": float(a.english),
             "top_dense": max((h.dense for h in hits), default=0.0),
             **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]],
                             frames or {}),
             **{f"best_{k}": v for k, v in best.features.items()}}
-
-
-def _when_cited_only(a: Analysis, parts: list[Candidate]) -> bool:
-    """The question asks when (a date, a year) and the quoted spans' only dates are those of the documents they
-    cite ("theo Thông tư số 45/2024/TT-BTC ngày 01/7/2024"): they say when those were issued, not when the thing
-    asked about falls. A document the question names by its number is its own subject: its date stays."""
-    asked = {"when", "year"} & set(a.intents)
-    if not asked or "doc" in a.intents or not any(asked & c.offers for c in parts):
-        return False
-    named = [m.group() for m in DOCNUM.finditer(a.text)] + a.number_keys + [n for n, _ in a.bare_numbers]
-    numbers = [lead.group().lstrip("0") for lead in (re.match(r"\d+", n) for n in named) if lead]
-    return not any(asked & c.offers if c.hit.passage.kind == "table_row" else
-                   asked & offers(without_citations(c.span.text, numbers)) for c in parts)
 
 
 def unoffered(a: Analysis, parts: list[Candidate], intents: tuple[str, ...]) -> list[str]:

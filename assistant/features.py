@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, counted_noun_follows, offers
+from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, YEAR, counted_noun_follows, offers
 from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
 from domain.words import fold
@@ -21,7 +22,7 @@ from index.catalog import StoredPassage
 from index.retrieval import Hit
 from index.vntext import tokens
 
-from .analysis import Analysis
+from .analysis import Analysis, counted_nouns
 from .spans import Span
 
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
@@ -31,7 +32,6 @@ UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer 
 # a month of a year, in text folded to no diacritics: "7/2025", "tháng 7 năm 2025", "tháng 7/2025"
 _OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|thang\s+(\d{1,2})\s*(?:nam|/)\s*((?:19|20)\d\d)",
                           re.I)
-_YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d\d)(?![\d/]|[.,]\d)")
 _FULL_DATE = re.compile(r"(?<![\d/])\d{1,2}\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?((?:19|20)\d\d)(?![\d/])")  # "03/5/2024"
 _MONTH_ONLY = re.compile(r"\btrong tháng\b|\btháng\s+\d{1,2}\b(?!\s*(?:/|năm)\s*\d)", re.I)
 
@@ -82,8 +82,6 @@ def text_tokens(text: str, folded: bool) -> frozenset[str]:
     return frozenset(tokens(text, folded=folded))
 
 
-_toks = text_tokens
-
 
 def months_written(folded: str) -> list[tuple[int, int]]:
     """The (month, year) pairs a text folded to no diacritics writes."""
@@ -99,7 +97,7 @@ def _dates_agree(a: Analysis, text: str) -> tuple[float, float]:
     match = any(mm in named_months for mm in a.months) or any(y in f for y in a.years)
     conflict = bool(a.months) and bool(named_months) and not any(mm in named_months for mm in a.months)
     if a.years and not a.months:
-        years = set(_YEAR.findall(f))
+        years = set(YEAR.findall(f))
         conflict = bool(years) and not (years & set(a.years))
     return float(match), float(conflict and not match)
 
@@ -124,8 +122,8 @@ def candidate_features(a: Analysis, q: QuestionTerms, hit: Hit, rank: int, top_s
                        got: set[str], ctx_toks: AbstractSet[str], top_dense: float) -> tuple[dict[str, float], AbstractSet[str]]:
     """The features of one span, and the tokens of the span with its sentence."""
     p = hit.passage
-    span_toks = _toks(span.text if span.unit != "row" else span.sentence, q.folded)
-    sent_toks = span_toks if span.sentence == span.text else _toks(span.sentence, q.folded)
+    span_toks = text_tokens(span.text if span.unit != "row" else span.sentence, q.folded)
+    sent_toks = span_toks if span.sentence == span.text else text_tokens(span.sentence, q.folded)
     near = span_toks | sent_toks
     asked = [i for i in a.intents if i in CORE]
     offered = sum(1 for i in asked if i in got)
@@ -233,10 +231,10 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     frame = (frames or {}).get
     # the document's own frame holds what its passages do not repeat: a plan of Đồng Tháp's committee writes
     # "trên địa bàn tỉnh", and a question "… doanh nghiệp ở Đồng Tháp" asks of it all the same
-    ctx = _toks(context_of(best), q.folded) | best_terms | _toks(frame(best.doc_id, ""), q.folded)
+    ctx = text_tokens(context_of(best), q.folded) | best_terms | text_tokens(frame(best.doc_id, ""), q.folded)
     around: set[str] = set(ctx)
     for p in top:
-        around |= _toks(context_of(p), q.folded) | _toks(frame(p.doc_id, ""), q.folded)
+        around |= text_tokens(context_of(p), q.folded) | text_tokens(frame(p.doc_id, ""), q.folded)
     share, heaviest = absent(ctx)
     share_top, heaviest_top = absent(around)
     dated = f"{context_of(best)} {best.metadata.get('date_int') or ''}"
@@ -244,14 +242,32 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     month_absent = float(bool(a.months) and not _month_held(a.months, context_of(best), best.metadata))
     # what the question counts ("bao nhiêu biên chế") written nowhere in the best passage or its frame: the
     # passage is about the subject, not about that measure of it
-    held_words = f" {_squash(frame(best.doc_id, '') + chr(10) + context_of(best))} "
-    measure_absent = float(bool(a.measures) and not any(f" {m} " in held_words for m in a.measures))
+    measure_absent = float(_measure_absent(a, f"{frame(best.doc_id, '')}\n{context_of(best)}"))
     names_best, names_top = _names_absent(a.names, f"{frame(best.doc_id, '')}\n{context_of(best)}",
                                           [f"{frame(p.doc_id, '')}\n{context_of(p)}" for p in top])
     return {"absent_share": share, "absent_heaviest": heaviest, "absent_share_top": share_top,
             "absent_heaviest_top": heaviest_top, "year_absent": year_absent, "month_absent": month_absent,
             "measure_absent": measure_absent, "names_asked": float(bool(a.names)),
             "names_absent": names_best, "names_absent_top": names_top}
+
+
+def _measure_absent(a: Analysis, held: str) -> bool:
+    """What the question counts ("bao nhiêu biên chế") is written nowhere in `held` — compared whole and with its
+    diacritics when the question has them ("biên chế" is not "biện pháp", "hộ dân" not "hỗ trợ")."""
+    nouns = counted_nouns(a.restored if a.folded and not a.english else a.text)
+    if not nouns:
+        return False
+    accented = not a.folded
+
+    def words(text: str) -> str:
+        text = text if accented else fold(text)
+        return " " + " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).lower())) + " "
+
+    written = words(held)
+    # with diacritics its head word alone holds it too ("bao nhiêu xã đạt" of "12 xã"); folded, a syllable is
+    # ambiguous ("ho": hộ, hỗ, hồ) and only the whole phrase counts
+    forms = [f for n in nouns for f in ([n, n.split()[0]] if accented else [n])]
+    return not any(words(f) in written for f in forms)
 
 
 def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:

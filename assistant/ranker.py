@@ -22,8 +22,7 @@ import numpy as np
 from .features import FEATURE_NAMES
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "answer_model.json"
-ANSWERABILITY_NAMES = ("s1", "s_gap", "s_gap5", "n_candidates", "unoffered", "when_cited_only", "unknown_share", "english",
-                       "top_dense",
+ANSWERABILITY_NAMES = ("s1", "s_gap", "s_gap5", "n_candidates", "unoffered", "unknown_share", "english", "top_dense",
                        "absent_share", "absent_heaviest", "absent_share_top", "absent_heaviest_top", "year_absent", "month_absent",
                        "measure_absent",
                        "names_asked", "names_absent", "names_absent_top",

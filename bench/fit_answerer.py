@@ -465,15 +465,17 @@ def more_required(items: list[Item], probs: list[np.ndarray], margin: float, row
     return required, gains
 
 
-# 0/1 answerability features: what the question names is not held, or the best span's period, quarter or date
-# is another than the one the question names ("riêng tháng 2" answered by "tính đến ngày 20/02")
-PRESENCE = ("year_absent", "month_absent", "measure_absent", "when_cited_only", "best_period_conflict", "best_quarter_conflict",
-            "best_date_conflict")
+# 0/1 answerability features: what the question names (a year, a month, the measure it counts) is not held
+PRESENCE = ("year_absent", "month_absent", "measure_absent")
+# a feature blocks answers only when this many unanswerable questions (and no right answer) show it: a single
+# example is no evidence for a rule that overrides the model
+PRESENCE_SUPPORT = 2
 
 
 def required_present(items: list[Item], rows: list[dict[str, float]],
                      right: np.ndarray) -> tuple[tuple[str, ...], dict[str, str]]:
-    """The absences that block an answer: those for which no out-of-fold answer showing one was right."""
+    """The absences that block an answer: those for which no out-of-fold answer showing one was right, shown by
+    PRESENCE_SUPPORT unanswerable questions at least."""
     evidence: dict[str, str] = {}
     chosen = []
     for name in PRESENCE:
@@ -482,7 +484,7 @@ def required_present(items: list[Item], rows: list[dict[str, float]],
         n_answerable = sum(items[i].answerable for i in shown)
         evidence[name] = f"{n_right} right of {n_answerable} answerable and {len(shown) - n_answerable} " \
                          f"unanswerable questions showing it"
-        if n_right == 0:
+        if n_right == 0 and len(shown) - n_answerable >= PRESENCE_SUPPORT:
             chosen.append(name)
     return tuple(chosen), evidence
 

@@ -5,7 +5,6 @@ holds the matching shape. Every figure shape is a whole token: spans are never c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 from .agencies import AGENCY
@@ -107,29 +106,6 @@ def _offers(text: str) -> frozenset[str]:
     if len(text) > 40:
         out.update(("what", "list"))
     return frozenset(out)
-
-
-# the date a cited document carries after its number: "Thông tư số 45/2024/TT-BTC ngày 01/7/2024", "(văn bản số
-# 84/BC-UBND ngày 19 tháng 11 năm 2025)"
-_CITED_DATE = re.compile(r"\s*,?\s*ngày\s+(?:\d{1,2}\s?/\s?\d{1,2}\s?/\s?(?:19|20)\d\d|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+"
-                         r"(?:19|20)\d\d)", re.I)
-
-
-def without_citations(text: str, kept: Iterable[str] = ()) -> str:
-    """The text with each cited document's number and the date after it blanked: what is left says when the
-    text's own events and deadlines fall; a cited document's date only says when that document was issued.
-    A citation whose number starts with one of `kept` (the numbers a question names, without leading zeros)
-    stays."""
-    out = text
-    keep = tuple(kept)
-    for m in DOCNUM.finditer(text):
-        lead = re.match(r"\d+", m.group())
-        if lead and lead.group().lstrip("0") in keep:
-            continue
-        d = _CITED_DATE.match(text, m.end())
-        end = d.end() if d else m.end()
-        out = out[:m.start()] + " " * (end - m.start()) + out[end:]
-    return out
 
 
 def counted_noun_follows(text: str, noun: str) -> bool:

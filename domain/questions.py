@@ -108,8 +108,9 @@ def asking_spans(question: str, english: bool, intents: tuple[str, ...] = INTENT
     return [span for pattern in (*(table[i] for i in intents), asks) for span in _matches(pattern, question)]
 
 
-_ASK_WORDS_VI = Phrases(("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao", "thế nào",
-                         "vì sao", "tại sao", "bao lâu"))
+_ASK_WORD_LIST_VI = ("bao nhiêu", "mấy", "nào", "gì", "ai", "khi nào", "bao giờ", "ở đâu", "ra sao", "thế nào",
+                     "vì sao", "tại sao", "bao lâu")
+_ASK_WORDS_VI = Phrases(_ASK_WORD_LIST_VI)
 _ASK_WORDS_EN = folded_pattern((), ("how many", "how much", "which", "what", "who", "when", "where"))
 
 
@@ -119,21 +120,21 @@ def _matches(pattern: Phrases | re.Pattern[str], question: str) -> list[tuple[in
     return list(dict.fromkeys(m.span() for m in found))
 
 
-# Words that ask for one thing of their own ("về đâu", "việc gì", "cơ quan nào"), unlike "thế nào", "ra sao"
-# which ask how a thing already asked about stands. "đâu" only as typed with diacritics: folded, "dau" is
-# also "đầu" (đầu mối, đầu năm).
-_HOW = ("thế nào", "như thế nào", "làm sao")
-_OWN_ASK_VI = Phrases(("gì", "nào", *_HOW))  # "thế nào" matched whole, then set aside
+# How a thing already asked about stands ("thế nào", "ra sao"): the other asking words ask for one thing of their
+# own ("về đâu", "việc gì", "cơ quan nào", "vì sao"). "đâu" only as typed with diacritics: folded, "dau" is also
+# "đầu" (đầu mối, đầu năm).
+_HOW = ("thế nào", "như thế nào", "ra sao", "làm sao")
+_ASK_OR_HOW_VI = Phrases((*_ASK_WORD_LIST_VI, *_HOW))  # "như thế nào" matched whole, then set aside
 _WHERE_WORD = re.compile(r"(?<!\w)đâu(?!\w)", re.I)
 
 
 def asks_its_own(question: str, english: bool) -> bool:
-    """The question asks for something with an interrogative of its own (not "how about" / "thế nào"): a
-    follow-up that does so asks its own kind of thing, not the previous question's."""
+    """The question asks for something with an interrogative of its own (not "thế nào" / "ra sao"): a follow-up
+    that does so asks its own kind of thing, not the previous question's."""
     if english:
         return bool(_ASK_WORDS_EN.search(fold(question)))
     how = {fold(h) for h in _HOW}
-    own = [(s, e) for s, e in _matches(_OWN_ASK_VI, question) if fold(question[s:e]).lower() not in how]
+    own = [(s, e) for s, e in _matches(_ASK_OR_HOW_VI, question) if fold(question[s:e]).lower() not in how]
     return bool(own) or bool(_WHERE_WORD.search(question))
 
 

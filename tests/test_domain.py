@@ -152,6 +152,7 @@ def test_a_question_naming_a_footnote_marker() -> None:
     ("Kết quả ra sao?", False, False),
     ("cac so gui ho so ve dau", False, False),  # folded, "dau" is also "đầu": not read as asking
     ("Which office receives the reports?", True, True),
+    ("Vì sao phải đẩy mạnh chuyển đổi số?", False, True),
 ])
 def test_a_question_asks_its_own_thing_by_an_interrogative_of_its_own(question: str, english: bool, own: bool) -> None:
     from domain.questions import asks_its_own
@@ -167,30 +168,11 @@ def test_a_year_before_a_comma_or_a_full_stop_is_a_year() -> None:
     assert analyze("Năm 2024, tỉnh có bao nhiêu doanh nghiệp thành lập mới?").years == ["2024"]
 
 
-def test_a_cited_documents_date_says_when_that_document_was_issued_not_when_the_task_falls() -> None:
-    from domain.figures import without_citations
+@pytest.mark.parametrize("question,what_about", [
+    ("Còn Đà Nẵng?", True), ("Thế còn năm 2026 thì phấn đấu mức nào?", True), ("con quy 2 thi sao", True),
+    ("What about imports?", True), ("Báo cáo gửi về đâu?", False), ("Các cảng vụ đó gửi báo cáo về đâu?", False),
+])
+def test_a_question_asking_what_the_previous_one_asked_of_something_else(question: str, what_about: bool) -> None:
+    from domain.followups import asks_what_about
 
-    text = "Thực hiện Kế hoạch số 321-KH/TU ngày 11/4/2025 của Tỉnh ủy và Công văn số 6356/UBND-NNMT ngày 01 tháng 12 năm 2025"
-    assert "when" in offers(text) and not {"when", "doc"} & offers(without_citations(text))
-    assert "when" in offers(without_citations(text, ["6356"]))  # the document the question names keeps its date
-    deadline = "Sở Công Thương trình UBND tỉnh trước ngày 21/11/2025 theo Quyết định số 12/QĐ-UBND ngày 03/01/2025."
-    assert "when" in offers(without_citations(deadline))
-
-
-def test_an_answer_whose_only_date_is_a_citations_is_flagged_for_a_when_question() -> None:
-    from assistant.answer import Candidate, _when_cited_only
-    from assistant.spans import Span
-    from index.catalog import StoredPassage
-    from index.retrieval import Hit
-
-    def part(text: str) -> Candidate:
-        p = StoredPassage("p", "d", 0, "paragraph", text, text, {})
-        return Candidate(Hit(p, 1.0, {}, 0.5), 0, Span(0, len(text), text, text, "sentence"), {}, offers(text),
-                         frozenset())
-
-    cited = part("Các sở, ngành tham mưu kiện toàn Ban Chỉ đạo theo Quyết định số 15/2021/QĐ-UBND ngày 08/7/2021.")
-    due = part("Các sở, ngành tham mưu kiện toàn Ban Chỉ đạo, hoàn thành trước ngày 30/12/2025.")
-    asked = analyze("Các sở phải hoàn thành kiện toàn Ban Chỉ đạo trước ngày nào?")
-    assert _when_cited_only(asked, [cited]) and not _when_cited_only(asked, [due])
-    assert not _when_cited_only(analyze("Quyết định 15/2021/QĐ-UBND ban hành ngày nào?"), [cited])  # its own date
-    assert not _when_cited_only(analyze("Các sở tham mưu kiện toàn cơ quan nào?"), [cited])  # not asked when
+    assert asks_what_about(question) is what_about

@@ -65,3 +65,9 @@ def test_a_measure_the_question_counts_that_the_passage_never_writes_is_absent()
         a = analyze(question)
         row = topic_absence(a, QuestionTerms.build(a, lambda t, folded: 1.0), p, frozenset(), [p], {})
         assert row["measure_absent"] == absent, question
+    # compared with diacritics: "biện pháp" does not write "biên chế"; "nhà máy" counts nothing ("máy" is no "mấy")
+    from assistant.analysis import counted_nouns
+    from assistant.features import _measure_absent
+
+    assert _measure_absent(analyze("Ban được giao bao nhiêu biên chế?"), "Ban áp dụng các biện pháp quản lý.")
+    assert counted_nouns("Nhà máy xử lý được bao nhiêu tấn rác?") == ["tấn rác"]
