@@ -219,8 +219,8 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     share of idf weight absent, and the weightiest absent term relative to the question's weightiest; and
     whether a year the question names is missing from the best passage and its document's date; the share of
     the question's proper names neither the passages nor their documents' frames (`frames`: issuer, place,
-    title, signer) write. A word the document's frame writes is held by all of its passages. A question about a subject, period or place the documents do not hold shows it here
-    whatever its words."""
+    title, signer) write. A word the document's frame writes is held by all of its passages. A question about a
+    subject, period or place the documents do not hold shows it here whatever its words."""
     top_weight = max(q.weights.values(), default=1.0) or 1.0
     topical = {t: w for t, w in q.weights.items() if not t[:1].isdigit()}
 

@@ -33,11 +33,10 @@ def looks_like_followup(question: str) -> bool:
 
 
 # "còn … thì sao?", "thế còn …", "what about …": the question asks what the previous one asked, of something else
-_WHAT_ABOUT = re.compile(r"^(?:còn|thế còn|vậy còn|riêng|con|the con|vay con|rieng)\b|\b(?:thì sao|thi sao)\b|"
-                         r"\b(?:what|how) about\b", re.I)
+_WHAT_ABOUT = re.compile(r"^(?:con|the con|vay con|rieng)\b|\bthi sao\b|\b(?:what|how) about\b")  # on folded text
 
 
 def asks_what_about(question: str) -> bool:
     """The question asks the previous question's kind of thing of another subject ("Còn Cần Thơ?", "what about
     imports?"), whatever interrogative it also writes ("thế còn năm 2026 thì mức nào?")."""
-    return bool(_WHAT_ABOUT.search(question.strip()))
+    return bool(_WHAT_ABOUT.search(fold(question.strip()).lower()))

@@ -12,6 +12,7 @@ from .header import mark_document_headers
 from .metadata import SIGN_ROLE
 from .tables import table_blocks
 from .textnorm import (
+    LIST_MARKER,
     SUPERSCRIPT_DIGITS,
     clean_line,
     ends_sentence,
@@ -49,9 +50,6 @@ _NUMBER_GOES_ON = re.compile(r"^\d{3,}(?![\d.)])")  # "… đến năm" / "2030 
 # case (a heading in capitals "… TRONG THÁNG" may well be followed by its list "1. …")
 _NEEDS_NUMBER = re.compile(r"(?:^|\s)(?:ngày|tháng|năm|số|khoản|điểm|quý)$")
 _NUMBER_NOT_MARKER = re.compile(r"^\d{1,4}(?:[ /]|$)")  # "12 năm 2025", "08/12/2025"; not a list's "1." / "1)"
-# A list marker alone on its line ("1." / "a)" / "IV."): PDF extraction often puts a clause's number on a line of
-# its own; the clause is the line after it
-_BARE_MARKER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVXLC]{1,5})[.)]$")
 
 
 def _wrapped_before(previous_raw: str, previous_opened: bool, paragraph: str, line: str) -> bool:
@@ -71,10 +69,16 @@ def _wrapped_before(previous_raw: str, previous_opened: bool, paragraph: str, li
     return _NUMBER_GOES_ON.match(line) is not None
 
 
+def _bare_marker(text: str) -> bool:
+    """A list marker alone on its line ("1." / "a)" / "IV."): PDF extraction often puts a clause's number on a line
+    of its own; the clause is the line after it."""
+    return LIST_MARKER.fullmatch(text) is not None
+
+
 def _nothing_follows(lines: list[Line], at: int) -> bool:
     """The line after `at` ends the paragraph (blank, a table rule, the end) or opens a block of its own."""
     following = lines[at + 1].text.strip() if at + 1 < len(lines) else ""
-    return following in ("", "|") or starts_block(following) or bool(_BARE_MARKER.match(following))
+    return following in ("", "|") or starts_block(following) or _bare_marker(following)
 
 
 def _is_table_line(text: str) -> bool:
@@ -99,7 +103,7 @@ def join_lines(lines: list[Line]) -> list[Line]:
             out.append(Line(text, ln.page))
             open_para = False
             continue
-        bare = bool(_BARE_MARKER.match(text))
+        bare = _bare_marker(text)
         # a marker alone on its line opens the clause on the line after it; with no clause after it (a blank line,
         # or the next item) it ends the open sentence before it ("… tại Phụ lục / VIII. / 11. …", "ngày 31 tháng /
         # 12.")
@@ -112,7 +116,7 @@ def join_lines(lines: list[Line]) -> list[Line]:
             and not _FOOTNOTE.match(out[-1].text[:3])
         ) or (open_para and starts_lower(text) and not _FOOTNOTE.match(text)) or (
             open_para and _wrapped_before(previous_raw, previous_opened, out[-1].text, text)) or (
-            open_para and bool(_BARE_MARKER.match(out[-1].text)) and not starts_block(text)))
+            open_para and _bare_marker(out[-1].text) and not starts_block(text)))
         if can_join:
             out[-1] = Line(out[-1].text + " " + text, out[-1].page)
             last_opened = False

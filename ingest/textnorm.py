@@ -113,7 +113,8 @@ def starts_lower(text: str) -> bool:
 _SENT_SPLIT = re.compile(r"(?<=[.!?;…])[\"”’)]?\s+(?=[\"“(]?[A-ZĐÀ-ỸÂĂÊÔƠƯ0-9(\-–+])")
 
 
-_LIST_MARKER = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[a-zđ])[.)]\s*")
+# A list marker written alone: "11.", "2.3.", "IV.", "a)"
+LIST_MARKER = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[a-zđ])[.)]")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -122,7 +123,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _SENT_SPLIT.finditer(text):
-        if _LIST_MARKER.fullmatch(text, start, m.start()):
+        if LIST_MARKER.fullmatch(text[start:m.start()].strip()):
             continue
         part = text[start:m.start()].strip()
         if part:
