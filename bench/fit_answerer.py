@@ -394,7 +394,8 @@ def fit(items: list[Item], keep: AnswerModel | None = None) -> AnswerModel:
             for kind in sorted({it.kind for it in items if it.answerable})},
         "sweep_answer_acc_5fold_before_abstention": sweep if keep is None else {
             **keep.figures.get("sweep_answer_acc_5fold_before_abstention", {}), "kept, read again": sweep},
-        **({} if keep is None else {"span_model_kept_from": keep.figures.get("fitted", "")}),
+        **({} if keep is None else {"span_model_kept_from": keep.figures.get("span_model_kept_from")
+                                    or keep.figures.get("fitted", "")}),
         "span_model": spec_key,
         "second_margin": margin_best,
         "answerability_sweep_5fold": {k: {"answer+abstain": round(v[0], 3), "threshold": round(v[1], 3), **v[2]}
