@@ -10,7 +10,6 @@ dates come from `domain`; the weights come from `assistant/data/answer_model.jso
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,11 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from domain.followups import asks_what_about
-from domain.questions import asking_spans, asks_its_own
-from domain.words import fold
+from domain.questions import asks_its_own
 from index.catalog import StoredPassage, embed_hash
 from index.retrieval import Hit
-from index.vntext import STOPWORDS
 
 from .analysis import Analysis, analyze
 from .compose import Quote, abstain, compose, listing, span_text
@@ -38,6 +35,7 @@ from .features import (
     topic_absence,
 )
 from .frames import DocumentFrames
+from .missing import missing_phrase
 from .ranker import AnswerModel
 from .spans import Span, agency_frame, spans_of
 from .types import Answer, AnswerEvent, events_of
@@ -220,8 +218,8 @@ class ExtractiveAnswerer:
                              or unoffered(r.analysis, parts, self.model.required_offers)
                              or self.model.blocked(r.answerability)):
             # what the closest spans say, quoted as such, never as the answer
-            out = abstain(english, r.hits, r.query, self._missing(r.analysis, parts, r.terms, r.frames)
-                          if r.terms else "",
+            held = [text for c in parts for text in (context_of(c.hit.passage), r.frames.get(c.hit.passage.doc_id, ""))]
+            out = abstain(english, r.hits, r.query, missing_phrase(r.analysis, held, r.terms) if r.terms else "",
                           [c.quote() for c in parts])
             out.confidence = confidence
             return out
@@ -233,44 +231,6 @@ class ExtractiveAnswerer:
                filters: dict[str, Any] | None = None) -> Iterator[AnswerEvent]:
         """The answer as stream events (computed at once: its lines are sent as they are)."""
         yield from events_of(self.answer(question, history, filters))
-
-    def _missing(self, a: Analysis, closest: list[Candidate], terms: QuestionTerms,
-                 frames: dict[str, str] | None = None) -> str:
-        """The run of the question's own topic words that the closest passages do not hold ("mức hỗ trợ mỗi
-        hộ"): the rarest such run, as the question wrote it, widened to whole compound words ("dẫn chiếu", not
-        "chiếu") where the question's terms pair a held word with it."""
-        if a.english:
-            return ""
-        # what the passages or their documents' frames (issuer, place, title, signer) write is held
-        held = {w for c in closest for text in (context_of(c.hit.passage), (frames or {}).get(c.hit.passage.doc_id, ""))
-                for w in _WORDS.findall(fold(text).lower())}
-        asking = asking_spans(a.restored, a.english)
-        topical = {fold(t) for t in terms.weights if "_" not in t}
-        words = [(m.group(), fold(m.group()).lower(), m.start()) for m in _WORDS.finditer(a.restored)]
-        absent = [f not in held and f in topical and not any(lo <= at < hi for lo, hi in asking)
-                  for _, f, at in words]
-        runs: list[tuple[int, int]] = []
-        for i, gone in enumerate(absent):
-            if gone and runs and runs[-1][1] == i:
-                runs[-1] = (runs[-1][0], i + 1)
-            elif gone:
-                runs.append((i, i + 1))
-        if not runs:
-            return ""
-        best_lo, best_hi = max(runs, key=lambda r: sum(terms.weights.get(words[j][0].lower(), 0.0) or 1.0
-                                                          for j in range(*r)))
-        if best_hi - best_lo == 1:  # a lone syllable is often half a word: with its neighbour ("dẫn chiếu")
-            pairs = {fold(t) for t in terms.weights if "_" in t}
-
-            def joins(i: int) -> bool:
-                return 0 <= i < len(words) and fold(words[i][0]).lower() not in STOP_FOLDED and \
-                    f"{words[min(i, best_lo)][1]}_{words[max(i, best_lo)][1]}" in pairs
-
-            if joins(best_lo - 1):
-                best_lo -= 1
-            elif joins(best_hi):
-                best_hi += 1
-        return " ".join(w for w, _, _ in words[best_lo:best_hi])
 
 
 def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hits: list[Hit],
@@ -348,6 +308,3 @@ def choose_parts(cands: list[Candidate], a: Analysis, terms: QuestionTerms, marg
         return [best]
     return [best, extra]
 
-
-STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
-_WORDS = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")

@@ -29,6 +29,7 @@ CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "
 SHAPED = ("quantity", "percent", "money", "doc", "when", "year")  # intents answered by a figure, date or number
 PAIRED = ("quantity", "percent", "money", "who", "doc", "when", "year")  # asked and offered / asked and missing, apart
 UNKNOWN_IDF = 8.0  # the weight of a question term the corpus never uses (rarer than anything it holds)
+BIGRAM_SHARE = 0.5  # a bigram's share of its idf: one with a function word says little of the topic ("dự án thuộc")
 # a month of a year, in text folded to no diacritics: "7/2025", "tháng 7 năm 2025", "tháng 7/2025"
 _OTHER_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?((?:19|20)\d\d)(?![\d/])|thang\s+(\d{1,2})\s*(?:nam|/)\s*((?:19|20)\d\d)",
                           re.I)
@@ -63,8 +64,7 @@ class QuestionTerms:
         weights: dict[str, float] = {}
         for t in terms:
             w = idf(t, folded)
-            # a bigram with a function word says little about the topic ("dự án thuộc"): a fraction
-            weights[t] = (w if w > 0 else UNKNOWN_IDF) * (0.5 if "_" in t else 1.0)
+            weights[t] = (w if w > 0 else UNKNOWN_IDF) * (BIGRAM_SHARE if "_" in t else 1.0)
         total = sum(weights.values()) or 1.0
         known = {t: w for t, w in weights.items() if idf(t, folded) > 0 and not t[:1].isdigit()}
         rare = sorted(known, key=lambda t: -known[t])[:3]

@@ -1,0 +1,52 @@
+"""What an abstention says the documents do not hold (assistant/missing.py): a thing the question names, never
+the abbreviation of the document it points at, half of a place's name or half of a compound."""
+
+from __future__ import annotations
+
+from assistant.analysis import analyze
+from assistant.features import QuestionTerms
+from assistant.missing import missing_phrase
+
+
+def terms(weights: dict[str, float]) -> QuestionTerms:
+    return QuestionTerms(weights, sum(weights.values()), [], 0.0, False)
+
+
+def test_the_document_a_question_points_at_is_not_what_is_missing() -> None:
+    a = analyze("Theo KH 624/KH-UBND, tỉnh Hà Tĩnh hiện có bao nhiêu khu công nghiệp đang hoạt động?")
+    held = ["Kế hoạch số 624/KH-UBND của UBND tỉnh Hà Tĩnh về giáo dục mầm non ở địa bàn có khu công nghiệp"]
+    w = terms({"kh": 8.0, "624/KH-UBND": 5.0, "tỉnh": 1.0, "hà": 2.0, "tĩnh": 2.0, "khu": 2.0, "công": 1.0,
+               "nghiệp": 1.0, "hiện": 1.5, "hoạt": 3.0, "động": 1.0, "hoạt_động": 2.0})
+    assert missing_phrase(a, held, w) == "hoạt động"
+
+
+def test_a_proper_name_is_held_whole_or_not_at_all() -> None:
+    a = analyze("Kinh phí tiêm phòng của tỉnh Hà Tĩnh nêu trong Công văn 9476/BNNMT-CNTY là bao nhiêu?")
+    # "Hà" (of Hà Nam) and "tỉnh" are written, "Hà Tĩnh" is not
+    held = ["Công văn 9476/BNNMT-CNTY trả lời kiến nghị cử tri tỉnh Hà Nam về kinh phí tiêm phòng"]
+    w = terms({"kinh": 2.0, "phí": 2.0, "tiêm": 3.0, "phòng": 1.0, "tỉnh": 1.0, "hà": 2.0, "tĩnh": 4.0,
+               "nêu": 1.0, "9476/BNNMT-CNTY": 5.0})
+    assert missing_phrase(a, held, w) == "Hà Tĩnh"
+
+
+def test_a_run_takes_the_compounds_its_edges_belong_to() -> None:
+    a = analyze("Nhà máy thủy điện có công suất lắp máy là bao nhiêu?")
+    held = ["Nhà máy thủy điện được khởi công, công trình hoàn thành trong năm; máy móc lắp đặt"]
+    # only "suất" is not held; "công suất" is the compound it belongs to (the corpus writes the pair: its idf is
+    # known), "suất lắp" is no compound
+    w = terms({"nhà": 1.0, "máy": 1.0, "thủy": 2.0, "điện": 1.0, "công": 1.0, "suất": 3.0, "lắp": 2.0,
+               "công_suất": 1.5, "suất_lắp": 4.0, "lắp_máy": 4.0})
+    assert missing_phrase(a, held, w) == "công suất"
+
+
+def test_a_bracket_opened_in_the_phrase_is_closed() -> None:
+    a = analyze("Chỉ tiêu mức độ hài lòng của người dân (SIPAS) là bao nhiêu phần trăm?")
+    held = ["Chỉ tiêu mức độ hài lòng của tổ chức đạt trên 85%"]
+    w = terms({"chỉ": 1.0, "tiêu": 1.0, "mức": 1.0, "độ": 1.0, "hài": 2.0, "lòng": 2.0, "người": 1.0,
+               "dân": 2.0, "sipas": 8.0, "người_dân": 1.5})
+    assert missing_phrase(a, held, w) == "người dân (SIPAS)"
+
+
+def test_an_english_question_names_nothing() -> None:
+    a = analyze("How many industrial parks does Ha Tinh have?")
+    assert missing_phrase(a, ["Kế hoạch số 624/KH-UBND"], terms({"industrial": 8.0})) == ""
