@@ -59,3 +59,28 @@ def test_a_place_name_wrapped_before_its_date_line_is_read_whole() -> None:
 def test_a_breadcrumb_above_the_date_line_is_no_part_of_the_place() -> None:
     meta = _meta(MINISTRY, "42/BKH-VP", "Trang chủ\nTin tức\nHà Nội", "KẾ HOẠCH\n\nSỐ HÓA TƯ LIỆU NĂM 2026\n\n")
     assert meta.extra.get("place") == "Hà Nội"
+
+
+BULLETIN = ("Chỉ đạo, điều hành nổi bật của UBND tỉnh trong tuần\n\n"
+            "1. UBND tỉnh ban hành Kế hoạch phát triển du lịch tỉnh Lạng Sơn năm 2026.\n\n"
+            "2. Chủ tịch UBND tỉnh yêu cầu các sở phối hợp với tỉnh Cao Bằng kiểm tra tuyến đường biên giới.\n\n"
+            "3. UBND tỉnh Lạng Sơn giao Sở Tài chính rà soát nguồn vốn; Báo Lạng Sơn đưa tin.\n\n")
+
+
+def test_a_document_without_a_dated_header_is_placed_where_its_text_is_about() -> None:
+    """A bulletin crawled from a province's portal has no "Lạng Sơn, ngày …" line: its place is the province
+    its text names far more than any other, so a question naming the province finds it held."""
+    meta = parse_bytes("ban-tin.txt", BULLETIN.encode("utf-8")).meta
+    assert meta.extra.get("place") == "Lạng Sơn"
+
+
+@pytest.mark.parametrize("text", [
+    # a law names provinces only in passing, and Hồ Chí Minh as a person
+    "Điều 5. Giáo dục thế hệ trẻ theo tư tưởng Hồ Chí Minh; Đoàn Thanh niên Cộng sản Hồ Chí Minh.\n\n"
+    "Điều 6. Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.\n\n",
+    # a letter to several provinces is about none of them
+    "Gửi UBND các tỉnh: Lạng Sơn, Cao Bằng, Hà Giang, Lào Cai.\n\nĐề nghị tỉnh Lạng Sơn, tỉnh Cao Bằng, "
+    "tỉnh Hà Giang báo cáo trước ngày 15/12.\n\n",
+], ids=["law", "letter-to-several"])
+def test_no_place_when_no_province_dominates(text: str) -> None:
+    assert not parse_bytes("van-ban.txt", text.encode("utf-8")).meta.extra.get("place")
