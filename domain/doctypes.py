@@ -118,6 +118,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # a number named with its type but without its code: "Công văn 1887", "CV số 1887", "decision 2233"
         # (matched on folded text)
         "bare": re.compile(r"\b(" + _alternation(typed) + r")\s*(?:so|no\.?|number)?\s*(\d{1,6})(?![\d/])", re.I),
+        # a document named by its type and number, however written ("KH 624", "Nghị quyết 82/2025", "QD số
+        # 96/2025/QD-UBND"; on folded text)
+        "cited": re.compile(r"\b(" + _alternation(typed) + r")\s*(?:so|no\.?|number)?\s*\d[\d/.]*(?:[-/][A-Za-z]+)*",
+                            re.I),
         # the type named right before a number cited in text ("theo Quyết định số 12/…")
         "before": re.compile(r"(" + _alternation({t.name for t in DOC_TYPES}) + r")\s*(?:số|số:)?\s*$", re.I),
     }
@@ -137,6 +141,11 @@ def header_word_re() -> re.Pattern[str]:
 
 def bare_number_re() -> re.Pattern[str]:
     return _patterns()["bare"]
+
+
+def type_and_number_re() -> re.Pattern[str]:
+    """A document named by its type and number ("KH 624", "Nghị quyết 82/2025"), matched on folded text."""
+    return _patterns()["cited"]
 
 
 def type_before_re() -> re.Pattern[str]:

@@ -11,12 +11,13 @@ PROVINCES = (
     "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum",
     "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận",
     "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng",
-    "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế", "Tiền Giang",
+    "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang",
     "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
 )
 # spellings documents also use for the same province (old and new accent placement)
 VARIANTS = {"Khánh Hoà": "Khánh Hòa", "Hoà Bình": "Hòa Bình", "Thanh Hoá": "Thanh Hóa", "Đắc Lắc": "Đắk Lắk",
-            "Thừa Thiên - Huế": "Thừa Thiên Huế",
+            "Thừa Thiên - Huế": "Thừa Thiên Huế", "Huế": "Thừa Thiên Huế",
+            "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu", "Bà Rịa – Vũng Tàu": "Bà Rịa - Vũng Tàu",
             # Hồ Chí Minh alone is also a person ("tư tưởng Hồ Chí Minh", "Đoàn TNCS Hồ Chí Minh"): the city
             # only as a city
             "Thành phố Hồ Chí Minh": "Hồ Chí Minh", "thành phố Hồ Chí Minh": "Hồ Chí Minh",

@@ -134,7 +134,7 @@ def _words_within(sentence: str, limit: int) -> list[str]:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-25"
+    version = "structured-26"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)

@@ -266,14 +266,32 @@ def extract_meta(doc_id: str, source: str, blocks: list[Block], genre: str) -> D
     return meta
 
 
-# A province or centrally-run city named as written (case-sensitive: "hòa bình" is peace, not the province);
-# the longest name first ("Thừa Thiên Huế" before "Huế").
-_PROVINCE_NAMES = {unicodedata.normalize("NFC", n): unicodedata.normalize("NFC", VARIANTS.get(n, n))
-                   for n in (*PROVINCES, *VARIANTS)}
+# A province or centrally-run city named as written, or in capitals (case matters: "hòa bình" is peace, not the
+# province); the longest name first ("Thừa Thiên Huế" before "Huế").
+_PROVINCE_NAMES = {unicodedata.normalize("NFC", form): unicodedata.normalize("NFC", VARIANTS.get(n, n))
+                   for n in (*PROVINCES, *VARIANTS) for form in (n, n.upper())}
 _NAMED_PLACE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, _PROVINCE_NAMES), key=len, reverse=True))
                           + r")(?!\w)")
+# A capitalised word right before or after the name on the same line: the name is part of a longer one — a
+# person ("bà Nguyễn Thị Huế", "ông Phạm Thái Bình"), a street or a region ("Điện Biên Phủ", "Châu Á - Thái
+# Bình Dương") —, unless the word before is the unit the name belongs to ("Tỉnh Lạng Sơn", "UBND LẠNG SƠN").
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ]+$")
+_WORD_AFTER = re.compile(r"^[ ]+([^\W\d_]+)")
+_UNIT_WORDS = frozenset(("Tỉnh", "TỈNH", "Thành", "THÀNH", "Phố", "PHỐ", "TP", "UBND", "HĐND"))
 PLACE_MENTIONS = 3  # mentions of one province before it counts as the document's place …
-PLACE_SHARE = 0.6  # … and its share of all the provinces' mentions in the text
+PLACE_SHARE = 0.6  # … its share of all the provinces' mentions in the text …
+PLACE_LEAD = 2.0  # … and how many times the next province's
+
+
+def _part_of_a_longer_name(text: str, start: int, end: int) -> bool:
+    before = _WORD_BEFORE.search(text[max(0, start - 40):start])
+    after = _WORD_AFTER.match(text[end:end + 40])
+
+    def capitalised(w: str) -> bool:
+        return w[:1].isupper() and not w.isupper()
+
+    return bool(before and capitalised(before.group(1)) and before.group(1) not in _UNIT_WORDS or
+                after and capitalised(after.group(1)))
 
 
 def dominant_place(blocks: list[Block]) -> str:
@@ -282,14 +300,18 @@ def dominant_place(blocks: list[Block]) -> str:
     when none dominates (a law, a ministry's letter to many provinces)."""
     counts: dict[str, int] = {}
     for b in blocks:
-        text = b.text if not b.cells else "\n".join((b.text, *b.cells.values()))  # a row's cells too
-        for m in _NAMED_PLACE.finditer(unicodedata.normalize("NFC", text)):
-            name = _PROVINCE_NAMES[m.group(0)]
-            counts[name] = counts.get(name, 0) + 1
-    if not counts:
+        text = unicodedata.normalize("NFC", b.text if not b.cells else "\n".join((b.text, *b.cells.values())))
+        for m in _NAMED_PLACE.finditer(text):
+            if not _part_of_a_longer_name(text, m.start(), m.end()):
+                name = _PROVINCE_NAMES[m.group(0)]
+                counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked:
         return ""
     top = max(counts, key=lambda k: counts[k])
-    if counts[top] >= PLACE_MENTIONS and counts[top] >= PLACE_SHARE * sum(counts.values()):
+    second = ranked[1] if len(ranked) > 1 else 0
+    if counts[top] >= PLACE_MENTIONS and counts[top] >= PLACE_SHARE * sum(ranked) and \
+            counts[top] >= PLACE_LEAD * second:
         return top
     return ""
 

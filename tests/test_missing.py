@@ -50,3 +50,44 @@ def test_a_bracket_opened_in_the_phrase_is_closed() -> None:
 def test_an_english_question_names_nothing() -> None:
     a = analyze("How many industrial parks does Ha Tinh have?")
     assert missing_phrase(a, ["Kế hoạch số 624/KH-UBND"], terms({"industrial": 8.0})) == ""
+
+
+def test_words_are_compared_with_their_diacritics() -> None:
+    """"Nam" of Quảng Nam folds to "nam" like "năm" (a period word): with diacritics it is part of the name."""
+    a = analyze("Số khu công nghiệp đang hoạt động của Quảng Nam là bao nhiêu?")
+    held = ["Khu công nghiệp đang hoạt động của tỉnh Quảng Ngãi: 05 khu"]
+    w = terms({"số": 1.0, "khu": 2.0, "công": 1.0, "nghiệp": 1.0, "hoạt": 2.0, "động": 1.0, "quảng": 3.0,
+               "nam": 3.0})
+    assert missing_phrase(a, held, w) == "Quảng Nam"
+
+
+def test_a_document_named_by_its_spelled_out_type_and_number_is_not_what_is_missing() -> None:
+    a = analyze("Nghị quyết 82/2025 quy định mức chi khắc dấu là bao nhiêu?")
+    held = ["Nghị quyết số 82/2025/NQ-HĐND quy định nội dung chi, mức chi phục vụ bầu cử"]
+    w = terms({"82/2025": 9.0, "quy": 1.0, "định": 1.0, "mức": 1.0, "chi": 1.0, "khắc": 4.0, "dấu": 4.0})
+    assert missing_phrase(a, held, w) == "khắc dấu"
+
+
+def test_an_acronym_before_a_year_is_no_document() -> None:
+    a = analyze("Chỉ số CPI 2025 của tỉnh tăng bao nhiêu?")
+    w = terms({"chỉ": 1.0, "số": 1.0, "cpi": 8.0, "tỉnh": 1.0, "tăng": 1.0})
+    assert missing_phrase(a, ["Chỉ số sản xuất công nghiệp của tỉnh tăng 5%"], w) == "CPI"
+
+
+def test_the_weightiest_run_of_a_question_typed_without_diacritics() -> None:
+    """Its terms are folded; the words the restorer gave diacritics weigh what their folded terms weigh."""
+    a = analyze("nguoi dan xa vung cao ngheo duoc ho tro bao nhieu",
+                lambda _: "người dân xã vùng cao nghèo được hỗ trợ bao nhiêu")
+    held = ["Hỗ trợ vùng cao: mỗi hộ được cấp 15 kg gạo"]
+    w = terms({"nguoi": 1.0, "dan": 1.0, "xa": 1.0, "ngheo": 5.0, "cao": 1.0, "vung": 1.0, "ho": 1.0, "tro": 1.0})
+    assert missing_phrase(a, held, w) == "ngheo"
+
+
+def test_a_longer_run_takes_one_compound_neighbour_on_each_edge() -> None:
+    """"suất lắp" is cut inside "công suất", a pair the corpus writes: the run takes "công", and no more ("điện
+    công" is known too, but the run would swallow the question word by word)."""
+    a = analyze("Nhà máy thủy điện công suất lắp máy bao nhiêu?")
+    held = ["Nhà máy thủy điện khởi công; máy móc được kiểm tra"]
+    w = terms({"nhà": 1.0, "máy": 1.0, "thủy": 2.0, "điện": 1.0, "công": 1.0, "suất": 3.0, "lắp": 3.0,
+               "điện_công": 1.5, "công_suất": 1.5, "suất_lắp": 4.0, "lắp_máy": 4.0})
+    assert missing_phrase(a, held, w) == "công suất lắp"
