@@ -22,7 +22,7 @@ from index.catalog import StoredPassage, embed_hash
 from index.retrieval import Hit
 
 from .analysis import Analysis, analyze
-from .compose import Quote, abstain, compose, listing, span_text
+from .compose import QUOTES_MAX_CHARS, Quote, abstain, compose, listing, span_text
 from .features import (
     CORE,
     FEATURE_NAMES,
@@ -48,7 +48,7 @@ CANDIDATE_HITS = 6  # passages whose spans compete
 ABSENCE_HITS = 5  # the passages whose words count as "the documents hold it" for the answerability model
 SECOND_PART_RANKS = 3  # a second span may come from a passage ranked this close
 SECOND_PART_GAIN = 0.15  # …and must add this share of the question's topic weight the first span lacks
-SECOND_PART_MAX_CHARS = 600  # two quotes with their source lines stay under 700 characters, read at a glance
+SECOND_PART_MAX_CHARS = QUOTES_MAX_CHARS  # two quotes with their source lines under 700 characters
 
 
 @dataclass

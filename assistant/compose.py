@@ -12,7 +12,7 @@ from typing import Any
 
 from index.catalog import StoredPassage
 from index.retrieval import Hit
-from index.vntext import fold
+from index.vntext import STOPWORDS, fold
 from ingest.textnorm import strip_superscripts
 
 from .citations import section_ref, short_source
@@ -64,15 +64,31 @@ def attribution(q: Quote, english: bool) -> str:
     return unmark(f"{'According to' if english else 'Theo'} {short_source(md)}{where}:")
 
 
-def span_text(q: Quote, english: bool = False) -> str:
-    """The quote as shown: a table row as its task and labelled cells, a sentence of a long cell under the
-    row's first cell, any other span verbatim."""
+STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
+QUOTES_MAX_CHARS = 600  # an answer's quotes: with their source lines under 700 characters, read at a glance
+CELL_CHARS = 140  # a row's cells as shown in a quote …
+ASKED_CELL_CHARS = 420  # … and the cell the question asks about (its words are there): a long result cell whole
+
+
+def _asked_cell(cells: list[tuple[str, str]], asked: str) -> int:
+    """The cell sharing most of the question's words (two at least), -1 when none does."""
+    words = {w for w in re.findall(r"[^\W_]+", fold(asked).lower()) if w not in STOP_FOLDED}
+    shared = [len(words & set(re.findall(r"[^\W_]+", fold(v).lower()))) for _, v in cells]
+    best = max(range(len(cells)), key=lambda i: shared[i], default=-1)
+    return best if best >= 0 and shared[best] >= 2 else -1
+
+
+def span_text(q: Quote, english: bool = False, asked: str = "") -> str:
+    """The quote as shown: a table row as its task and labelled cells (the one the question `asked` about less
+    clipped), a sentence of a long cell under the row's first cell, any other span verbatim."""
     p = q.hit.passage
     md = p.metadata
     if p.kind == "table_row" and q.unit == "row":
         task = str(md.get("row_task") or "").strip()
         cells = [(c, v) for c, v in row_cells(p) if v != task]
-        shown = "; ".join(f"{c}: {_clip(v, 140)}" for c, v in cells)
+        full = _asked_cell(cells, asked) if asked else -1
+        shown = "; ".join(f"{c}: {_clip(v, ASKED_CELL_CHARS if i == full else CELL_CHARS)}"
+                          for i, (c, v) in enumerate(cells))
         return unmark((f"“{_clip(task, 220)}” — {shown}" if task else shown) or _clip(q.text, 300))
     span = unmark(strip_superscripts(q.text).strip())
     if p.kind == "table_row":  # a sentence of a long cell, under the row it belongs to
@@ -88,7 +104,11 @@ def compose(parts: list[Quote], english: bool, query: str,
     lines: list[str] = []
     numbers: dict[str, int] = {}
     last_source = ""
-    for q in parts:
+    # the asked cell of a row less clipped, as long as the quotes stay readable at a glance
+    texts = [span_text(q, english, query) for q in parts]
+    if sum(map(len, texts)) > QUOTES_MAX_CHARS:
+        texts = [span_text(q, english) for q in parts]
+    for q, shown in zip(parts, texts):
         pid = q.hit.passage.id
         if pid not in numbers:
             numbers[pid] = len(citations) + 1
@@ -97,7 +117,7 @@ def compose(parts: list[Quote], english: bool, query: str,
         if source != last_source:
             lines.append(source)
             last_source = source
-        lines.append(f"{span_text(q, english)} [{numbers[pid]}]")
+        lines.append(f"{shown} [{numbers[pid]}]")
     best = parts[0].hit.passage
     md = best.metadata
     holder_id = md.get("cited_by") if best.kind == "footnote" else None

@@ -109,3 +109,26 @@ def test_a_clause_window_is_quoted_as_its_whole_sentence_when_the_answer_stays_s
     cand = Candidate(Hit(p, 1.0, {}), 0, last, {}, set(), frozenset())
     assert span_text(widened([cand])[0]) == sentence  # within the budget: the whole sentence
     assert span_text(widened([cand], budget=len(sentence) - 1)[0]) == span_text(cand.quote())  # past it: the window
+
+
+def test_the_cell_a_question_asks_about_is_quoted_less_clipped_within_the_budget() -> None:
+    """A whole row quotes each cell clipped to 140 characters; the cell holding the question's words (a long
+    result cell) is shown up to 420 when the answer's quotes stay within their budget, so its tail ("trong 2 năm
+    gần nhất") is not cut off."""
+    from assistant.compose import ASKED_CELL_CHARS, CELL_CHARS, QUOTES_MAX_CHARS, Quote, compose
+    from index.catalog import StoredPassage
+    from index.retrieval import Hit
+
+    result = ("Thực hiện tối thiểu 80% các kết luận thanh tra, kiểm tra, kiểm toán nhà nước về tài chính, ngân sách "
+              "của cơ quan có thẩm quyền tại tỉnh, bảo đảm công khai, minh bạch trong 2 năm gần nhất.")
+    assert CELL_CHARS < len(result) < ASKED_CELL_CHARS
+    text = f"VI. Cải cách tài chính công\n3\tThực hiện các kiến nghị sau thanh tra\tTrong năm 2024\t{result}"
+    md = {"columns": ["STT", "Nhiệm vụ", "Tiến độ", "Kết quả"], "stt": "3", "row_task": "Thực hiện các kiến nghị sau thanh tra"}
+    p = StoredPassage("r1", "d1", 0, "table_row", text, text, md)
+    row = Quote(Hit(p, 1.0, {}), 0, len(text), text, "row")
+    asked = "Yêu cầu thực hiện tối thiểu bao nhiêu phần trăm kết luận thanh tra, trong khoảng thời gian nào?"
+    answer = compose([row], False, asked, lambda pid: None).answer
+    assert "trong 2 năm gần nhất" in answer, answer
+    # a question sharing no words with the cell, or quotes over the budget, keep the clipped cell
+    assert "trong 2 năm gần nhất" not in compose([row], False, "Ai chủ trì?", lambda pid: None).answer
+    assert "trong 2 năm gần nhất" not in compose([row] * (QUOTES_MAX_CHARS // 200), False, asked, lambda pid: None).answer
