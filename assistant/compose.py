@@ -12,7 +12,7 @@ from typing import Any
 
 from index.catalog import StoredPassage
 from index.retrieval import Hit
-from index.vntext import STOPWORDS, fold
+from index.vntext import STOPWORDS_FOLDED, fold
 from ingest.textnorm import strip_superscripts
 
 from .citations import section_ref, short_source
@@ -64,7 +64,6 @@ def attribution(q: Quote, english: bool) -> str:
     return unmark(f"{'According to' if english else 'Theo'} {short_source(md)}{where}:")
 
 
-STOP_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 QUOTES_MAX_CHARS = 600  # an answer's quotes: with their source lines under 700 characters, read at a glance
 CELL_CHARS = 140  # a row's cells as shown in a quote …
 ASKED_CELL_CHARS = 420  # … and the cell the question asks about (its words are there): a long result cell whole
@@ -72,7 +71,7 @@ ASKED_CELL_CHARS = 420  # … and the cell the question asks about (its words ar
 
 def _asked_cell(cells: list[tuple[str, str]], asked: str) -> int:
     """The cell sharing most of the question's words (two at least), -1 when none does."""
-    words = {w for w in re.findall(r"[^\W_]+", fold(asked).lower()) if w not in STOP_FOLDED}
+    words = {w for w in re.findall(r"[^\W_]+", fold(asked).lower()) if w not in STOPWORDS_FOLDED}
     shared = [len(words & set(re.findall(r"[^\W_]+", fold(v).lower()))) for _, v in cells]
     best = max(range(len(cells)), key=lambda i: shared[i], default=-1)
     return best if best >= 0 and shared[best] >= 2 else -1

@@ -19,13 +19,13 @@ from domain.doctypes import bare_number_re, type_and_number_re
 from domain.figures import DOCNUM
 from domain.questions import asking_spans
 from domain.words import fold
-from index.vntext import STOPWORDS
+from index.vntext import STOPWORDS, STOPWORDS_FOLDED
 
 from .analysis import Analysis, proper_names
 from .features import BIGRAM_SHARE, UNKNOWN_IDF, QuestionTerms
 
 WORD = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")
-_FUNCTION = {False: STOPWORDS, True: frozenset(fold(w) for w in STOPWORDS)}  # by whether the question is folded
+_FUNCTION = {False: STOPWORDS, True: STOPWORDS_FOLDED}  # by whether the question is typed without diacritics
 _PERIOD = {False: frozenset(("năm", "tháng", "quý", "ngày")), True: frozenset(("nam", "thang", "quy", "ngay"))}
 
 

@@ -37,6 +37,9 @@ def fold(text: str) -> str:
     return s.replace("đ", "d").replace("Đ", "D")
 
 
+STOPWORDS_FOLDED = frozenset(fold(w) for w in STOPWORDS)  # as a question typed without diacritics writes them
+
+
 @lru_cache(maxsize=500_000)
 def fold_word(word: str) -> str:
     """`fold` for a single token, memoised: a corpus repeats a small vocabulary millions of times."""

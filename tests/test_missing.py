@@ -32,8 +32,8 @@ def test_a_proper_name_is_held_whole_or_not_at_all() -> None:
 def test_a_run_takes_the_compounds_its_edges_belong_to() -> None:
     a = analyze("Nhà máy thủy điện có công suất lắp máy là bao nhiêu?")
     held = ["Nhà máy thủy điện được khởi công, công trình hoàn thành trong năm; máy móc lắp đặt"]
-    # only "suất" is not held; "công suất" is the compound it belongs to (the corpus writes the pair: its idf is
-    # known), "suất lắp" is no compound
+    # only "suất" is not held: a lone syllable, it takes the neighbour it pairs with in the question ("công
+    # suất" comes first; "suất lắp" is never tried once the left pair is taken)
     w = terms({"nhà": 1.0, "máy": 1.0, "thủy": 2.0, "điện": 1.0, "công": 1.0, "suất": 3.0, "lắp": 2.0,
                "công_suất": 1.5, "suất_lắp": 4.0, "lắp_máy": 4.0})
     assert missing_phrase(a, held, w) == "công suất"
