@@ -12,8 +12,8 @@ from domain.doctypes import CONG_VAN, bare_number_re, code_of_typed, code_of_wor
 from domain.figures import YEAR
 from domain.periods import period_of, period_words, quarter_of
 from domain.questions import ASKING_WORDS, ask_count, intents_of, is_english
-from domain.words import fold
-from index.vntext import has_diacritics, tokens
+from domain.words import CLASSIFIERS_FOLDED, fold
+from index.vntext import STOPWORDS_FOLDED, has_diacritics, tokens
 from ingest.docnumbers import find_typed_numbers
 
 # Listing questions name the task-table column they constrain.
@@ -28,10 +28,13 @@ _FOOTNOTE = re.compile(r"(?:chu thich|ghi chu|footnote)\s*(?:so\s*)?\[?(\d{1,3}|
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
 # The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp".
-_MEASURED = re.compile(r"(?:bao nhieu|may|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
+# typed without diacritics, "may" is "mấy" but not the "máy" of "nhà máy" (a factory)
+_MEASURED = re.compile(r"(?:bao nhieu|(?<!nha )may)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
 # typed with diacritics, "mấy" is not "máy" (nhà máy): matched as written
-_MEASURED_ACCENTED = re.compile(r"(?:bao nhiêu|mấy|how many)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
+_MEASURED_ACCENTED = re.compile(r"(?:bao nhiêu|mấy)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
 _NOT_MEASURE = frozenset("phan tram tien % la duoc thi so voi ngay nam thang lan trong lieu percent of the".split())
+# after "bao nhiêu", a function word or a quantifier is not what is counted ("bao nhiêu tiền một lượt", "mét và")
+_NOT_COUNTED = STOPWORDS_FOLDED | frozenset("moi cac ca tung o".split())
 
 
 @dataclass
@@ -132,22 +135,36 @@ def _dates(text: str) -> tuple[list[tuple[int, int]], list[str], list[tuple[int,
 
 def counted_nouns(text: str) -> list[str]:
     """What the question counts, as typed (two words at most): "bao nhiêu biên chế công chức" → "biên chế",
-    "mấy lớp" → "lớp"; not "phần trăm", "tiền", a period word."""
+    "mấy lớp" → "lớp"; not "phần trăm", "tiền", a period word, and nothing when the word after "bao nhiêu" is
+    none of these nor a noun ("bao nhiêu tiền một lượt", "bao nhiêu để xây dựng"); the noun ends at a function
+    word ("mấy giờ đến mấy giờ" counts "giờ"). An English question counts in English words no Vietnamese text
+    writes: none."""
+    if is_english(text):
+        return []
     accented = fold(text) != text
     rx = _MEASURED_ACCENTED if accented else _MEASURED
     out = []
     for m in rx.finditer(text if accented else fold(text)):
-        words = [w for w in m.group(1).lower().split() if fold(w) not in _NOT_MEASURE]
-        if words:
-            out.append(" ".join(words[:2]))
+        words = m.group(1).lower().split()
+        if fold(words[0]) in _NOT_MEASURE or fold(words[0]) in _NOT_COUNTED:
+            continue
+        if len(words) > 1 and (fold(words[1]) in _NOT_MEASURE or fold(words[1]) in _NOT_COUNTED):
+            words = words[:1]
+        out.append(" ".join(words))
     return list(dict.fromkeys(out))
+
+
+def measure_head(noun: str) -> str:
+    """The word of a counted noun that alone says what is counted: its first ("bao nhiêu xã đạt" of "12 xã"), or
+    the noun after a classifier ("cây bút" counts pens: a table writes "Bút chì | Cái | 02")."""
+    words = noun.split()
+    return words[1] if len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED else words[0]
 
 
 def _measures(text: str) -> list[str]:
     out = []
     for noun in counted_nouns(text):
-        words = fold(noun).split()
-        out += [" ".join(words), words[0]]
+        out += [fold(noun), fold(measure_head(noun))]
     return list(dict.fromkeys(out))
 
 

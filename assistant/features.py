@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, YEAR, counted_noun_follows, offers
+from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, UNIT_SYMBOLS, YEAR, counted_noun_follows, offers
 from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
 from domain.words import fold
@@ -22,7 +22,7 @@ from index.catalog import StoredPassage
 from index.retrieval import Hit
 from index.vntext import tokens
 
-from .analysis import Analysis, counted_nouns
+from .analysis import Analysis, counted_nouns, measure_head
 from .spans import Span
 
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
@@ -266,7 +266,9 @@ def _measure_absent(a: Analysis, held: str) -> bool:
     written = words(held)
     # with diacritics its head word alone holds it too ("bao nhiêu xã đạt" of "12 xã"); folded, a syllable is
     # ambiguous ("ho": hộ, hỗ, hồ) and only the whole phrase counts
-    forms = [f for n in nouns for f in ([n, n.split()[0]] if accented else [n])]
+    forms = [f for n in nouns for f in ([n, measure_head(n)] if accented else [n])]
+    # a unit spelled out is written by its symbol too ("mét khối" as "m3")
+    forms += [sym for f in forms for sym in UNIT_SYMBOLS.get(fold(f).lower(), ())]
     return not any(words(f) in written for f in forms)
 
 

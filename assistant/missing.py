@@ -21,8 +21,8 @@ from domain.questions import asking_spans
 from domain.words import fold
 from index.vntext import STOPWORDS, STOPWORDS_FOLDED
 
-from .analysis import Analysis, proper_names
-from .features import BIGRAM_SHARE, UNKNOWN_IDF, QuestionTerms
+from .analysis import Analysis, counted_nouns, proper_names
+from .features import BIGRAM_SHARE, UNKNOWN_IDF, QuestionTerms, _measure_absent
 
 WORD = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")
 _FUNCTION = {False: STOPWORDS, True: STOPWORDS_FOLDED}  # by whether the question is typed without diacritics
@@ -40,6 +40,8 @@ def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> 
     shown = typed if a.folded and len(typed) == len(restored) else restored  # restoration may guess wrong
     held_words = {w for text in held_texts for w in WORD.findall(fold(text).lower())}
     held_line = " " + " ".join(_words(fold(" ".join(held_texts)))) + " "
+    if _measure_absent(a, "\n".join(held_texts)):
+        return _measure_phrase(a, shown, held_line)
     # (as written, compared form, folded form, offset): compared with diacritics unless typed without them
     words = [(m.group(), fold(m.group()).lower() if a.folded else m.group().lower(), fold(m.group()).lower(),
               m.start()) for m in WORD.finditer(restored)]
@@ -99,6 +101,29 @@ def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> 
     if phrase.count("(") > phrase.count(")"):  # "người dân (SIPAS"
         phrase += ")"
     return phrase
+
+
+def _measure_phrase(a: Analysis, shown: str, held_line: str) -> str:
+    """What the question counts, which the closest passages never write: the measure with the words the question
+    puts right before its asking word when the passages do not write them either ("có diện tích bao nhiêu ha" →
+    "diện tích (ha)"), else the measure alone ("được cấp mấy đôi giày" → "đôi giày": the passages say "cấp")."""
+    function, period = _FUNCTION[a.folded], _PERIOD[a.folded]
+    measure = counted_nouns(a.restored if a.folded else a.text)[0]
+    asked = re.search(rf"(?:bao nhieu|may)\s+{re.escape(fold(measure).lower())}(?!\w)", fold(shown).lower())
+    if asked is None:
+        return measure
+    before = [m for m in WORD.finditer(shown[:asked.start()])]
+    lead: list[re.Match[str]] = []
+    for m in reversed(before[-2:]):
+        w = fold(m.group()).lower() if a.folded else m.group().lower()
+        if w in function or w in period or m.group()[:1].isupper() or m.group()[:1].isdigit():
+            break
+        lead.insert(0, m)
+    if lead and f" {' '.join(_words(fold(shown[lead[0].start():lead[-1].end()])))} " in held_line:
+        lead = []  # the passages write it ("được cấp"): the measure is what they lack
+    if not lead:
+        return shown[asked.end() - len(measure):asked.end()]
+    return f"{shown[lead[0].start():lead[-1].end()]} ({shown[asked.end() - len(measure):asked.end()]})"
 
 
 def _name_words(words: list[tuple[str, str, str, int]], text: str, name: str) -> list[int]:

@@ -108,6 +108,14 @@ def _offers(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# units spelled out (folded) and the symbols documents write them with
+UNIT_SYMBOLS: dict[str, tuple[str, ...]] = {
+    "met khoi": ("m3", "m³"), "khoi": ("m3", "m³"), "met vuong": ("m2", "m²"), "met": ("m",), "ki lo met": ("km",),
+    "kilomet": ("km",), "cay so": ("km",), "hec ta": ("ha",), "hecta": ("ha",), "ki lo gam": ("kg",),
+    "kilogam": ("kg",), "megawatt": ("mw",), "me ga oat": ("mw",),
+}
+
+
 def counted_noun_follows(text: str, noun: str) -> bool:
     """`110 cây cầu`, `400 lớp`: a figure directly followed by the counted noun (folded comparison)."""
     return bool(re.search(rf"\d[\d.,]*\s+{re.escape(fold(noun).lower())}\b", fold(text).lower()))

@@ -21,6 +21,12 @@ def folded_pattern(alternatives: list[str] | tuple[str, ...], english: tuple[str
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.I)
 
 
+# Vietnamese classifiers: the word before a counted noun that says its kind, not what it is ("cây bút" = a pen,
+# "con trâu" = a buffalo, "chiếc xe" = a vehicle)
+CLASSIFIERS = ("cái", "con", "chiếc", "cây", "quả", "tấm", "bức", "cuốn", "quyển", "ngôi", "căn", "tòa", "toà")
+CLASSIFIERS_FOLDED = frozenset(fold(w) for w in CLASSIFIERS)
+
+
 class Phrases:
     """Vietnamese phrases matched as the text writes them: a text typed with diacritics by its diacritics, a text
     typed without any by the folded phrases. Folding a question typed with diacritics takes "ưu tiên" for "tiền",

@@ -71,3 +71,25 @@ def test_a_measure_the_question_counts_that_the_passage_never_writes_is_absent()
 
     assert _measure_absent(analyze("Ban được giao bao nhiêu biên chế?"), "Ban áp dụng các biện pháp quản lý.")
     assert counted_nouns("Nhà máy xử lý được bao nhiêu tấn rác?") == ["tấn rác"]
+
+
+def test_what_a_question_counts_is_a_noun_never_a_function_word_nor_an_english_word() -> None:
+    """The word after "bao nhiêu" that is a quantifier or a function word counts nothing ("bao nhiêu tiền một
+    lượt" asks money, not "một"); the noun ends at a function word; a classifier gives way to its noun ("mấy cây bút"
+    counts pens, which a table writes "Bút chì | Cái | 02"); typed without diacritics, "nhà máy" counts nothing; an
+    English question's counted noun is no Vietnamese word. A spelled-out unit is held by its symbol."""
+    from assistant.analysis import analyze, counted_nouns, measure_head
+    from assistant.features import _measure_absent
+
+    assert counted_nouns("Phí tham quan là bao nhiêu tiền một lượt?") == []
+    assert counted_nouns("Hà Nội chi bao nhiêu cho việc đóng mới một hòm phiếu?") == []
+    assert counted_nouns("Đèo dài bao nhiêu mét và bao giờ thông tuyến?") == ["mét"]
+    assert counted_nouns("mở cửa từ mấy giờ đến mấy giờ?") == ["giờ"]
+    assert counted_nouns("Nha may dien Hiep Phuoc co cong suat bao nhieu MW?") == ["mw"]
+    assert counted_nouns("How many dossiers had the centre received?") == []
+    assert [measure_head(n) for n in counted_nouns("Học sinh được cấp mấy cây bút chì?")] == ["bút"]
+    row = "Bút chì | Cái | Cấp trung học cơ sở: 02 | Cấp trung học phổ thông: 03"
+    assert not _measure_absent(analyze("Học sinh được cấp mấy cây bút chì?"), row)
+    assert _measure_absent(analyze("Học sinh được cấp mấy đôi giày?"), row)
+    assert not _measure_absent(analyze("Phải cung ứng bao nhiêu mét khối đá?"), "cung ứng khoảng 100.000 m3 đá")
+    assert _measure_absent(analyze("Phải cung ứng bao nhiêu mét khối đá?"), "cung ứng đá cho dự án")

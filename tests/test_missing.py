@@ -91,3 +91,19 @@ def test_a_longer_run_takes_one_compound_neighbour_on_each_edge() -> None:
     w = terms({"nhà": 1.0, "máy": 1.0, "thủy": 2.0, "điện": 1.0, "công": 1.0, "suất": 3.0, "lắp": 3.0,
                "điện_công": 1.5, "công_suất": 1.5, "suất_lắp": 4.0, "lắp_máy": 4.0})
     assert missing_phrase(a, held, w) == "công suất lắp"
+
+
+def test_a_measure_the_passages_never_write_is_what_is_missing() -> None:
+    """"bao nhiêu ha" of a passage that names the industrial park but no area: the documents lack its area, not
+    the adverb "vừa" nobody writes; the words before the asking word come along when the passages do not write
+    them ("diện tích"), not when they do ("được cấp mấy đôi giày": they write "cấp")."""
+    a = analyze("Cụm công nghiệp Na Dương 3 vừa được phê duyệt chủ trương đầu tư có diện tích bao nhiêu ha?")
+    held = ["UBND tỉnh đã ban hành Quyết định phê duyệt chủ trương đầu tư cụm công nghiệp Na Dương 3"]
+    w = terms({"cụm": 2.0, "công": 1.0, "nghiệp": 1.0, "vừa": 6.0, "phê": 1.0, "duyệt": 1.0, "chủ": 1.0,
+               "trương": 1.0, "đầu": 1.0, "tư": 1.0, "diện": 2.0, "tích": 2.0})
+    assert missing_phrase(a, held, w) == "diện tích (ha)"
+    a = analyze("Học sinh trường dân tộc nội trú được cấp mấy đôi giày mỗi năm?")
+    held = ["“Bút chì” — Đơn vị tính: Cái; Số lượng được cấp: 02"]
+    w = terms({"học": 1.0, "sinh": 1.0, "trường": 1.0, "dân": 1.0, "tộc": 1.0, "nội": 1.0, "trú": 1.0, "cấp": 1.0,
+               "đôi": 3.0, "giày": 5.0})
+    assert missing_phrase(a, held, w) == "đôi giày"
