@@ -22,7 +22,7 @@ from index.catalog import StoredPassage, embed_hash
 from index.retrieval import Hit
 
 from .analysis import Analysis, analyze
-from .compose import QUOTES_MAX_CHARS, Quote, abstain, compose, listing, span_text
+from .compose import ANSWER_MAX_CHARS, QUOTES_MAX_CHARS, Quote, abstain, compose, listing, span_text
 from .features import (
     CORE,
     FEATURE_NAMES,
@@ -223,7 +223,7 @@ class ExtractiveAnswerer:
                           [c.quote() for c in parts])
             out.confidence = confidence
             return out
-        out = compose(widened(parts), english, r.query, self.passage_by_id)
+        out = compose_within(parts, english, r.query, self.passage_by_id)
         out.confidence = confidence
         return out
 
@@ -281,6 +281,20 @@ def widened(parts: list[Candidate], budget: int = SECOND_PART_MAX_CHARS) -> list
 
 def _overlap(c: Candidate, d: Candidate) -> bool:
     return c.hit.passage.id == d.hit.passage.id and c.span.start < d.span.end and d.span.start < c.span.end
+
+
+def compose_within(parts: list[Candidate], english: bool, query: str,
+                   passage_by_id: Callable[[str], StoredPassage | None]) -> Answer:
+    """The answer composed from the widest quotes that keep it within ANSWER_MAX_CHARS: the chosen spans widened to
+    their sentences, as chosen, then the first span alone widened and as chosen (the quotes' budget does not count
+    the source lines, which two documents double)."""
+    tries = (widened(parts), [c.quote() for c in parts], widened(parts[:1]), [parts[0].quote()])
+    out = compose(tries[0], english, query, passage_by_id)
+    for quotes in tries[1:]:
+        if len(out.answer) <= ANSWER_MAX_CHARS:
+            break
+        out = compose(quotes, english, query, passage_by_id)
+    return out
 
 
 def choose_parts(cands: list[Candidate], a: Analysis, terms: QuestionTerms, margin: float) -> list[Candidate]:

@@ -64,7 +64,8 @@ def attribution(q: Quote, english: bool) -> str:
     return unmark(f"{'According to' if english else 'Theo'} {short_source(md)}{where}:")
 
 
-QUOTES_MAX_CHARS = 600  # an answer's quotes: with their source lines under 700 characters, read at a glance
+ANSWER_MAX_CHARS = 700  # an answer read at a glance, and embedded whole by API clients
+QUOTES_MAX_CHARS = 600  # an answer's quotes: with their source lines under ANSWER_MAX_CHARS
 CELL_CHARS = 140  # a row's cells as shown in a quote …
 ASKED_CELL_CHARS = 420  # … and the cell the question asks about (its words are there): a long result cell whole
 

@@ -132,3 +132,35 @@ def test_the_cell_a_question_asks_about_is_quoted_less_clipped_within_the_budget
     # a question sharing no words with the cell, or quotes over the budget, keep the clipped cell
     assert "trong 2 năm gần nhất" not in compose([row], False, "Ai chủ trì?", lambda pid: None).answer
     assert "trong 2 năm gần nhất" not in compose([row] * (QUOTES_MAX_CHARS // 200), False, asked, lambda pid: None).answer
+
+
+def test_an_answer_whose_two_parts_and_source_lines_pass_the_limit_keeps_its_first_part() -> None:
+    """Two quotes within their budget from two documents still pass 700 characters with two source lines: the
+    answer keeps its first part (whole) and stays readable; an answer that fits keeps both."""
+    from assistant.answer import Candidate, compose_within
+    from assistant.compose import ANSWER_MAX_CHARS
+    from assistant.spans import Span
+    from index.catalog import StoredPassage
+    from index.retrieval import Hit
+
+    def cand(pid: str, doc: str, text: str) -> Candidate:
+        md = {"doc_type": "Quyết định", "doc_number": f"{pid}/2025/QĐ-UBND", "date": "19/11/2025",
+              "issuer": "Ủy ban nhân dân tỉnh Quảng Ninh", "section": "Điều 7 khoản 3"}
+        p = StoredPassage(pid, doc, 0, "paragraph", text, text, md)
+        return Candidate(Hit(p, 1.0, {}), 0, Span(0, len(text), text, text, "sentence"), {}, set(), frozenset())
+
+    first = cand("96", "d1", "Các đơn vị tổ chức trực ban và báo cáo về Ban Chỉ huy Phòng thủ dân sự Bộ Xây dựng.")
+    second = cand("97", "d2", "Khi xảy ra cháy rừng, Thủ trưởng đơn vị có trách nhiệm chỉ huy, tổ chức điều động lực "
+                              "lượng, phương tiện, dụng cụ của đơn vị tham gia chữa cháy rừng; " * 3
+                  + "Chủ rừng phải báo cáo Ban Chỉ huy cấp xã. Báo cáo trong ngày.")
+    from assistant.compose import QUOTES_MAX_CHARS, compose
+
+    assert len(first.span.text) + len(second.span.text) <= QUOTES_MAX_CHARS  # the quotes' budget holds …
+    naive = compose([first.quote(), second.quote()], False, "q", lambda pid: None)
+    assert len(naive.answer) > ANSWER_MAX_CHARS  # … and their source lines take the answer past the limit
+    both = compose_within([first, second], False, "q", lambda pid: None)
+    assert len(both.answer) <= ANSWER_MAX_CHARS and first.span.text.strip()[:60] in both.answer
+    assert "cháy rừng" not in both.answer and len(both.citations) == 1
+    short = cand("98", "d3", "Hạn báo cáo trước ngày 15/12/2025.")
+    kept = compose_within([first, short], False, "q", lambda pid: None)
+    assert "15/12/2025" in kept.answer and len(kept.citations) == 2
