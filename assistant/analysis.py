@@ -33,7 +33,7 @@ _MEASURED = re.compile(r"(?:bao nhieu|(?<!nha )may)\s+((?:[^\W\d_]+\s?){1,2})", 
 # typed with diacritics, "mấy" is not "máy" (nhà máy): matched as written
 _MEASURED_ACCENTED = re.compile(r"(?:bao nhiêu|mấy)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
 _NOT_MEASURE = frozenset("phan tram tien % la duoc thi so voi ngay nam thang lan trong lieu percent of the".split())
-# after "bao nhiêu", a function word or a quantifier is not what is counted ("bao nhiêu tiền một lượt", "mét và")
+# after "bao nhiêu", a function word or a quantifier is not what is counted ("bao nhiêu tiền mỗi người", "mét và")
 _NOT_COUNTED = STOPWORDS_FOLDED | frozenset("moi cac ca tung o".split())
 
 
@@ -136,7 +136,7 @@ def _dates(text: str) -> tuple[list[tuple[int, int]], list[str], list[tuple[int,
 def counted_nouns(text: str) -> list[str]:
     """What the question counts, as typed (two words at most): "bao nhiêu biên chế công chức" → "biên chế",
     "mấy lớp" → "lớp"; not "phần trăm", "tiền", a period word, and nothing when the word after "bao nhiêu" is
-    none of these nor a noun ("bao nhiêu tiền một lượt", "bao nhiêu để xây dựng"); the noun ends at a function
+    none of these nor a noun ("bao nhiêu tiền mỗi người", "bao nhiêu để xây dựng"); the noun ends at a function
     word ("mấy giờ đến mấy giờ" counts "giờ"). An English question counts in English words no Vietnamese text
     writes: none."""
     if is_english(text):

@@ -74,14 +74,14 @@ def test_a_measure_the_question_counts_that_the_passage_never_writes_is_absent()
 
 
 def test_what_a_question_counts_is_a_noun_never_a_function_word_nor_an_english_word() -> None:
-    """The word after "bao nhiêu" that is a quantifier or a function word counts nothing ("bao nhiêu tiền một
-    lượt" asks money, not "một"); the noun ends at a function word; a classifier gives way to its noun ("mấy cây bút"
+    """The word after "bao nhiêu" that is a quantifier or a function word counts nothing ("bao nhiêu tiền mỗi
+    người" asks money, not "mỗi"); the noun ends at a function word; a classifier gives way to its noun ("mấy cây bút"
     counts pens, which a table writes "Bút chì | Cái | 02"); typed without diacritics, "nhà máy" counts nothing; an
     English question's counted noun is no Vietnamese word. A spelled-out unit is held by its symbol."""
     from assistant.analysis import analyze, counted_nouns, measure_head
     from assistant.features import _measure_absent
 
-    assert counted_nouns("Phí tham quan là bao nhiêu tiền một lượt?") == []
+    assert counted_nouns("Phí tham quan là bao nhiêu tiền mỗi người?") == []
     assert counted_nouns("Hà Nội chi bao nhiêu cho việc đóng mới một hòm phiếu?") == []
     assert counted_nouns("Đèo dài bao nhiêu mét và bao giờ thông tuyến?") == ["mét"]
     assert counted_nouns("mở cửa từ mấy giờ đến mấy giờ?") == ["giờ"]
