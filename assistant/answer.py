@@ -37,7 +37,7 @@ from .features import (
 from .frames import DocumentFrames
 from .missing import missing_phrase
 from .ranker import AnswerModel
-from .spans import Span, agency_frame, spans_of
+from .spans import Span, agency_frame, lead_agency, spans_of
 from .types import Answer, AnswerEvent, events_of
 
 if TYPE_CHECKING:
@@ -173,6 +173,7 @@ class ExtractiveAnswerer:
             p = hit.passage
             ctx = text_tokens(context_of(p), terms.folded)
             agency = agency_frame(p) if asks_who and p.kind != "table_row" else ""
+            lead, lead_end = lead_agency(p) if asks_who and p.kind != "table_row" else ("", 0)
             spans = spans_of(p)
             sentences = sorted({(sp.start, sp.end) for sp in spans if sp.unit in ("sentence", "footnote")})
             for span in spans:
@@ -181,6 +182,8 @@ class ExtractiveAnswerer:
                 # the agency heading the passage does the tasks under it, even a span naming others (whom it
                 # directs): the quote then says who; a span that writes the name itself needs no frame
                 frame = agency if agency and agency not in span.text else ""
+                if not frame and lead and span.end <= lead_end and lead not in span.text:
+                    frame = lead  # a later clause of the item the agency opens
                 got = span_offers(span, p, frame)
                 f, near = candidate_features(a, terms, hit, rank, top_score, span, got, ctx, top_dense)
                 if topic_terms is not terms:

@@ -155,8 +155,17 @@ def sentence_texts(p: StoredPassage) -> list[str]:
     return list(dict.fromkeys(sp.sentence for sp in spans_of(p)))
 
 
-_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
+_NUMBERING = re.compile(r"^\s*(?:Điều\s+\d+[a-zđ]?\s*[.:]|(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*")
 _PROPOSED_TO = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.I)
+# a decree's article or clause headed by whose duties it lists ("3. Trách nhiệm của Bộ Nội vụ")
+_DUTIES_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ|quyền hạn)(?:(?:,|\s+và)\s+(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
+                        r"\s+của\s+", re.I)
+# where an item's subject ends and its task begins ("5. Văn phòng Thường trực … quốc gia tăng cường kiểm tra …"):
+# the verbs directives assign tasks with
+_TASK_VERB = re.compile(r"\s(?:chủ trì|phối hợp|tăng cường|tiếp tục|khẩn trương|chỉ đạo|hướng dẫn|tổ chức|"
+                        r"triển khai|thực hiện|rà soát|theo dõi|kiểm tra|đôn đốc|báo cáo|xây dựng|nghiên cứu|"
+                        r"tham mưu|có trách nhiệm|chịu trách nhiệm|phải|cần|chủ động|nghiêm túc|quyết liệt|"
+                        r"khẩn cấp|tập trung|đẩy mạnh|nâng cao|bảo đảm|đảm bảo)(?!\w)")
 
 
 def agency_frame(p: StoredPassage) -> str:
@@ -164,7 +173,19 @@ def agency_frame(p: StoredPassage) -> str:
     list each agency's tasks under its name, so the tasks' sentences do not repeat who carries them out."""
     parts = [x.strip() for x in str(p.metadata.get("section_title") or "").split(" > ") if x.strip()]
     for part in reversed(parts[-2:]):
-        name = _PROPOSED_TO.sub("", _NUMBERING.sub("", part)).strip(" :.")
+        name = _DUTIES_OF.sub("", _PROPOSED_TO.sub("", _NUMBERING.sub("", part))).strip(" :.")
         if len(name) <= 100 and AGENCY.match(name):
             return name
     return ""
+
+
+def lead_agency(p: StoredPassage) -> tuple[str, int]:
+    """The agency a passage's first item opens with, as its subject ("5. Văn phòng Thường trực Ban Chỉ đạo 389
+    quốc gia tăng cường …; kịp thời tổng hợp …; đề xuất …"), and where that item's line ends: every clause of the
+    item is its task, though only the first names it. ("", 0) when the passage opens otherwise."""
+    line = p.text.split("\n", 1)[0]
+    body = _NUMBERING.sub("", line)
+    verb = _TASK_VERB.search(body)
+    if not AGENCY.match(body) or verb is None or verb.start() > 100:
+        return "", 0
+    return body[:verb.start()].strip(" ,:"), len(line)

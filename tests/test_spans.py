@@ -164,3 +164,27 @@ def test_an_answer_whose_two_parts_and_source_lines_pass_the_limit_keeps_its_fir
     short = cand("98", "d3", "Hạn báo cáo trước ngày 15/12/2025.")
     kept = compose_within([first, short], False, "q", lambda pid: None)
     assert "15/12/2025" in kept.answer and len(kept.citations) == 2
+
+
+def test_the_agency_whose_duties_a_clause_lists_or_whose_item_a_clause_continues_says_who() -> None:
+    """A decree's clause "3. Trách nhiệm của Bộ Nội vụ" lists the ministry's duties under it; an item "5. Văn phòng
+    … tăng cường …; kịp thời tổng hợp …; đề xuất …" gives its agency once, and every clause after is its task —
+    up to the item's end: the next line is another subject's."""
+    from assistant.spans import agency_frame, lead_agency
+    from index.catalog import StoredPassage
+
+    clause = StoredPassage("p1", "d1", 0, "paragraph", "3. Trách nhiệm của Bộ Nội vụ\nBáo cáo cấp có thẩm quyền.", "",
+                           {"section_title": "Điều 24. Trách nhiệm của các bộ > 3. Trách nhiệm của Bộ Nội vụ"})
+    assert agency_frame(clause) == "Bộ Nội vụ"
+    duties = StoredPassage("p2", "d1", 0, "paragraph", "x", "", {"section_title": "Điều 5. Nhiệm vụ và quyền hạn của "
+                                                                                   "Sở Tài chính"})
+    assert agency_frame(duties) == "Sở Tài chính"
+    item = ("5. Văn phòng Thường trực Ban Chỉ đạo 389 quốc gia tăng cường kiểm tra, đôn đốc các cơ quan; kịp thời "
+            "tổng hợp, báo cáo những vụ việc phức tạp; đề xuất hình thức khen thưởng tập thể, cá nhân xuất sắc.\n"
+            "Văn phòng Chính phủ trân trọng thông báo đến các bộ, cơ quan liên quan./.")
+    name, end = lead_agency(StoredPassage("p3", "d2", 0, "paragraph", item, "", {}))
+    assert name == "Văn phòng Thường trực Ban Chỉ đạo 389 quốc gia" and item[:end].endswith("cá nhân xuất sắc.")
+    plain = "Các lực lượng chức năng phải liên tục ra quân, xử lý nghiêm các đối tượng vi phạm."
+    assert lead_agency(StoredPassage("p4", "d2", 0, "paragraph", plain, "", {})) == ("", 0)
+
+
