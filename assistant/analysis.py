@@ -13,7 +13,7 @@ from domain.figures import YEAR
 from domain.periods import period_of, period_words, quarter_of
 from domain.questions import ASKING_WORDS, ask_count, intents_of, is_english
 from domain.words import CLASSIFIERS_FOLDED, fold
-from index.vntext import STOPWORDS_FOLDED, has_diacritics, tokens
+from index.vntext import STOPWORDS, STOPWORDS_FOLDED, has_diacritics, tokens
 from ingest.docnumbers import find_typed_numbers
 
 # Listing questions name the task-table column they constrain.
@@ -27,14 +27,19 @@ _MONTH_YEAR = re.compile(r"(?:thang|month)\s+(\d{1,2})\s*(?:/|nam|of)?\s*((?:19|
 _FOOTNOTE = re.compile(r"(?:chu thich|ghi chu|footnote)\s*(?:so\s*)?\[?(\d{1,3}|[ivx]{1,4})\]?(?!\w)", re.I)
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
-# The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp".
+# The thing counted: "bao nhiêu cây cầu" → "cây cầu"; "mấy lớp" → "lớp"; "bao nhiêu héc-ta" → "héc-ta".
+_COUNTED = r"((?:[^\W\d_]+(?:-[^\W\d_]+)*\s?){1,2})"
 # typed without diacritics, "may" is "mấy" but not the "máy" of "nhà máy" (a factory)
-_MEASURED = re.compile(r"(?:bao nhieu|(?<!nha )may)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
+_MEASURED = re.compile(rf"(?:bao nhieu|(?<!nha )may)\s+{_COUNTED}", re.I)
 # typed with diacritics, "mấy" is not "máy" (nhà máy): matched as written
-_MEASURED_ACCENTED = re.compile(r"(?:bao nhiêu|mấy)\s+((?:[^\W\d_]+\s?){1,2})", re.I)
-_NOT_MEASURE = frozenset("phan tram tien % la duoc thi so voi ngay nam thang lan trong lieu percent of the".split())
-# after "bao nhiêu", a function word or a quantifier is not what is counted ("bao nhiêu tiền mỗi người", "mét và")
-_NOT_COUNTED = STOPWORDS_FOLDED | frozenset("moi cac ca tung o".split())
+_MEASURED_ACCENTED = re.compile(rf"(?:bao nhiêu|mấy)\s+{_COUNTED}", re.I)
+# what "bao nhiêu" asks that is no counted noun: a share, money, a period, a number of times
+_NOT_MEASURE_WORDS = "phần trăm tiền % là được thì số với ngày năm tháng lần trong liệu percent of the".split()
+# after "bao nhiêu", a function word or a quantifier is not what is counted ("bao nhiêu tiền mỗi người", "mét và");
+# compared with diacritics when the question has them ("cơ sở" is no "có", "ca mắc" no "cả", "ổ dịch" no "ở")
+_QUANTIFIERS = ("mỗi", "mọi", "các", "cả", "từng", "ở")
+_NOT_COUNTED = {True: STOPWORDS | frozenset(_QUANTIFIERS) | frozenset(_NOT_MEASURE_WORDS),
+                False: STOPWORDS_FOLDED | frozenset(fold(w) for w in (*_QUANTIFIERS, *_NOT_MEASURE_WORDS))}
 
 
 @dataclass
@@ -137,34 +142,42 @@ def counted_nouns(text: str) -> list[str]:
     """What the question counts, as typed (two words at most): "bao nhiêu biên chế công chức" → "biên chế",
     "mấy lớp" → "lớp"; not "phần trăm", "tiền", a period word, and nothing when the word after "bao nhiêu" is
     none of these nor a noun ("bao nhiêu tiền mỗi người", "bao nhiêu để xây dựng"); the noun ends at a function
-    word ("mấy giờ đến mấy giờ" counts "giờ"). An English question counts in English words no Vietnamese text
-    writes: none."""
+    word ("mấy giờ đến mấy giờ" counts "giờ"). An English question counts nothing Vietnamese text writes, and its
+    "may" is no "mấy" ("At what level may schools …")."""
     if is_english(text):
         return []
     accented = fold(text) != text
     rx = _MEASURED_ACCENTED if accented else _MEASURED
+    not_counted = _NOT_COUNTED[accented]
+
+    def counts_nothing(word: str) -> bool:
+        return (word if accented else fold(word)) in not_counted
+
     out = []
     for m in rx.finditer(text if accented else fold(text)):
         words = m.group(1).lower().split()
-        if fold(words[0]) in _NOT_MEASURE or fold(words[0]) in _NOT_COUNTED:
+        if counts_nothing(words[0]):
             continue
-        if len(words) > 1 and (fold(words[1]) in _NOT_MEASURE or fold(words[1]) in _NOT_COUNTED):
-            words = words[:1]
-        out.append(" ".join(words))
+        out.append(" ".join(words[:1] if len(words) > 1 and counts_nothing(words[1]) else words))
     return list(dict.fromkeys(out))
 
 
-def measure_head(noun: str) -> str:
-    """The word of a counted noun that alone says what is counted: its first ("bao nhiêu xã đạt" of "12 xã"), or
-    the noun after a classifier ("cây bút" counts pens: a table writes "Bút chì | Cái | 02")."""
+def measure_heads(noun: str, accented: bool = True) -> list[str]:
+    """The words of a counted noun that alone say what is counted: its first ("bao nhiêu xã đạt" of "12 xã"), and
+    after a classifier the noun too ("cây bút" counts pens, which a table writes "Bút chì | Cái | 02"; "cây xanh"
+    is written "12.000 cây"). Typed without diacritics a lone syllable is ambiguous ("ho": hộ, hỗ, hồ): only the
+    noun after a classifier."""
     words = noun.split()
-    return words[1] if len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED else words[0]
+    classifier = len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED
+    if not accented:
+        return [words[1]] if classifier else []
+    return [words[1], words[0]] if classifier else [words[0]]
 
 
 def _measures(text: str) -> list[str]:
     out = []
     for noun in counted_nouns(text):
-        out += [fold(noun), fold(measure_head(noun))]
+        out += [fold(noun)] + [fold(h) for h in measure_heads(noun)]
     return list(dict.fromkeys(out))
 
 

@@ -10,6 +10,7 @@ dates come from `domain`; the weights come from `assistant/data/answer_model.jso
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -297,6 +298,26 @@ def compose_within(parts: list[Candidate], english: bool, query: str,
         if len(out.answer) <= ANSWER_MAX_CHARS:
             break
         out = compose(quotes, english, query, passage_by_id)
+    return shortened(out)
+
+
+def shortened(out: Answer, limit: int = ANSWER_MAX_CHARS) -> Answer:
+    """An answer still past `limit` (one row of many long cells) with its longest line cut at the last clause or
+    cell boundary that fits ("; ", ". ", ", ": never inside a figure), marked "…", its citation kept."""
+    excess = len(out.answer) - limit
+    if excess <= 0:
+        return out
+    lines = out.answer.split("\n")
+    i = max(range(len(lines)), key=lambda k: len(lines[k]))
+    marker = re.search(r"\s\[\d+\]$", lines[i])
+    tail = marker.group() if marker else ""
+    body = lines[i][: len(lines[i]) - len(tail)]
+    room = len(body) - excess - 1
+    cut = max(body.rfind(sep, 0, room) for sep in ("; ", ". ", ", "))
+    if cut <= 0:
+        cut = max(0, body.rfind(" ", 0, room))
+    lines[i] = body[:cut].rstrip(" ;,.") + "…" + tail
+    out.answer = "\n".join(lines)
     return out
 
 

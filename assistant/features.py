@@ -22,7 +22,7 @@ from index.catalog import StoredPassage
 from index.retrieval import Hit
 from index.vntext import tokens
 
-from .analysis import Analysis, counted_nouns, measure_head
+from .analysis import Analysis, counted_nouns, measure_heads
 from .spans import Span
 
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
@@ -266,9 +266,9 @@ def _measure_absent(a: Analysis, held: str) -> bool:
     written = words(held)
     # with diacritics its head word alone holds it too ("bao nhiêu xã đạt" of "12 xã"); folded, a syllable is
     # ambiguous ("ho": hộ, hỗ, hồ) and only the whole phrase counts
-    forms = [f for n in nouns for f in ([n, measure_head(n)] if accented else [n])]
+    forms = [f for n in nouns for f in [n, *measure_heads(n, accented)]]
     # a unit spelled out is written by its symbol too ("mét khối" as "m3")
-    forms += [sym for f in forms for sym in UNIT_SYMBOLS.get(fold(f).lower(), ())]
+    forms += [sym for f in forms for sym in UNIT_SYMBOLS.get(words(fold(f)).strip(), ())]
     return not any(words(f) in written for f in forms)
 
 

@@ -40,8 +40,17 @@ def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> 
     shown = typed if a.folded and len(typed) == len(restored) else restored  # restoration may guess wrong
     held_words = {w for text in held_texts for w in WORD.findall(fold(text).lower())}
     held_line = " " + " ".join(_words(fold(" ".join(held_texts)))) + " "
-    if _measure_absent(a, "\n".join(held_texts)):
+    topic = _topic_phrase(a, terms, restored, shown, held_words, held_line)
+    # what the question counts, never written near, is what the documents lack — unless a name is ("… Lạng Sơn có
+    # bao nhiêu xã …" of passages about another province)
+    if _measure_absent(a, "\n".join(held_texts)) and topic not in proper_names(shown):
         return _measure_phrase(a, shown, held_line)
+    return topic
+
+
+def _topic_phrase(a: Analysis, terms: QuestionTerms, restored: str, shown: str, held_words: set[str],
+                  held_line: str) -> str:
+    """The weightiest run of the question's topic words the held texts do not write."""
     # (as written, compared form, folded form, offset): compared with diacritics unless typed without them
     words = [(m.group(), fold(m.group()).lower() if a.folded else m.group().lower(), fold(m.group()).lower(),
               m.start()) for m in WORD.finditer(restored)]

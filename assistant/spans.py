@@ -161,11 +161,21 @@ _PROPOSED_TO = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.I)
 _DUTIES_OF = re.compile(r"^(?:trách nhiệm|nhiệm vụ|quyền hạn)(?:(?:,|\s+và)\s+(?:trách nhiệm|nhiệm vụ|quyền hạn))*"
                         r"\s+của\s+", re.I)
 # where an item's subject ends and its task begins ("5. Văn phòng Thường trực … quốc gia tăng cường kiểm tra …"):
-# the verbs directives assign tasks with
-_TASK_VERB = re.compile(r"\s(?:chủ trì|phối hợp|tăng cường|tiếp tục|khẩn trương|chỉ đạo|hướng dẫn|tổ chức|"
-                        r"triển khai|thực hiện|rà soát|theo dõi|kiểm tra|đôn đốc|báo cáo|xây dựng|nghiên cứu|"
-                        r"tham mưu|có trách nhiệm|chịu trách nhiệm|phải|cần|chủ động|nghiêm túc|quyết liệt|"
-                        r"khẩn cấp|tập trung|đẩy mạnh|nâng cao|bảo đảm|đảm bảo)(?!\w)")
+# a role first (no agency's name holds "chủ trì"), else the first verb directives assign tasks with
+_ROLE_VERB = re.compile(r"\s(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm|là cơ quan|được giao)(?!\w)")
+_TASK_VERB = re.compile(r"\s(?:tăng cường|tiếp tục|khẩn trương|chỉ đạo|hướng dẫn|tổ chức|triển khai|thực hiện|rà soát|"
+                        r"theo dõi|kiểm tra|đôn đốc|báo cáo|nghiên cứu|tham mưu|phải|cần|chủ động|tập trung|"
+                        r"đẩy mạnh|bảo đảm|đảm bảo)(?!\w)")
+# an item's opening agency: a head that is only an agency's ("Sở", "Ủy ban nhân dân", "Bộ"…; not "Tổ chức",
+# "Trường hợp", "Báo cáo", "Ban hành"), a one-word head followed by a capitalised name ("Ban Quản lý", not "Ban
+# chỉ đạo", which may be a verb phrase)
+_LEAD = re.compile(r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Văn phòng|Thanh tra|Công an|Trung tâm|Chi cục|"
+                   r"Bộ Chỉ huy|Kho bạc|Các sở|(?:Sở|Ban|Bộ|Cục|Tổng cục|Quỹ|Đài|Báo)\s+[A-ZĐÀ-Ỹ])")
+# a heading that opens with an agency's head word used as a common one ("Tổ chức thực hiện", "Trường hợp", "Báo
+# cáo", "Hội nghị", "Ban hành", "Đoàn kết"): an agency's name goes on capitalised ("Tổ Công tác", "Báo Nhân Dân")
+_COMMON_OPENING = re.compile(r"(?:Tổ|Trường|Báo|Hội|Ban|Đoàn)\s+[a-zđà-ỹ]")
+# an opening that is the issuer writing, not an agency given a task
+_NOT_A_TASK = re.compile(r"\s(?:trân trọng|ban hành|thông báo|quy định|đề nghị)(?!\w)")
 
 
 def agency_frame(p: StoredPassage) -> str:
@@ -174,7 +184,7 @@ def agency_frame(p: StoredPassage) -> str:
     parts = [x.strip() for x in str(p.metadata.get("section_title") or "").split(" > ") if x.strip()]
     for part in reversed(parts[-2:]):
         name = _DUTIES_OF.sub("", _PROPOSED_TO.sub("", _NUMBERING.sub("", part))).strip(" :.")
-        if len(name) <= 100 and AGENCY.match(name):
+        if len(name) <= 100 and AGENCY.match(name) and not _COMMON_OPENING.match(name):
             return name
     return ""
 
@@ -184,8 +194,11 @@ def lead_agency(p: StoredPassage) -> tuple[str, int]:
     quốc gia tăng cường …; kịp thời tổng hợp …; đề xuất …"), and where that item's line ends: every clause of the
     item is its task, though only the first names it. ("", 0) when the passage opens otherwise."""
     line = p.text.split("\n", 1)[0]
-    body = _NUMBERING.sub("", line)
-    verb = _TASK_VERB.search(body)
-    if not AGENCY.match(body) or verb is None or verb.start() > 100:
+    head, colon, _ = _NUMBERING.sub("", line).partition(":")
+    if colon and _LEAD.match(head) and len(head) <= 100 and not _NOT_A_TASK.search(head):
+        return head.split("(")[0].strip(" ,"), len(line)  # "4. Sở Tài chính: Chủ trì, …"
+    body = head.split("(")[0]
+    verb = _ROLE_VERB.search(body) or _TASK_VERB.search(body)
+    if not _LEAD.match(body) or verb is None or verb.start() > 100 or _NOT_A_TASK.search(body[:verb.start()]):
         return "", 0
-    return body[:verb.start()].strip(" ,:"), len(line)
+    return body[:verb.start()].strip(" ,"), len(line)

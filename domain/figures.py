@@ -108,11 +108,11 @@ def _offers(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-# units spelled out (folded) and the symbols documents write them with
+# units spelled out (folded, a hyphen as a space: "héc-ta") and the symbols documents write them with
 UNIT_SYMBOLS: dict[str, tuple[str, ...]] = {
     "met khoi": ("m3", "m³"), "khoi": ("m3", "m³"), "met vuong": ("m2", "m²"), "met": ("m",), "ki lo met": ("km",),
-    "kilomet": ("km",), "cay so": ("km",), "hec ta": ("ha",), "hecta": ("ha",), "ki lo gam": ("kg",),
-    "kilogam": ("kg",), "megawatt": ("mw",), "me ga oat": ("mw",),
+    "kilomet": ("km",), "hec ta": ("ha",), "hecta": ("ha",), "ki lo gam": ("kg",), "kilogam": ("kg",),
+    "megawatt": ("mw",), "me ga oat": ("mw",),
 }
 
 

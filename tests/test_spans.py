@@ -136,55 +136,65 @@ def test_the_cell_a_question_asks_about_is_quoted_less_clipped_within_the_budget
 
 def test_an_answer_whose_two_parts_and_source_lines_pass_the_limit_keeps_its_first_part() -> None:
     """Two quotes within their budget from two documents still pass 700 characters with two source lines: the
-    answer keeps its first part (whole) and stays readable; an answer that fits keeps both."""
+    answer keeps its first part (whole) and stays readable; an answer that fits keeps both; one quote too long
+    alone (a row of many long cells) is cut at its last clause boundary that fits, never inside a figure."""
     from assistant.answer import Candidate, compose_within
-    from assistant.compose import ANSWER_MAX_CHARS
+    from assistant.compose import ANSWER_MAX_CHARS, QUOTES_MAX_CHARS, compose
     from assistant.spans import Span
     from index.catalog import StoredPassage
     from index.retrieval import Hit
 
     def cand(pid: str, doc: str, text: str) -> Candidate:
         md = {"doc_type": "Quyết định", "doc_number": f"{pid}/2025/QĐ-UBND", "date": "19/11/2025",
-              "issuer": "Ủy ban nhân dân tỉnh Quảng Ninh", "section": "Điều 7 khoản 3"}
+              "issuer": "Ủy ban nhân dân tỉnh Hòa Bình", "section": "Điều 7 khoản 3"}
         p = StoredPassage(pid, doc, 0, "paragraph", text, text, md)
         return Candidate(Hit(p, 1.0, {}), 0, Span(0, len(text), text, text, "sentence"), {}, set(), frozenset())
 
-    first = cand("96", "d1", "Các đơn vị tổ chức trực ban và báo cáo về Ban Chỉ huy Phòng thủ dân sự Bộ Xây dựng.")
-    second = cand("97", "d2", "Khi xảy ra cháy rừng, Thủ trưởng đơn vị có trách nhiệm chỉ huy, tổ chức điều động lực "
-                              "lượng, phương tiện, dụng cụ của đơn vị tham gia chữa cháy rừng; " * 3
-                  + "Chủ rừng phải báo cáo Ban Chỉ huy cấp xã. Báo cáo trong ngày.")
-    from assistant.compose import QUOTES_MAX_CHARS, compose
-
+    first = cand("41", "d1", "Các trường học báo cáo số liệu tuyển sinh về Phòng Giáo dục và Đào tạo trước ngày 15 "
+                             "hằng tháng.")
+    second = cand("42", "d2", "Khi có thiên tai, hiệu trưởng nhà trường có trách nhiệm tổ chức di dời học sinh, "
+                              "thiết bị, hồ sơ đến nơi an toàn và thông báo cho chính quyền địa phương; " * 3
+                  + "Báo cáo ngay Ủy ban nhân dân cấp xã.")
     assert len(first.span.text) + len(second.span.text) <= QUOTES_MAX_CHARS  # the quotes' budget holds …
     naive = compose([first.quote(), second.quote()], False, "q", lambda pid: None)
     assert len(naive.answer) > ANSWER_MAX_CHARS  # … and their source lines take the answer past the limit
     both = compose_within([first, second], False, "q", lambda pid: None)
-    assert len(both.answer) <= ANSWER_MAX_CHARS and first.span.text.strip()[:60] in both.answer
-    assert "cháy rừng" not in both.answer and len(both.citations) == 1
-    short = cand("98", "d3", "Hạn báo cáo trước ngày 15/12/2025.")
+    assert len(both.answer) <= ANSWER_MAX_CHARS and first.span.text[:60] in both.answer
+    assert "thiên tai" not in both.answer and len(both.citations) == 1
+    short = cand("43", "d3", "Hạn báo cáo trước ngày 15/12/2025.")
     kept = compose_within([first, short], False, "q", lambda pid: None)
     assert "15/12/2025" in kept.answer and len(kept.citations) == 2
+    cells = "; ".join(f"Chỉ tiêu {i}: đạt 1.234,5 tỷ đồng, tăng 12,5% so với cùng kỳ năm trước" for i in range(14))
+    alone = compose_within([cand("44", "d4", cells)], False, "q", lambda pid: None)
+    assert len(alone.answer) <= ANSWER_MAX_CHARS and alone.answer.endswith("… [1]")
+    assert alone.answer.count("1.234,5 tỷ đồng") == alone.answer.count("12,5%")  # no figure cut in two
 
 
 def test_the_agency_whose_duties_a_clause_lists_or_whose_item_a_clause_continues_says_who() -> None:
-    """A decree's clause "3. Trách nhiệm của Bộ Nội vụ" lists the ministry's duties under it; an item "5. Văn phòng
-    … tăng cường …; kịp thời tổng hợp …; đề xuất …" gives its agency once, and every clause after is its task —
-    up to the item's end: the next line is another subject's."""
+    """A decree's clause "3. Trách nhiệm của Bộ Y tế" lists the ministry's duties under it; an item "2. Trung tâm
+    … tăng cường …; kịp thời …; đề xuất …" gives its agency once, and every clause after is its task — up to the
+    item's end: the next line is another subject's. An opening that is no agency given a task is none ("Tổ chức
+    thực hiện", "Trường hợp …", "Ban hành …", the issuer thanking or announcing)."""
     from assistant.spans import agency_frame, lead_agency
     from index.catalog import StoredPassage
 
-    clause = StoredPassage("p1", "d1", 0, "paragraph", "3. Trách nhiệm của Bộ Nội vụ\nBáo cáo cấp có thẩm quyền.", "",
-                           {"section_title": "Điều 24. Trách nhiệm của các bộ > 3. Trách nhiệm của Bộ Nội vụ"})
-    assert agency_frame(clause) == "Bộ Nội vụ"
-    duties = StoredPassage("p2", "d1", 0, "paragraph", "x", "", {"section_title": "Điều 5. Nhiệm vụ và quyền hạn của "
-                                                                                   "Sở Tài chính"})
-    assert agency_frame(duties) == "Sở Tài chính"
-    item = ("5. Văn phòng Thường trực Ban Chỉ đạo 389 quốc gia tăng cường kiểm tra, đôn đốc các cơ quan; kịp thời "
-            "tổng hợp, báo cáo những vụ việc phức tạp; đề xuất hình thức khen thưởng tập thể, cá nhân xuất sắc.\n"
-            "Văn phòng Chính phủ trân trọng thông báo đến các bộ, cơ quan liên quan./.")
-    name, end = lead_agency(StoredPassage("p3", "d2", 0, "paragraph", item, "", {}))
-    assert name == "Văn phòng Thường trực Ban Chỉ đạo 389 quốc gia" and item[:end].endswith("cá nhân xuất sắc.")
-    plain = "Các lực lượng chức năng phải liên tục ra quân, xử lý nghiêm các đối tượng vi phạm."
-    assert lead_agency(StoredPassage("p4", "d2", 0, "paragraph", plain, "", {})) == ("", 0)
+    def passage(text: str, title: str = "") -> StoredPassage:
+        return StoredPassage("p", "d", 0, "paragraph", text, "", {"section_title": title} if title else {})
 
-
+    assert agency_frame(passage("x", "Điều 9. Trách nhiệm của các bộ > 3. Trách nhiệm của Bộ Y tế")) == "Bộ Y tế"
+    assert agency_frame(passage("x", "Điều 5. Nhiệm vụ và quyền hạn của Sở Tư pháp")) == "Sở Tư pháp"
+    assert agency_frame(passage("x", "V. Tổ chức thực hiện")) == ""  # a heading, not a team
+    assert agency_frame(passage("x", "V. Tổ chức thực hiện > 2. Hội Nông dân tỉnh")) == "Hội Nông dân tỉnh"
+    item = ("2. Trung tâm Kiểm soát bệnh tật tỉnh tăng cường giám sát các ổ dịch; kịp thời tổng hợp, báo cáo các "
+            "trường hợp mắc mới; đề xuất biện pháp khoanh vùng, xử lý triệt để.\n"
+            "Sở Y tế thông báo để các đơn vị biết, thực hiện./.")
+    name, end = lead_agency(passage(item))
+    assert name == "Trung tâm Kiểm soát bệnh tật tỉnh" and item[:end].endswith("xử lý triệt để.")
+    assert lead_agency(passage("3. Ban Quản lý dự án đầu tư xây dựng tỉnh chủ trì, phối hợp với các sở."))[0] == \
+        "Ban Quản lý dự án đầu tư xây dựng tỉnh"  # a task verb inside the name: the role ends it
+    assert lead_agency(passage("4. Sở Tài chính: Chủ trì, phối hợp với các sở."))[0] == "Sở Tài chính"
+    for opening in ("Tổ chức thực hiện các nhiệm vụ được giao.", "Trường hợp cần thiết, báo cáo UBND tỉnh.",
+                    "1. Ban hành Kế hoạch triển khai thực hiện.", "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện.",
+                    "Bộ Xây dựng trân trọng đề nghị các địa phương phối hợp thực hiện.",
+                    "Các lực lượng chức năng phải liên tục ra quân, xử lý nghiêm vi phạm."):
+        assert lead_agency(passage(opening)) == ("", 0), opening
