@@ -223,8 +223,9 @@ class ExtractiveAnswerer:
                              or self.model.blocked(r.answerability)):
             # what the closest spans say, quoted as such, never as the answer
             held = [text for c in parts for text in (context_of(c.hit.passage), r.frames.get(c.hit.passage.doc_id, ""))]
-            out = abstain(english, r.hits, r.query, missing_phrase(r.analysis, held, r.terms) if r.terms else "",
-                          [c.quote() for c in parts])
+            out = shortened(abstain(english, r.hits, r.query,
+                                    missing_phrase(r.analysis, held, r.terms) if r.terms else "",
+                                    [c.quote() for c in parts]))
             out.confidence = confidence
             return out
         out = compose_within(parts, english, r.query, self.passage_by_id)
@@ -302,21 +303,23 @@ def compose_within(parts: list[Candidate], english: bool, query: str,
 
 
 def shortened(out: Answer, limit: int = ANSWER_MAX_CHARS) -> Answer:
-    """An answer still past `limit` (one row of many long cells) with its longest line cut at the last clause or
-    cell boundary that fits ("; ", ". ", ", ": never inside a figure), marked "…", its citation kept."""
-    excess = len(out.answer) - limit
-    if excess <= 0:
-        return out
+    """An answer still past `limit` (one row of many long cells, an abstention's two quotes) with its longest lines
+    cut, each at the last clause or cell boundary that fits ("; ", ". ", ", ": never inside a figure), marked "…",
+    their citations kept."""
     lines = out.answer.split("\n")
-    i = max(range(len(lines)), key=lambda k: len(lines[k]))
-    marker = re.search(r"\s\[\d+\]$", lines[i])
-    tail = marker.group() if marker else ""
-    body = lines[i][: len(lines[i]) - len(tail)]
-    room = len(body) - excess - 1
-    cut = max(body.rfind(sep, 0, room) for sep in ("; ", ". ", ", "))
-    if cut <= 0:
-        cut = max(0, body.rfind(" ", 0, room))
-    lines[i] = body[:cut].rstrip(" ;,.") + "…" + tail
+    for _ in range(len(lines)):
+        excess = sum(map(len, lines)) + len(lines) - 1 - limit
+        if excess <= 0:
+            break
+        i = max(range(len(lines)), key=lambda k: len(lines[k]))
+        marker = re.search(r"\s\[\d+\]$", lines[i])
+        tail = marker.group() if marker else ""
+        body = lines[i][: len(lines[i]) - len(tail)]
+        room = max(0, len(body) - excess - 1)
+        cut = max(body.rfind(sep, 0, room) for sep in ("; ", ". ", ", "))
+        if cut <= 0:
+            cut = max(0, body.rfind(" ", 0, room))
+        lines[i] = body[:cut].rstrip(" ;,.") + "…" + tail
     out.answer = "\n".join(lines)
     return out
 

@@ -198,3 +198,22 @@ def test_the_agency_whose_duties_a_clause_lists_or_whose_item_a_clause_continues
                     "Bộ Xây dựng trân trọng đề nghị các địa phương phối hợp thực hiện.",
                     "Các lực lượng chức năng phải liên tục ra quân, xử lý nghiêm vi phạm."):
         assert lead_agency(passage(opening)) == ("", 0), opening
+
+
+def test_an_abstention_quoting_what_the_closest_spans_say_stays_within_the_limit() -> None:
+    """An abstention quotes its two closest spans (260 characters each) under their source lines: with a long
+    explanation it too is cut at a clause boundary to 700 characters, its citations kept."""
+    from assistant.answer import shortened
+    from assistant.compose import ANSWER_MAX_CHARS, Quote, abstain
+    from index.catalog import StoredPassage
+    from index.retrieval import Hit
+
+    text = "; ".join(f"xã {i} được hỗ trợ 1.250 triệu đồng để sửa chữa trường học" for i in range(12))
+    md = {"doc_type": "Kế hoạch", "doc_number": "77/KH-UBND", "issuer": "Ủy ban nhân dân tỉnh Hòa Bình",
+          "section": "mục II.3.b", "title": "Kế hoạch khắc phục hậu quả mưa lũ năm 2025 trên địa bàn tỉnh " * 2}
+    hits = [Hit(StoredPassage(f"p{i}", f"d{i}", 0, "paragraph", text, text, md), 1.0, {}) for i in range(2)]
+    quotes = [Quote(h, 0, len(text), text, "sentence") for h in hits]
+    out = abstain(False, hits, "q", "mức hỗ trợ mỗi hộ gia đình có nhà bị sập hoàn toàn do mưa lũ " * 3, quotes)
+    assert len(out.answer) > ANSWER_MAX_CHARS  # the case: past the limit as composed
+    cut = shortened(out)
+    assert len(cut.answer) <= ANSWER_MAX_CHARS and cut.abstained and len(cut.citations) == 2
