@@ -163,15 +163,14 @@ def counted_nouns(text: str) -> list[str]:
 
 
 def measure_heads(noun: str, accented: bool = True) -> list[str]:
-    """The words of a counted noun that alone say what is counted: its first ("bao nhiêu xã đạt" of "12 xã"), and
-    after a classifier the noun too ("cây bút" counts pens, which a table writes "Bút chì | Cái | 02"; "cây xanh"
-    is written "12.000 cây"). Typed without diacritics a lone syllable is ambiguous ("ho": hộ, hỗ, hồ): only the
-    noun after a classifier."""
+    """The word of a counted noun that alone says what is counted: its first ("bao nhiêu xã đạt" of "12 xã"), the
+    noun after a classifier ("cây bút" counts pens, which a table writes "Bút chì | Cái | 02"; the classifier alone
+    would take "cây cầu" for "cây xanh"). Typed without diacritics a lone first syllable is ambiguous ("ho": hộ,
+    hỗ, hồ): only the noun after a classifier."""
     words = noun.split()
-    classifier = len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED
-    if not accented:
-        return [words[1]] if classifier else []
-    return [words[1], words[0]] if classifier else [words[0]]
+    if len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED:
+        return [words[1]]
+    return [words[0]] if accented else []
 
 
 def _measures(text: str) -> list[str]:

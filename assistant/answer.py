@@ -316,9 +316,15 @@ def shortened(out: Answer, limit: int = ANSWER_MAX_CHARS) -> Answer:
         tail = marker.group() if marker else ""
         body = lines[i][: len(lines[i]) - len(tail)]
         room = max(0, len(body) - excess - 1)
-        cut = max(body.rfind(sep, 0, room) for sep in ("; ", ". ", ", "))
+        # a clause first ("; ", ". "), a comma only when no clause ends in the last half ("December 19, 2025"),
+        # a space, and a hard cut only for a line without one
+        cut = max(body.rfind("; ", 0, room), body.rfind(". ", 0, room))
+        if cut < room // 2:
+            cut = max(cut, body.rfind(", ", 0, room))
         if cut <= 0:
-            cut = max(0, body.rfind(" ", 0, room))
+            cut = body.rfind(" ", 0, room)
+        if cut <= 0:
+            cut = room
         lines[i] = body[:cut].rstrip(" ;,.") + "…" + tail
     out.answer = "\n".join(lines)
     return out

@@ -17,7 +17,7 @@ from functools import lru_cache
 from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, UNIT_SYMBOLS, YEAR, counted_noun_follows, offers
 from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
-from domain.words import fold
+from domain.words import CLASSIFIERS_FOLDED, fold
 from index.catalog import StoredPassage
 from index.retrieval import Hit
 from index.vntext import tokens
@@ -269,7 +269,13 @@ def _measure_absent(a: Analysis, held: str) -> bool:
     forms = [f for n in nouns for f in [n, *measure_heads(n, accented)]]
     # a unit spelled out is written by its symbol too ("mét khối" as "m3")
     forms += [sym for f in forms for sym in UNIT_SYMBOLS.get(words(fold(f)).strip(), ())]
-    return not any(words(f) in written for f in forms)
+    if any(words(f) in written for f in forms):
+        return False
+    # a classifier holds what it counts with a figure right before it and no other noun after it ("trồng 12.000
+    # cây" of "bao nhiêu cây xanh"; not "12.000 cây xanh" of "bao nhiêu cây cầu")
+    folded_held = fold(held).lower()
+    return not any(re.search(rf"\d[\d.,]*\s+{re.escape(fold(n.split()[0]).lower())}(?!\s*[^\W\d_])", folded_held)
+                   for n in nouns if len(n.split()) > 1 and fold(n.split()[0]) in CLASSIFIERS_FOLDED)
 
 
 def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:

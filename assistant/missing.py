@@ -43,7 +43,8 @@ def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> 
     topic = _topic_phrase(a, terms, restored, shown, held_words, held_line)
     # what the question counts, never written near, is what the documents lack — unless a name is ("… Lạng Sơn có
     # bao nhiêu xã …" of passages about another province)
-    if _measure_absent(a, "\n".join(held_texts)) and topic not in proper_names(shown):
+    names = proper_names(shown)
+    if _measure_absent(a, "\n".join(held_texts)) and not any(n in topic or (topic and topic in n) for n in names):
         return _measure_phrase(a, shown, held_line)
     return topic
 

@@ -167,15 +167,27 @@ _TASK_VERB = re.compile(r"\s(?:tăng cường|tiếp tục|khẩn trương|chỉ
                         r"theo dõi|kiểm tra|đôn đốc|báo cáo|nghiên cứu|tham mưu|phải|cần|chủ động|tập trung|"
                         r"đẩy mạnh|bảo đảm|đảm bảo)(?!\w)")
 # an item's opening agency: a head that is only an agency's ("Sở", "Ủy ban nhân dân", "Bộ"…; not "Tổ chức",
-# "Trường hợp", "Báo cáo", "Ban hành"), a one-word head followed by a capitalised name ("Ban Quản lý", not "Ban
-# chỉ đạo", which may be a verb phrase)
-_LEAD = re.compile(r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Văn phòng|Thanh tra|Công an|Trung tâm|Chi cục|"
-                   r"Bộ Chỉ huy|Kho bạc|Các sở|(?:Sở|Ban|Bộ|Cục|Tổng cục|Quỹ|Đài|Báo)\s+[A-ZĐÀ-Ỹ])")
-# a heading that opens with an agency's head word used as a common one ("Tổ chức thực hiện", "Trường hợp", "Báo
-# cáo", "Hội nghị", "Ban hành", "Đoàn kết"): an agency's name goes on capitalised ("Tổ Công tác", "Báo Nhân Dân")
-_COMMON_OPENING = re.compile(r"(?:Tổ|Trường|Báo|Hội|Ban|Đoàn)\s+[a-zđà-ỹ]")
-# an opening that is the issuer writing, not an agency given a task
-_NOT_A_TASK = re.compile(r"\s(?:trân trọng|ban hành|thông báo|quy định|đề nghị)(?!\w)")
+# "Trường hợp", "Báo cáo"); a head that is also a common word's first syllable opens an agency only before a
+# capitalised name ("Ban Quản lý", "Bộ Tài chính"; not "Ban đầu", "Bộ đội", "Quỹ đất")
+_LEAD_HEADS = ("Ủy ban nhân dân", "Uỷ ban nhân dân", "UBND", "Văn phòng", "Công an", "Trung tâm", "Chi cục",
+               "Bộ Chỉ huy", "Kho bạc", "Các sở", "Thanh tra", "Chủ tịch", "Bộ trưởng", "Ngân hàng")
+_NAMED_HEADS = ("Sở", "Ban", "Bộ", "Cục", "Tổng cục", "Quỹ", "Đài", "Báo", "Tòa án", "Viện")
+# an opening that is the issuer writing or a clause introducing a list, not an agency given a task
+_NOT_A_TASK = re.compile(r"\s(?:trân trọng|ban hành|thông báo|quy định|đề nghị|yêu cầu|sau đây|như sau|"
+                         r"được thành lập)(?!\w)")
+# a heading opening with a common word whose first syllable is an agency's head word ("Tổ chức thực hiện",
+# "Trường hợp", "Báo cáo", "Hội nghị", "Ban hành", "Đoàn kết", "Sở hữu"), not with an agency
+_COMMON_OPENING = re.compile(r"(?:Tổ chức|Trường hợp|Báo cáo|Hội nghị|Ban hành|Đoàn kết|Sở hữu)(?!\w)")
+
+
+def _opens_with_agency(text: str) -> bool:
+    for head in sorted((*_LEAD_HEADS, *_NAMED_HEADS), key=len, reverse=True):
+        if text.startswith(head + " "):
+            after = text[len(head) + 1:].split(" ", 1)[0]
+            if not after or not after[0].isalnum() or after in ("viên", "lại"):  # "Thanh tra, kiểm tra", "… viên"
+                return False
+            return head in _LEAD_HEADS or after[0].isupper()
+    return False
 
 
 def agency_frame(p: StoredPassage) -> str:
@@ -191,14 +203,15 @@ def agency_frame(p: StoredPassage) -> str:
 
 def lead_agency(p: StoredPassage) -> tuple[str, int]:
     """The agency a passage's first item opens with, as its subject ("5. Văn phòng Thường trực Ban Chỉ đạo 389
-    quốc gia tăng cường …; kịp thời tổng hợp …; đề xuất …"), and where that item's line ends: every clause of the
-    item is its task, though only the first names it. ("", 0) when the passage opens otherwise."""
+    quốc gia tăng cường …; kịp thời tổng hợp …; đề xuất …", "4. Sở Tài chính: Chủ trì …"), and where that item's
+    line ends: every clause of the item is its task, though only the first names it. ("", 0) when the passage
+    opens otherwise."""
     line = p.text.split("\n", 1)[0]
-    head, colon, _ = _NUMBERING.sub("", line).partition(":")
-    if colon and _LEAD.match(head) and len(head) <= 100 and not _NOT_A_TASK.search(head):
-        return head.split("(")[0].strip(" ,"), len(line)  # "4. Sở Tài chính: Chủ trì, …"
-    body = head.split("(")[0]
-    verb = _ROLE_VERB.search(body) or _TASK_VERB.search(body)
-    if not _LEAD.match(body) or verb is None or verb.start() > 100 or _NOT_A_TASK.search(body[:verb.start()]):
+    body = _NUMBERING.sub("", line)
+    head, colon, _ = body.partition(":")
+    found = [m for m in (_ROLE_VERB.search(head), _TASK_VERB.search(head)) if m]
+    verb = min(found, key=lambda m: m.start()) if found else None
+    end = verb.start() if verb else len(head) if colon else -1
+    if end < 0 or end > 100 or not _opens_with_agency(head) or _NOT_A_TASK.search(head[:end]):
         return "", 0
-    return body[:verb.start()].strip(" ,"), len(line)
+    return head[:end].split("(")[0].strip(" ,"), len(line)

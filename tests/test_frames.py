@@ -97,6 +97,7 @@ def test_what_a_question_counts_is_a_noun_never_a_function_word() -> None:
     assert _measure_absent(analyze("Mỗi lớp được trang bị mấy cái bàn?"), row)
     assert not _measure_absent(analyze("Moi lop duoc trang bi may chiec ghe?"), row)
     assert not _measure_absent(analyze("Thành phố trồng bao nhiêu cây xanh?"), "trồng mới 12.000 cây")
+    assert _measure_absent(analyze("Tỉnh xây bao nhiêu cây cầu?"), "trồng mới 12.000 cây xanh")  # not "cây" alone
     assert not _measure_absent(analyze("Phải khai thác bao nhiêu mét khối cát?"), "khai thác khoảng 20.000 m3 cát")
     assert _measure_absent(analyze("Phải khai thác bao nhiêu mét khối cát?"), "khai thác cát lòng sông")
     assert not _measure_absent(analyze("Rừng trồng mới bao nhiêu héc-ta?"), "trồng mới 50 ha rừng")

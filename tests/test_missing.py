@@ -112,5 +112,7 @@ def test_a_measure_the_passages_never_write_is_what_is_missing() -> None:
     w = terms({"tỉnh": 1.0, "hòa": 3.0, "bình": 3.0, "hồ": 2.0, "chứa": 2.0, "đạt": 1.0, "chuẩn": 1.0, "an": 1.0,
                "toàn": 1.0})
     assert missing_phrase(a, held, w) == "Hòa Bình"
+    w_pair = terms({**w.weights, "tỉnh_hòa": 1.5})  # the run takes "Tỉnh" along: it still holds the name
+    assert missing_phrase(a, held, w_pair) == "Tỉnh Hòa Bình"
     a = analyze("Tỉnh Sơn La có bao nhiêu hồ chứa đạt chuẩn an toàn?")
     assert missing_phrase(a, held, w) == "hồ chứa"

@@ -168,6 +168,14 @@ def test_an_answer_whose_two_parts_and_source_lines_pass_the_limit_keeps_its_fir
     alone = compose_within([cand("44", "d4", cells)], False, "q", lambda pid: None)
     assert len(alone.answer) <= ANSWER_MAX_CHARS and alone.answer.endswith("… [1]")
     assert alone.answer.count("1.234,5 tỷ đồng") == alone.answer.count("12,5%")  # no figure cut in two
+    from assistant.answer import shortened
+    from assistant.types import Answer
+
+    english = "Theo X:\n" + "The works open on December 19, 2025 and close on January 5, 2026; " * 12 + "[1]"
+    cut = shortened(Answer(english, False, []))
+    assert len(cut.answer) <= ANSWER_MAX_CHARS and cut.answer.endswith("2026… [1]")  # a clause, not "19,"
+    unspaced = shortened(Answer("Theo X:\n" + "x" * 900 + " [1]", False, []))
+    assert len(unspaced.answer) <= ANSWER_MAX_CHARS and "xxxx" in unspaced.answer  # a hard cut keeps the start
 
 
 def test_the_agency_whose_duties_a_clause_lists_or_whose_item_a_clause_continues_says_who() -> None:
@@ -193,10 +201,20 @@ def test_the_agency_whose_duties_a_clause_lists_or_whose_item_a_clause_continues
     assert lead_agency(passage("3. Ban Quản lý dự án đầu tư xây dựng tỉnh chủ trì, phối hợp với các sở."))[0] == \
         "Ban Quản lý dự án đầu tư xây dựng tỉnh"  # a task verb inside the name: the role ends it
     assert lead_agency(passage("4. Sở Tài chính: Chủ trì, phối hợp với các sở."))[0] == "Sở Tài chính"
+    assert lead_agency(passage("c) Bộ Tài chính chủ trì, phối hợp với các bộ liên quan:"))[0] == "Bộ Tài chính"
+    assert lead_agency(passage("Bộ Nông nghiệp và Môi trường khẩn trương chủ trì rà soát."))[0] == \
+        "Bộ Nông nghiệp và Môi trường"  # the first verb ends the name, a role or not
+    assert lead_agency(passage("2. Sở Nông nghiệp và Môi trường (Chi cục Kiểm lâm) có trách nhiệm kiểm tra."))[0] \
+        == "Sở Nông nghiệp và Môi trường"
+    assert agency_frame(passage("x", "V. Tổ chức thực hiện > 3. Hội đồng nhân dân tỉnh")) == "Hội đồng nhân dân tỉnh"
     for opening in ("Tổ chức thực hiện các nhiệm vụ được giao.", "Trường hợp cần thiết, báo cáo UBND tỉnh.",
                     "1. Ban hành Kế hoạch triển khai thực hiện.", "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện.",
                     "Bộ Xây dựng trân trọng đề nghị các địa phương phối hợp thực hiện.",
-                    "Các lực lượng chức năng phải liên tục ra quân, xử lý nghiêm vi phạm."):
+                    "Các lực lượng chức năng phải liên tục ra quân, xử lý nghiêm vi phạm.",
+                    "UBND tỉnh yêu cầu các sở, ngành thực hiện các nội dung sau:",
+                    "Thanh tra sở được thành lập trong các trường hợp sau đây:",
+                    "i) Thanh tra, kiểm tra việc thực hiện các quy định.", "Ban đầu các đơn vị phải báo cáo.",
+                    "Bộ đội biên phòng tăng cường tuần tra."):
         assert lead_agency(passage(opening)) == ("", 0), opening
 
 
