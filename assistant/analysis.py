@@ -168,9 +168,16 @@ def measure_heads(noun: str, accented: bool = True) -> list[str]:
     would take "cây cầu" for "cây xanh"). Typed without diacritics a lone first syllable is ambiguous ("ho": hộ,
     hỗ, hồ): only the noun after a classifier."""
     words = noun.split()
-    if len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED:
+    if classifier_of(noun):
         return [words[1]]
     return [words[0]] if accented else []
+
+
+def classifier_of(noun: str) -> str:
+    """The classifier a counted noun opens with ("cây" of "cây bút"), "" when none: a lone classifier ("mấy
+    cây") is the noun itself."""
+    words = noun.split()
+    return words[0] if len(words) > 1 and fold(words[0]) in CLASSIFIERS_FOLDED else ""
 
 
 def _measures(text: str) -> list[str]:

@@ -17,12 +17,12 @@ from functools import lru_cache
 from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, UNIT_SYMBOLS, YEAR, counted_noun_follows, offers
 from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
-from domain.words import CLASSIFIERS_FOLDED, fold
+from domain.words import fold
 from index.catalog import StoredPassage
 from index.retrieval import Hit
 from index.vntext import tokens
 
-from .analysis import Analysis, counted_nouns, measure_heads
+from .analysis import Analysis, classifier_of, counted_nouns, measure_heads
 from .spans import Span
 
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
@@ -273,9 +273,7 @@ def _measure_absent(a: Analysis, held: str) -> bool:
         return False
     # a classifier holds what it counts with a figure right before it and no other noun after it ("trồng 12.000
     # cây" of "bao nhiêu cây xanh"; not "12.000 cây xanh" of "bao nhiêu cây cầu")
-    folded_held = fold(held).lower()
-    return not any(re.search(rf"\d[\d.,]*\s+{re.escape(fold(n.split()[0]).lower())}(?!\s*[^\W\d_])", folded_held)
-                   for n in nouns if len(n.split()) > 1 and fold(n.split()[0]) in CLASSIFIERS_FOLDED)
+    return not any(counted_noun_follows(held, c, last=True) for c in map(classifier_of, nouns) if c)
 
 
 def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:

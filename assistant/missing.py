@@ -31,7 +31,8 @@ _PERIOD = {False: frozenset(("năm", "tháng", "quý", "ngày")), True: frozense
 
 def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> str:
     """The weightiest run of the question's topic words none of `held_texts` (the closest passages with their
-    documents' frames) writes, as the question typed it; "" when there is none or the question is in English
+    documents' frames) writes, as the question typed it — or, when they never write what the question counts and
+    the run is no name, that measure ("diện tích (ha)"); "" when there is none or the question is in English
     (its words are not the documents')."""
     if a.english:
         return ""

@@ -180,8 +180,11 @@ _NOT_A_TASK = re.compile(r"\s(?:trân trọng|ban hành|thông báo|quy định|
 _COMMON_OPENING = re.compile(r"(?:Tổ chức|Trường hợp|Báo cáo|Hội nghị|Ban hành|Đoàn kết|Sở hữu)(?!\w)")
 
 
+_HEADS_LONGEST_FIRST = sorted((*_LEAD_HEADS, *_NAMED_HEADS), key=len, reverse=True)  # "Bộ trưởng" before "Bộ"
+
+
 def _opens_with_agency(text: str) -> bool:
-    for head in sorted((*_LEAD_HEADS, *_NAMED_HEADS), key=len, reverse=True):
+    for head in _HEADS_LONGEST_FIRST:
         if text.startswith(head + " "):
             after = text[len(head) + 1:].split(" ", 1)[0]
             if not after or not after[0].isalnum() or after in ("viên", "lại"):  # "Thanh tra, kiểm tra", "… viên"

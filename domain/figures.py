@@ -116,6 +116,8 @@ UNIT_SYMBOLS: dict[str, tuple[str, ...]] = {
 }
 
 
-def counted_noun_follows(text: str, noun: str) -> bool:
-    """`110 cây cầu`, `400 lớp`: a figure directly followed by the counted noun (folded comparison)."""
-    return bool(re.search(rf"\d[\d.,]*\s+{re.escape(fold(noun).lower())}\b", fold(text).lower()))
+def counted_noun_follows(text: str, noun: str, last: bool = False) -> bool:
+    """`110 cây cầu`, `400 lớp`: a figure directly followed by the counted noun (folded comparison); `last`: and by
+    no other word ("trồng 12.000 cây." but not "12.000 cây xanh")."""
+    end = r"(?!\s*[^\W\d_])" if last else r"\b"
+    return bool(re.search(rf"\d[\d.,]*\s+{re.escape(fold(noun).lower())}{end}", fold(text).lower()))
