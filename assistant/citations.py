@@ -76,7 +76,8 @@ def citation_label(md: Mapping[str, Any], kind: str) -> str:
     section = md.get("section") or ""
     parts = [label]
     if kind == "table_row" and md.get("stt"):
-        parts.append(f"nhiệm vụ {md['stt']}")
+        # a row is a task when someone leads it or it has a deadline; a row of statistics or of a list is a row
+        parts.append(f"{'nhiệm vụ' if md.get('row_lead') or md.get('row_deadline') else 'dòng'} {md['stt']}")
     elif section and kind not in ("directive_item", "closing"):  # a signature block closes the document, not its last section
         ref = section_ref(section)
         if ref.startswith("Điều"):  # "Điều 32 khoản 2 Luật Điện ảnh": the article leads the law's name

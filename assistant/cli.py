@@ -92,13 +92,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search import hit_to_dict
-
     c = _container(args)
     out = c.search.search(args.query, args.k, _filters(args))
     if args.json:
-        print(json.dumps({"results": [hit_to_dict(h) for h in out.hits], "message": out.message},
-                         ensure_ascii=False, indent=1))
+        print(json.dumps(out.as_dict(), ensure_ascii=False, indent=1))
         return 0
     if not out.hits:
         print(out.message)

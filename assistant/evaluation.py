@@ -123,8 +123,6 @@ def _frac(xs: list[int]) -> float | None:
 
 
 def evaluate(container: Container, questions: list[dict[str, Any]], k: int = 5) -> Report:
-    from .search import hit_to_dict
-
     rows: list[Row] = []
     ask_ms: list[float] = []
     search_ms: list[float] = []
@@ -144,9 +142,9 @@ def evaluate(container: Container, questions: list[dict[str, Any]], k: int = 5) 
             ranked = [c["text"] for c in cites]
         else:
             t = time.perf_counter()
-            hits = container.search.search(q["question"], 10).hits
+            results = container.search.search(q["question"], 10).as_dict()["results"]  # as /v1/search returns them
             search_ms.append((time.perf_counter() - t) * 1000)
-            ranked = [hit_to_dict(h)["text"] for h in hits]
+            ranked = [r["text"] for r in results]
         row.top = ranked[0] if ranked else ""
         row.rank = next((i + 1 for i, text in enumerate(ranked) if has_evidence(text, row.evidence)), None)
         row.cited_evidence = any(has_evidence(c["text"], row.evidence) for c in cites)

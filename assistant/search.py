@@ -36,18 +36,21 @@ class SearchOutcome:
     analysis: Analysis | None = None  # of the query searched
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"results": [hit_to_dict(h) for h in self.hits], "message": self.message}
+        # a listing's rows are read together, in order: each shown alone, not between its neighbours
+        out: dict[str, Any] = {"results": [hit_to_dict(h, window=not self.listing) for h in self.hits],
+                               "message": self.message}
         if self.listing:
             out["listing"] = self.listing
         return out
 
 
-def hit_to_dict(hit: Hit) -> dict[str, Any]:
+def hit_to_dict(hit: Hit, window: bool = True) -> dict[str, Any]:
+    """A result as the API returns it; `window`: a table row or footnote shown between its neighbours."""
     p = hit.passage
     md = p.metadata
     return {
         "id": p.id, "doc_id": p.doc_id, "source": md.get("source", ""), "title": md.get("title", ""),
-        "section": md.get("section", ""), "page": md.get("page"), "kind": p.kind, "text": p.text,
+        "section": md.get("section", ""), "page": md.get("page"), "kind": p.kind, "text": p.window_text() if window else p.text,
         "score": round(hit.score, 6), "metadata": md,
     }
 

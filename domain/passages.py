@@ -87,6 +87,11 @@ class PassageMetadata(TypedDict, total=False):
     citing_sentence: str
     cited_by: str
     footnotes: list[FootnoteLink]
+    # table_row, footnote: the neighbouring rows or footnotes shown with it in a search result (`window_text`):
+    # `window_before` inserted at character `window_at` of the text, `window_after` after its end
+    window_before: str
+    window_after: str
+    window_at: int
 
 
 # The table-row keys by column role (ingest/chunker.py COLUMN_ROLES): what a listing question constrains.
@@ -106,3 +111,14 @@ class Passage:
     text: str
     embed_text: str
     metadata: PassageMetadata
+
+    def window_text(self) -> str:
+        """The text as a search result shows it: a table row between the rows above and below it, a footnote
+        between its neighbours (a sentence-window view; the passage itself is what is embedded and quoted)."""
+        md = self.metadata
+        before, after = md.get("window_before", ""), md.get("window_after", "")
+        if not (before or after):
+            return self.text
+        at = min(max(int(md.get("window_at", 0)), 0), len(self.text))
+        head, tail = self.text[:at], self.text[at:]
+        return head + (before + "\n" if before else "") + tail + ("\n" + after if after else "")

@@ -25,6 +25,7 @@ from .types import Block, DocumentMeta, ParsedDocument, RawDocument, passage_id
 
 MAX_CHARS = 900  # ≈ 230 e5 tokens: short enough to embed fast and to quote, long enough to hold a figure's context
 MAX_EMBED_CHARS = 1600  # stays inside e5's 512-token window
+WINDOW_CHARS = 240  # of a neighbouring row or footnote shown with a search result
 _CLOSING = re.compile(r"^(Nơi nhận|TM\.|KT\.|Q\.|TL\.)")
 CAPTION_CHARS = 400  # an appendix title with its "(Ban hành kèm theo Nghị quyết số … của …)" line
 # "… (Kèm theo …) Đơn vị: Triệu đồng.": a caption may end on the table's unit, full stop and all
@@ -131,10 +132,33 @@ def _words_within(sentence: str, limit: int) -> list[str]:
     return out
 
 
+def neighbours(at: int, before: str, after: str) -> dict[str, Any]:
+    """The units a reader sees a short passage among — the rows above and below a table row, the footnotes
+    before and after a footnote — kept as metadata for showing it in a search result (`window_text`): a row or a
+    footnote is found by itself, and read, as in the document, beside its neighbours. Each neighbour is cut to
+    `WINDOW_CHARS` on the side away from the passage, at a space."""
+    md: dict[str, Any] = {}
+    if before:
+        md["window_before"] = before if len(before) <= WINDOW_CHARS else "…" + _after_space(before[-WINDOW_CHARS:])
+    if after:
+        md["window_after"] = after if len(after) <= WINDOW_CHARS else _before_space(after[:WINDOW_CHARS]) + "…"
+    if md:
+        md["window_at"] = at
+    return md
+
+
+def _after_space(s: str) -> str:
+    return s.split(" ", 1)[1] if " " in s else s
+
+
+def _before_space(s: str) -> str:
+    return s.rsplit(" ", 1)[0] if " " in s else s
+
+
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-26"
+    version = "structured-28"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)
@@ -164,23 +188,31 @@ class StructuredChunker:
         roles = column_roles(header, numbered)
         shown = header[1:] if numbered else header
         numbering = f"({' | '.join(head.context)})\n" if head.context else ""  # a row numbering the columns
-        for r in rows:
-            if r.kind != "table_row":
-                continue
+        rows = [r for r in rows if r.kind == "table_row"]
+        lines = [self._row_line(r, header, shown, numbered) for r in rows]
+        for i, r in enumerate(rows):
             stt = full_stt(r) if numbered else ""
-            first = r.cells.get(header[0], "")
-            shown_first = stt if r.label or not first else first  # `Tổng cộng`, `-`: the cell as written
             values = [r.cells.get(h, "") for h in shown]
             context = " > ".join(r.context)
             text = f"{name} — {context}\n" if context else f"{name}\n"
-            text += " | ".join(header) + "\n" + numbering + (f"{shown_first}\t" if numbered else "")
-            text += "\t".join(values)
+            text += " | ".join(header) + "\n" + numbering
+            window = neighbours(len(text), lines[i - 1] if i else "", lines[i + 1] if i + 1 < len(lines) else "")
+            text += lines[i]
             extra = {f"row_{role}": r.cells.get(col, "") for role, col in roles.items()}
             labelled = " ".join(f"{h}: {v.rstrip('. ')}." for h, v in zip(shown, values) if v.strip())
             lead = f"{header[0]} {stt}. " if numbered and stt else ""
             embed = f"{name} — {context}\n{lead}{labelled}" if context else f"{name}\n{lead}{labelled}"
             b.add(PassageKind.TABLE_ROW, text, r.page, section=stt, section_title=" > ".join([*titles[:1], *r.context]),
-                  stt=stt, embed=embed, columns=header, **extra)
+                  stt=stt, embed=embed, columns=header, **extra, **window)
+
+    @staticmethod
+    def _row_line(r: Block, header: list[str], shown: list[str], numbered: bool) -> str:
+        """A row as its passage writes it under the header: its STT (or first cell) and values, tab-separated."""
+        values = "\t".join(r.cells.get(h, "") for h in shown)
+        if not numbered:
+            return values
+        stt, first = full_stt(r), r.cells.get(header[0], "")
+        return f"{stt if r.label or not first else first}\t{values}"  # `Tổng cộng`, `-`: the cell as written
 
     def _sections(self, blocks: list[Block], b: _Builder, genre: str) -> None:
         stack: list[Block] = []
@@ -355,16 +387,17 @@ class _Builder:
                 n = sup_to_int(m.group(0))
                 sentence = next((s for s in split_sentences(p.text) if m.group(0) in s), p.text[:300])
                 holders.setdefault(n, (p, sentence))
-        for fn in footnotes:
+        texts = [f"Chú thích {int(fn.label)}: {fn.text}" for fn in footnotes]
+        for i, (fn, text) in enumerate(zip(footnotes, texts)):
             n = int(fn.label)
             holder = holders.get(n)
             citing = holder[1] if holder else ""
-            text = f"Chú thích {n}: {fn.text}"
+            window = neighbours(0, texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "")
             fp = self.add(PassageKind.FOOTNOTE, text, fn.page,
                           section=holder[0].metadata["section"] if holder else "",
                           section_title=holder[0].metadata["section_title"] if holder else "",
                           footnote_no=n, citing_sentence=strip_superscripts(citing),
-                          cited_by=holder[0].id if holder else "")
+                          cited_by=holder[0].id if holder else "", **window)
             fp.embed_text = (fp.embed_text + "\n(" + strip_superscripts(citing) + ")")[:MAX_EMBED_CHARS]
             if holder:
                 links = holder[0].metadata.setdefault("footnotes", [])

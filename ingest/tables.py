@@ -212,7 +212,7 @@ def _has_text(cell: str) -> bool:
 
 def _depth(stt: str) -> int:
     label = stt.rstrip(".)").lstrip("(")
-    if _PART_LETTER.match(label) and label not in ("C",):
+    if _PART_LETTER.match(label):  # "C" after "A", "B" is the third part, not a hundredth Roman one
         return -1
     if _ROMAN.match(label):
         return 0

@@ -57,6 +57,16 @@ def test_bracketed_footnotes_become_linked_footnote_passages() -> None:
     assert not any("Lâm" in p.text for p in doc.passages if p.kind != "footnote")
 
 
+def test_a_footnote_is_shown_between_its_neighbours() -> None:
+    """A search result shows a footnote after the one before it and before the one after it (the passage and
+    its embedding stay the footnote alone)."""
+    doc = parse_bytes("cd-12.txt", DOC.encode())
+    notes = {int(p.metadata["footnote_no"]): p for p in doc.passages if p.kind == "footnote"}
+    assert notes[1].window_text() == notes[1].text + "\n" + notes[2].text
+    assert notes[2].window_text() == notes[1].text + "\n" + notes[2].text
+    assert "Sở Nội vụ" not in notes[1].text and "Sở Nội vụ" not in notes[1].embed_text
+
+
 @pytest.mark.skipif(not WIDE.is_dir(), reason="../shared/corpus-wide not present")
 def test_crawled_documents_with_bracketed_footnotes_link_every_one() -> None:
     checked = 0

@@ -272,6 +272,40 @@ def test_office_suite_pdf_of_the_seed_appendix_gives_the_same_rows(tmp_path: Pat
             assert difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.95, (md["stt"], field, a, b)
 
 
+def test_parts_lettered_a_b_c_are_siblings() -> None:
+    """Parts A, B, C of a list: "C" is the third part (not the Roman hundred under B): its rows are C.1, C.2."""
+    header = ["STT", "Tên tiếng Việt", "Tên khoa học"]
+    rows = [["A", "Vi sinh vật", ""], ["1", "Nấm thối rễ", "Phytophthora cinnamomi"],
+            ["B", "Động vật", ""], ["1", "Ốc bươu vàng", "Pomacea canaliculata"],
+            ["C", "Thực vật", ""], ["1", "Bèo tai chuột lớn", "Salvinia molesta"], ["2", "Cây cúc leo", "Mikania micrantha"]]
+    got = {p.metadata["stt"]: p.metadata["section_title"] for p in _rows(INTRO + pipe_rows(header, rows) + OUTRO)}
+    assert list(got) == ["A.1", "B.1", "C.1", "C.2"]
+    assert got["C.1"].endswith("C. Thực vật") and "Động vật" not in got["C.1"]
+
+
+def test_a_row_is_shown_between_its_neighbours() -> None:
+    """A search result shows a row under its table's header between the rows above and below it (a row of
+    three short cells is read, and quoted by the question writers, with its neighbours); the passage — what is
+    embedded and quoted — stays the row alone, and a neighbour longer than WINDOW_CHARS is cut at a space on the
+    side away from the row."""
+    from ingest.chunker import WINDOW_CHARS
+
+    long_task = "Tổ chức kiểm tra định kỳ " + " ".join(f"chợ đêm số {i}" for i in range(60))
+    rows = [*ROWS[:5], ["2", long_task, "Sở Tài chính", "", "Thường xuyên"]]
+    by_stt = {p.metadata["stt"]: p for p in _rows(INTRO + pipe_rows(HEADER, rows) + OUTRO)}
+    first, second, third, last = (by_stt[k] for k in ("I.1", "I.2", "II.1", "II.2"))
+    line = lambda p: p.text.rsplit("\n", 1)[1]  # noqa: E731 - the row's own line, after the header
+    shown = second.window_text()
+    assert shown == second.text.replace(line(second), line(first) + "\n" + line(second)) + "\n" + line(third)
+    assert " | ".join(HEADER) in shown and shown.index(line(first)) > shown.index(" | ".join(HEADER))
+    assert line(first) not in second.text and line(first) not in second.embed_text
+    assert first.window_text().startswith(first.text.removesuffix(line(first)) + line(first) + "\n")  # none above
+    after = third.window_text().rsplit("\n", 1)[1]
+    assert after.endswith("…") and len(after) <= WINDOW_CHARS + 1 and line(last).startswith(after[:-1])
+    assert line(last).startswith(after[:-1] + " ")  # cut at a space, not inside a word
+    assert last.window_text().endswith(line(last))  # none below
+
+
 def test_listing_and_who_questions_on_a_crawled_table(tmp_path: Path) -> None:
     """Over HTTP: a crawled page's table (one cell per line between `|` lines) answers a listing by its lead
     column (`Đơn vị thực hiện`) and a `who / when` question from the row."""
@@ -291,6 +325,11 @@ def test_listing_and_who_questions_on_a_crawled_table(tmp_path: Path) -> None:
                                                           "k": 5}, timeout=60).json()
         assert out["listing"]["field"] == "lead" and out["listing"]["count"] == 2
         assert {r["metadata"]["stt"] for r in out["results"]} == {"I.2", "II.2"}
+        assert all("Công an tỉnh" not in r["text"] for r in out["results"])  # a listing's rows alone
+        found = httpx.post(srv.base + "/v1/search", json={"query": "Rà soát danh mục hàng hóa thiết yếu",
+                                                            "k": 3}, timeout=60).json()["results"][0]
+        assert found["metadata"]["stt"] == "I.2"  # a search result: the row between its neighbours
+        assert found["text"].index("chợ đêm") < found["text"].index("thiết yếu") < found["text"].index("hội thi")
         ans = httpx.post(srv.base + "/v1/ask", json={"question": "Nhiệm vụ ban hành quy chế phối hợp quản lý "
                                                                  "chợ đêm do đơn vị nào thực hiện?"}, timeout=60).json()
         assert "Sở Công Thương" in ans["answer"] and ans["citations"][0]["text"].find("Quý II/2026") >= 0
