@@ -71,13 +71,20 @@ def section_ref(section: str) -> str:
     return ".".join(x.rstrip(".") for x in out)
 
 
+def row_noun(md: Mapping[str, Any], english: bool = False) -> str:
+    """What a table row is called in a citation: a task when someone leads it or it has a deadline; a row of
+    statistics or of a list is a row."""
+    if md.get("row_lead") or md.get("row_deadline"):
+        return "task" if english else "nhiệm vụ"
+    return "row" if english else "dòng"
+
+
 def citation_label(md: Mapping[str, Any], kind: str) -> str:
     label = short_source(md)
     section = md.get("section") or ""
     parts = [label]
     if kind == "table_row" and md.get("stt"):
-        # a row is a task when someone leads it or it has a deadline; a row of statistics or of a list is a row
-        parts.append(f"{'nhiệm vụ' if md.get('row_lead') or md.get('row_deadline') else 'dòng'} {md['stt']}")
+        parts.append(f"{row_noun(md)} {md['stt']}")
     elif section and kind not in ("directive_item", "closing"):  # a signature block closes the document, not its last section
         ref = section_ref(section)
         if ref.startswith("Điều"):  # "Điều 32 khoản 2 Luật Điện ảnh": the article leads the law's name

@@ -15,7 +15,7 @@ from index.retrieval import Hit
 from index.vntext import STOPWORDS_FOLDED, fold
 from ingest.textnorm import strip_superscripts
 
-from .citations import section_ref, short_source
+from .citations import row_noun, section_ref, short_source
 from .sources import citation_of
 from .spans import row_cells
 from .types import Answer, Citation
@@ -57,7 +57,7 @@ def attribution(q: Quote, english: bool) -> str:
     if kind == "footnote" and md.get("footnote_no"):
         where = f", {'footnote' if english else 'chú thích'} {md['footnote_no']}"
     elif kind == "table_row" and md.get("stt"):
-        where = f", {'task' if english else 'nhiệm vụ'} {md['stt']}"
+        where = f", {row_noun(md, english)} {md['stt']}"
     elif md.get("section") and kind != "directive_item":
         ref = section_ref(md["section"])
         where = f", {ref}" if ref.startswith("Điều") else f", {'section' if english else 'mục'} {ref}"

@@ -86,12 +86,13 @@ def test_citation_labels_name_the_source_as_an_official_would(c) -> None:  # typ
 
 def test_a_row_no_one_leads_is_cited_as_a_row() -> None:
     """A row of a species list or of a statistics table is no task: "dòng B.32", not "nhiệm vụ B.32"."""
-    from assistant.citations import citation_label
+    from assistant.citations import citation_label, row_noun
 
     md = {"doc_type": "Thông tư", "doc_number": "69/2025/TT-BNNMT", "stt": "B.32", "row_task": "Tôm hùm nước ngọt"}
     assert citation_label(md, "table_row").endswith(", dòng B.32")
     assert citation_label({**md, "row_deadline": "Quý II/2026"}, "table_row").endswith(", nhiệm vụ B.32")
     assert citation_label({**md, "row_lead": "Sở Tài chính"}, "table_row").endswith(", nhiệm vụ B.32")
+    assert (row_noun(md, english=True), row_noun({**md, "row_lead": "Sở Tài chính"}, english=True)) == ("row", "task")
 
 
 def test_follow_up_uses_the_conversation(c) -> None:  # type: ignore[no-untyped-def]
