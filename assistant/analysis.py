@@ -38,6 +38,8 @@ _NOT_MEASURE_WORDS = "phần trăm tiền % là được thì số với ngày n
 # after "bao nhiêu", a function word or a quantifier is not what is counted ("bao nhiêu tiền mỗi người", "mét và");
 # compared with diacritics when the question has them ("cơ sở" is no "có", "ca mắc" no "cả", "ổ dịch" no "ở")
 _QUANTIFIERS = ("mỗi", "mọi", "các", "cả", "từng", "ở")
+# two-word prepositions after "bao nhiêu" ("giảm bao nhiêu so với cùng kỳ", "bao nhiêu đối với khách hàng"); folded
+_PREPOSITIONS = ("so voi", "doi voi")
 _NOT_COUNTED = {True: STOPWORDS | frozenset(_QUANTIFIERS) | frozenset(_NOT_MEASURE_WORDS),
                 False: STOPWORDS_FOLDED | frozenset(fold(w) for w in (*_QUANTIFIERS, *_NOT_MEASURE_WORDS))}
 
@@ -156,7 +158,7 @@ def counted_nouns(text: str) -> list[str]:
     out = []
     for m in rx.finditer(text if accented else fold(text)):
         words = m.group(1).lower().split()
-        if counts_nothing(words[0]):
+        if counts_nothing(words[0]) or fold(" ".join(words[:2])) in _PREPOSITIONS:
             continue
         out.append(" ".join(words[:1] if len(words) > 1 and counts_nothing(words[1]) else words))
     return list(dict.fromkeys(out))

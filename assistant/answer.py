@@ -36,6 +36,7 @@ from .features import (
     topic_absence,
 )
 from .frames import DocumentFrames
+from .measures import measure_uncounted
 from .missing import missing_phrase
 from .ranker import AnswerModel
 from .spans import Span, agency_frame, lead_agency, spans_of
@@ -224,7 +225,7 @@ class ExtractiveAnswerer:
             # what the closest spans say, quoted as such, never as the answer
             held = [text for c in parts for text in (context_of(c.hit.passage), r.frames.get(c.hit.passage.doc_id, ""))]
             out = shortened(abstain(english, r.hits, r.query,
-                                    missing_phrase(r.analysis, held, r.terms) if r.terms else "",
+                                    missing_phrase(r.analysis, held, r.terms, quoted_text(parts)) if r.terms else "",
                                     [c.quote() for c in parts]))
             out.confidence = confidence
             return out
@@ -257,7 +258,15 @@ def answerability(a: Analysis, terms: QuestionTerms, cands: list[Candidate], hit
             "top_dense": max((h.dense for h in hits), default=0.0),
             **topic_absence(a, terms, best.hit.passage, best.terms, [h.passage for h in hits[:ABSENCE_HITS]],
                             frames or {}),
+            "measure_uncounted": float(measure_uncounted(a, quoted_text(parts))),
             **{f"best_{k}": v for k, v in best.features.items()}}
+
+
+def quoted_text(parts: list[Candidate]) -> str:
+    """What the answer would quote, its spans widened to their sentences as shown, and a table row's passage with its
+    caption and column names (a row's unit is often there: "(Đơn vị: triệu đồng)")."""
+    quotes = widened(parts)
+    return "\n".join([span_text(q) for q in quotes] + [q.hit.passage.text for q in quotes if q.hit.passage.kind == "table_row"])
 
 
 def unoffered(a: Analysis, parts: list[Candidate], intents: tuple[str, ...]) -> list[str]:

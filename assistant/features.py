@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, UNIT_SYMBOLS, YEAR, counted_noun_follows, offers
+from domain.figures import DATE, DOCNUM, MONEY, NUMBER, PERCENT, YEAR, counted_noun_follows, offers
 from domain.passages import PassageMetadata
 from domain.periods import is_in_month, is_year_to_date, quarter_of
 from domain.words import fold
@@ -22,7 +21,8 @@ from index.catalog import StoredPassage
 from index.retrieval import Hit
 from index.vntext import tokens
 
-from .analysis import Analysis, classifier_of, counted_nouns, measure_heads
+from .analysis import Analysis
+from .measures import measure_absent as is_measure_absent
 from .spans import Span
 
 CORE = ("quantity", "percent", "money", "who", "doc", "when", "year", "where", "signer")
@@ -242,38 +242,13 @@ def topic_absence(a: Analysis, q: QuestionTerms, best: StoredPassage, best_terms
     month_absent = float(bool(a.months) and not _month_held(a.months, context_of(best), best.metadata))
     # what the question counts ("bao nhiêu biên chế") written nowhere in the best passage or its frame: the
     # passage is about the subject, not about that measure of it
-    measure_absent = float(_measure_absent(a, f"{frame(best.doc_id, '')}\n{context_of(best)}"))
+    measure_absent = float(is_measure_absent(a, f"{frame(best.doc_id, '')}\n{context_of(best)}"))
     names_best, names_top = _names_absent(a.names, f"{frame(best.doc_id, '')}\n{context_of(best)}",
                                           [f"{frame(p.doc_id, '')}\n{context_of(p)}" for p in top])
     return {"absent_share": share, "absent_heaviest": heaviest, "absent_share_top": share_top,
             "absent_heaviest_top": heaviest_top, "year_absent": year_absent, "month_absent": month_absent,
             "measure_absent": measure_absent, "names_asked": float(bool(a.names)),
             "names_absent": names_best, "names_absent_top": names_top}
-
-
-def _measure_absent(a: Analysis, held: str) -> bool:
-    """What the question counts ("bao nhiêu biên chế") is written nowhere in `held` — compared whole and with its
-    diacritics when the question has them ("biên chế" is not "biện pháp", "hộ dân" not "hỗ trợ")."""
-    nouns = counted_nouns(a.restored if a.folded and not a.english else a.text)
-    if not nouns:
-        return False
-    accented = not a.folded
-
-    def words(text: str) -> str:
-        text = text if accented else fold(text)
-        return " " + " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text).lower())) + " "
-
-    written = words(held)
-    # with diacritics its head word alone holds it too ("bao nhiêu xã đạt" of "12 xã"); folded, a syllable is
-    # ambiguous ("ho": hộ, hỗ, hồ) and only the whole phrase counts
-    forms = [f for n in nouns for f in [n, *measure_heads(n, accented)]]
-    # a unit spelled out is written by its symbol too ("mét khối" as "m3")
-    forms += [sym for f in forms for sym in UNIT_SYMBOLS.get(words(fold(f)).strip(), ())]
-    if any(words(f) in written for f in forms):
-        return False
-    # a classifier holds what it counts with a figure right before it and no other noun after it ("trồng 12.000
-    # cây" of "bao nhiêu cây xanh"; not "12.000 cây xanh" of "bao nhiêu cây cầu")
-    return not any(counted_noun_follows(held, c, last=True) for c in map(classifier_of, nouns) if c)
 
 
 def _month_held(months: list[tuple[int, int]], text: str, md: PassageMetadata) -> bool:

@@ -22,18 +22,20 @@ from domain.words import fold
 from index.vntext import STOPWORDS, STOPWORDS_FOLDED
 
 from .analysis import Analysis, counted_nouns, proper_names
-from .features import BIGRAM_SHARE, UNKNOWN_IDF, QuestionTerms, _measure_absent
+from .features import BIGRAM_SHARE, UNKNOWN_IDF, QuestionTerms
+from .measures import measure_absent, measure_uncounted
 
 WORD = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")
 _FUNCTION = {False: STOPWORDS, True: STOPWORDS_FOLDED}  # by whether the question is typed without diacritics
 _PERIOD = {False: frozenset(("năm", "tháng", "quý", "ngày")), True: frozenset(("nam", "thang", "quy", "ngay"))}
 
 
-def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> str:
+def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms, quoted: str = "") -> str:
     """The weightiest run of the question's topic words none of `held_texts` (the closest passages with their
     documents' frames) writes, as the question typed it — or, when they never write what the question counts and
-    the run is no name, that measure ("diện tích (ha)"); "" when there is none or the question is in English
-    (its words are not the documents')."""
+    the run is no name, that measure ("diện tích (ha)"); when it is written but no figure of `quoted` (the closest
+    quotes) counts it, its number ("số doanh nghiệp"); "" when there is none or the question is in English (its
+    words are not the documents')."""
     if a.english:
         return ""
     restored = unicodedata.normalize("NFC", a.restored)
@@ -45,8 +47,12 @@ def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms) -> 
     # what the question counts, never written near, is what the documents lack — unless a name is ("… Lạng Sơn có
     # bao nhiêu xã …" of passages about another province)
     names = proper_names(shown)
-    if _measure_absent(a, "\n".join(held_texts)) and not any(n in topic or (topic and topic in n) for n in names):
+    named = any(n in topic or (topic and topic in n) for n in names)
+    if measure_absent(a, "\n".join(held_texts)) and not named:
         return _measure_phrase(a, shown, held_line)
+    # written but never counted by the closest quotes: its number is what they lack
+    if quoted and not named and measure_uncounted(a, quoted):
+        return f"số {counted_nouns(a.restored if a.folded else a.text)[0]}"
     return topic
 
 

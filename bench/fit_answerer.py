@@ -466,8 +466,9 @@ def more_required(items: list[Item], probs: list[np.ndarray], margin: float, row
     return required, gains
 
 
-# 0/1 answerability features: what the question names (a year, a month, the measure it counts) is not held
-PRESENCE = ("year_absent", "month_absent", "measure_absent")
+# 0/1 answerability features: what the question names (a year, a month, the measure it counts) is not held,
+# or the quotes give no count of the measure
+PRESENCE = ("year_absent", "month_absent", "measure_absent", "measure_uncounted")
 # a feature blocks answers only when this many unanswerable questions (and no right answer) show it: a single
 # example is no evidence for a rule that overrides the model
 PRESENCE_SUPPORT = 2

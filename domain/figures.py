@@ -116,6 +116,27 @@ UNIT_SYMBOLS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What may stand between a figure and the noun it counts: a multiplier ("761 nghìn lượt khách"), the figure
+# spelled out as laws write it ("03 (ba) Phó Trưởng Ban"), a share of it ("30% số cơ quan", "30% thời gian"); folded
+_BETWEEN = r"(?:\s*\([^()\d]{1,24}\))?(?:\s*%(?:\s+so)?)?(?:\s+(?:nghin|ngan|trieu|ty|ti|van|tram|chuc))?"
+_FIGURE = r"(?<![\w.,])\d[\d.,]*"
+
+
+def counts_noun(text: str, noun: str) -> bool:
+    """The text gives a count of `noun` (folded, one or two words): a figure before it ("12 xã", "761 nghìn lượt
+    khách", "03 (ba) Phó Trưởng Ban", "30% số cơ quan"), the noun labelling a figure ("Số điểm: 0,15", "học sinh:
+    1.200"), or a table row naming the noun and its count ("“Vở viết” — Đơn vị tính: quyển; Số lượng: 30")."""
+    t, n = fold(text).lower(), re.escape(fold(noun).lower())
+    if re.search(rf"{_FIGURE}{_BETWEEN}\s*{n}\b", t):  # "12 xã", a symbol written on: "12km", "100m3"
+        return True
+    if re.search(rf"\b{n}\b[^.;:\d]{{0,60}}:\s*{_FIGURE}", t):  # a column name: "Tổng số TTHC thuộc thẩm quyền: 441"
+        return True
+    named = re.search(rf"\b{n}\b", t)
+    # a unit column or caption: "Đơn vị tính: quyển", "ĐVT: Ha", "(Đơn vị: triệu đồng)"
+    return bool(named and re.search(rf"\b(?:so luong|khoi luong|tong so)\b[^.;:\d]{{0,60}}:\s*{_FIGURE}|"
+                                    rf"\b(?:don vi(?: tinh)?|dvt)\s*:\s*{n}\b", t) and re.search(_FIGURE, t))
+
+
 def counted_noun_follows(text: str, noun: str, last: bool = False) -> bool:
     """`110 cây cầu`, `400 lớp`: a figure directly followed by the counted noun (folded comparison); `last`: and by
     no other word ("trồng 12.000 cây." but not "12.000 cây xanh")."""

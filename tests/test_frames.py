@@ -67,9 +67,9 @@ def test_a_measure_the_question_counts_that_the_passage_never_writes_is_absent()
         assert row["measure_absent"] == absent, question
     # compared with diacritics: "biện pháp" does not write "biên chế"; "nhà máy" counts nothing ("máy" is no "mấy")
     from assistant.analysis import counted_nouns
-    from assistant.features import _measure_absent
+    from assistant.measures import measure_absent
 
-    assert _measure_absent(analyze("Ban được giao bao nhiêu biên chế?"), "Ban áp dụng các biện pháp quản lý.")
+    assert measure_absent(analyze("Ban được giao bao nhiêu biên chế?"), "Ban áp dụng các biện pháp quản lý.")
     assert counted_nouns("Nhà máy xử lý được bao nhiêu tấn rác?") == ["tấn rác"]
 
 
@@ -80,7 +80,7 @@ def test_what_a_question_counts_is_a_noun_never_a_function_word() -> None:
     nothing. A classifier and its noun each hold it ("mấy chiếc ghế" by "ghế", "bao nhiêu cây xanh" by "12.000
     cây"), typed without diacritics the noun only; a spelled-out unit is held by its symbol, hyphenated too."""
     from assistant.analysis import analyze, counted_nouns
-    from assistant.features import _measure_absent
+    from assistant.measures import measure_absent
 
     assert counted_nouns("Vé vào cổng là bao nhiêu tiền mỗi người?") == []
     assert counted_nouns("Sở chi bao nhiêu cho việc in tài liệu?") == []
@@ -93,11 +93,50 @@ def test_what_a_question_counts_is_a_noun_never_a_function_word() -> None:
     assert counted_nouns("At what AQI level may district schools close?") == []  # English "may" is no "mấy"
     assert counted_nouns("Đã cấp bao nhiêu thẻ bảo hiểm?") == ["thẻ bảo"]
     row = "Ghế học sinh | Chiếc | Số lượng: 40"
-    assert not _measure_absent(analyze("Mỗi lớp được trang bị mấy chiếc ghế?"), row)
-    assert _measure_absent(analyze("Mỗi lớp được trang bị mấy cái bàn?"), row)
-    assert not _measure_absent(analyze("Moi lop duoc trang bi may chiec ghe?"), row)
-    assert not _measure_absent(analyze("Thành phố trồng bao nhiêu cây xanh?"), "trồng mới 12.000 cây")
-    assert _measure_absent(analyze("Tỉnh xây bao nhiêu cây cầu?"), "trồng mới 12.000 cây xanh")  # not "cây" alone
-    assert not _measure_absent(analyze("Phải khai thác bao nhiêu mét khối cát?"), "khai thác khoảng 20.000 m3 cát")
-    assert _measure_absent(analyze("Phải khai thác bao nhiêu mét khối cát?"), "khai thác cát lòng sông")
-    assert not _measure_absent(analyze("Rừng trồng mới bao nhiêu héc-ta?"), "trồng mới 50 ha rừng")
+    assert not measure_absent(analyze("Mỗi lớp được trang bị mấy chiếc ghế?"), row)
+    assert measure_absent(analyze("Mỗi lớp được trang bị mấy cái bàn?"), row)
+    assert not measure_absent(analyze("Moi lop duoc trang bi may chiec ghe?"), row)
+    assert not measure_absent(analyze("Thành phố trồng bao nhiêu cây xanh?"), "trồng mới 12.000 cây")
+    assert measure_absent(analyze("Tỉnh xây bao nhiêu cây cầu?"), "trồng mới 12.000 cây xanh")  # not "cây" alone
+    assert not measure_absent(analyze("Phải khai thác bao nhiêu mét khối cát?"), "khai thác khoảng 20.000 m3 cát")
+    assert measure_absent(analyze("Phải khai thác bao nhiêu mét khối cát?"), "khai thác cát lòng sông")
+    assert not measure_absent(analyze("Rừng trồng mới bao nhiêu héc-ta?"), "trồng mới 50 ha rừng")
+
+
+def test_quotes_that_name_the_measure_without_counting_it() -> None:
+    """`measure_uncounted`: the answer's quotes name what the question counts but give no count of it — no figure
+    before it (a multiplier, the figure spelled out or a share of it may stand between), none it labels, no row
+    naming it with a count, not its initials after a figure, no amount for a noun of money. Nothing counted or an
+    English question: never."""
+    from assistant.analysis import analyze, counted_nouns
+    from assistant.measures import measure_uncounted
+
+    q = analyze("Năm 2026 tỉnh hỗ trợ bao nhiêu doanh nghiệp đổi mới công nghệ?")
+    assert measure_uncounted(q, "Xây dựng chương trình hỗ trợ đổi mới công nghệ cho doanh nghiệp, hợp tác xã.")
+    for counted in ("hỗ trợ 120 doanh nghiệp", "đạt 1,2 nghìn doanh nghiệp", "ít nhất 30% số doanh nghiệp",
+                    "Số doanh nghiệp được hỗ trợ: 120", "hỗ trợ 03 (ba) doanh nghiệp"):
+        assert not measure_uncounted(q, counted), counted
+    procedures = analyze("Quyết định công bố bao nhiêu thủ tục hành chính mới?")
+    assert not measure_uncounted(procedures, "I. Danh mục thủ tục hành chính ban hành mới (9 TTHC)")
+    assert measure_uncounted(procedures, "I. Danh mục thủ tục hành chính ban hành mới")
+    assert not measure_uncounted(analyze("Học sinh được cấp bao nhiêu quyển vở?"),
+                                 "“Vở viết” — Đơn vị tính: quyển; Số lượng - cấp THPT: 40")
+    assert measure_uncounted(analyze("Học sinh được cấp bao nhiêu quyển vở?"), "“Vở viết” — Đơn vị tính: quyển")
+    capital = analyze("Tỉnh giải ngân được bao nhiêu vốn đầu tư công?")
+    assert not measure_uncounted(capital, "giải ngân 189 tỷ đồng, đạt 4,8% kế hoạch")
+    assert measure_uncounted(capital, "đẩy nhanh tiến độ giải ngân vốn đầu tư công")
+    # the unit in a table's caption or unit column; another word of the counted phrase after a figure
+    budget = analyze("Năm 2027 tỉnh dự kiến chi đầu tư từ xổ số kiến thiết bao nhiêu triệu đồng?")
+    assert not measure_uncounted(budget, "DỰ TOÁN CHI (Đơn vị: triệu đồng)\n“Chi đầu tư từ xổ số” — Năm 2027: 4.800.000")
+    assert measure_uncounted(budget, "“Chi đầu tư từ nguồn thu xổ số kiến thiết” — Cơ quan chủ trì: Sở Tài chính")
+    assert not measure_uncounted(analyze("Diện tích cà phê năm 2025 đạt bao nhiêu ha?"),
+                                 "“Diện tích” — ĐVT: Ha; Năm 2025: 26.120")
+    communes = analyze("Cả nước có bao nhiêu đơn vị hành chính cấp xã (xã, phường, đặc khu)?")
+    assert not measure_uncounted(communes, "từ ngày 01/7/2025 có 34 tỉnh, thành phố, 3.321 xã, phường, đặc khu")
+    assert measure_uncounted(communes, "sắp xếp đơn vị hành chính cấp xã bảo đảm tinh gọn")
+    assert not measure_uncounted(analyze("Tỷ lệ giải ngân đạt bao nhiêu phần trăm?"), "đẩy nhanh giải ngân")
+    assert not measure_uncounted(analyze("How many enterprises were supported?"), "hỗ trợ doanh nghiệp")
+    # "so với", "đối với" after "bao nhiêu" are prepositions, not what is counted
+    assert counted_nouns("Chỉ số tăng hay giảm bao nhiêu so với cùng kỳ?") == []
+    assert counted_nouns("Lãi suất giảm bao nhiêu đối với hộ nghèo?") == []
+    assert counted_nouns("Tỉnh có bao nhiêu đội tuyển?") == ["đội tuyển"]
