@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,10 +72,15 @@ def section_ref(section: str) -> str:
     return ".".join(x.rstrip(".") for x in out)
 
 
+# columns naming the work a row assigns ("Nhiệm vụ cụ thể", "Nội dung công việc")
+_TASK_COLUMN = re.compile(r"nhiệm vụ|công việc|nội dung", re.I)
+
+
 def row_noun(md: Mapping[str, Any], english: bool = False) -> str:
-    """What a table row is called in a citation: a task when someone leads it or it has a deadline; a row of
-    statistics or of a list is a row."""
-    if md.get("row_lead") or md.get("row_deadline"):
+    """What a table row is called in a citation: a task when someone leads it, or when it has a deadline in a
+    table whose columns name tasks; a row of statistics, of a list, of procedures and their processing times is a
+    row."""
+    if md.get("row_lead") or md.get("row_deadline") and any(_TASK_COLUMN.search(c) for c in md.get("columns") or []):
         return "task" if english else "nhiệm vụ"
     return "row" if english else "dòng"
 

@@ -102,10 +102,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 1
     from .citations import citation_label
 
-    for i, h in enumerate(out.hits, 1):
+    for i, (h, shown) in enumerate(zip(out.hits, out.as_dict()["results"]), 1):
         p = h.passage
         print(f"{i:>2}. [{p.kind}] {citation_label(p.metadata, p.kind)}  (score {h.score:.4f})")
-        print("    " + p.text.replace("\n", " ")[:300])
+        print("    " + shown["text"].replace("\n", " ")[:300])  # as the API shows it
     return 0
 
 

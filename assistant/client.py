@@ -62,8 +62,9 @@ class ChidaoRetriever(BaseRetriever):
 
 
 def documents_of(response: httpx.Response) -> list[Document]:
-    """A /v1/search response as Documents: the passage's text, and its provenance (id, doc_id, source, title,
-    section, page, kind, score and the passage's own metadata) in `metadata`."""
+    """A /v1/search response as Documents: the passage's own text (a table row alone, its metadata's row), and
+    its provenance (id, doc_id, source, title, section, page, kind, score and the passage's own metadata) in
+    `metadata`, with `window`, the text shown between its neighbouring rows or footnotes, when there is one."""
     if response.status_code != 200:
         try:
             detail = str(response.json().get("detail", ""))
@@ -72,6 +73,9 @@ def documents_of(response: httpx.Response) -> list[Document]:
         raise ChidaoError(response.status_code, detail)
     out = []
     for hit in response.json()["results"]:
-        metadata = {**hit.get("metadata", {}), **{k: v for k, v in hit.items() if k not in ("text", "metadata")}}
-        out.append(Document(page_content=hit["text"], metadata=metadata, id=hit["id"]))
+        metadata = {**hit.get("metadata", {}),
+                    **{k: v for k, v in hit.items() if k not in ("text", "passage_text", "metadata")}}
+        if "passage_text" in hit:
+            metadata["window"] = hit["text"]
+        out.append(Document(page_content=hit.get("passage_text", hit["text"]), metadata=metadata, id=hit["id"]))
     return out

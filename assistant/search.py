@@ -45,14 +45,19 @@ class SearchOutcome:
 
 
 def hit_to_dict(hit: Hit, window: bool = True) -> dict[str, Any]:
-    """A result as the API returns it; `window`: a table row or footnote shown between its neighbours."""
+    """A result as the API returns it; `window`: a table row or footnote shown between its neighbours (`text`),
+    the passage alone then in `passage_text` (what its metadata and an answer's quotes are about)."""
     p = hit.passage
     md = p.metadata
-    return {
+    shown = p.window_text() if window else p.text
+    out = {
         "id": p.id, "doc_id": p.doc_id, "source": md.get("source", ""), "title": md.get("title", ""),
-        "section": md.get("section", ""), "page": md.get("page"), "kind": p.kind, "text": p.window_text() if window else p.text,
+        "section": md.get("section", ""), "page": md.get("page"), "kind": p.kind, "text": shown,
         "score": round(hit.score, 6), "metadata": md,
     }
+    if shown != p.text:
+        out["passage_text"] = p.text
+    return out
 
 
 def prefer_patterns(a: Analysis) -> list[str]:

@@ -25,7 +25,8 @@ from .types import Block, DocumentMeta, ParsedDocument, RawDocument, passage_id
 
 MAX_CHARS = 900  # ≈ 230 e5 tokens: short enough to embed fast and to quote, long enough to hold a figure's context
 MAX_EMBED_CHARS = 1600  # stays inside e5's 512-token window
-WINDOW_CHARS = 240  # of a neighbouring row or footnote shown with a search result
+WINDOW_CHARS = 240  # of a neighbouring row or footnote shown with a search result …
+WINDOW_HEAD = 80  # … of which a long one above keeps its head: its STT and first cell, or its footnote number
 _CLOSING = re.compile(r"^(Nơi nhận|TM\.|KT\.|Q\.|TL\.)")
 CAPTION_CHARS = 400  # an appendix title with its "(Ban hành kèm theo Nghị quyết số … của …)" line
 # "… (Kèm theo …) Đơn vị: Triệu đồng.": a caption may end on the table's unit, full stop and all
@@ -135,11 +136,13 @@ def _words_within(sentence: str, limit: int) -> list[str]:
 def neighbours(at: int, before: str, after: str) -> dict[str, Any]:
     """The units a reader sees a short passage among — the rows above and below a table row, the footnotes
     before and after a footnote — kept as metadata for showing it in a search result (`window_text`): a row or a
-    footnote is found by itself, and read, as in the document, beside its neighbours. Each neighbour is cut to
-    `WINDOW_CHARS` on the side away from the passage, at a space."""
+    footnote is found by itself, and read, as in the document, beside its neighbours. A neighbour longer than
+    `WINDOW_CHARS` keeps its head (a row's STT and first cell, a footnote's number) and, the one above, its end
+    next to the passage, cut at spaces."""
     md: dict[str, Any] = {}
     if before:
-        md["window_before"] = before if len(before) <= WINDOW_CHARS else "…" + _after_space(before[-WINDOW_CHARS:])
+        md["window_before"] = before if len(before) <= WINDOW_CHARS else \
+            _before_space(before[:WINDOW_HEAD]) + " … " + _after_space(before[-(WINDOW_CHARS - WINDOW_HEAD):])
     if after:
         md["window_after"] = after if len(after) <= WINDOW_CHARS else _before_space(after[:WINDOW_CHARS]) + "…"
     if md:
@@ -158,7 +161,7 @@ def _before_space(s: str) -> str:
 class StructuredChunker:
     """The default chunker. `version` is recorded in the index so a changed chunker forces re-ingest."""
 
-    version = "structured-28"
+    version = "structured-29"
 
     def chunk(self, raw: RawDocument, doc_id: str) -> ParsedDocument:
         lines, dropped = remove_furniture(raw.lines)
@@ -196,7 +199,10 @@ class StructuredChunker:
             context = " > ".join(r.context)
             text = f"{name} — {context}\n" if context else f"{name}\n"
             text += " | ".join(header) + "\n" + numbering
-            window = neighbours(len(text), lines[i - 1] if i else "", lines[i + 1] if i + 1 < len(lines) else "")
+            # neighbours under the same part and group titles: a row of another part would read as one of this
+            above = lines[i - 1] if i and rows[i - 1].context == r.context else ""
+            below = lines[i + 1] if i + 1 < len(lines) and rows[i + 1].context == r.context else ""
+            window = neighbours(len(text), above, below)
             text += lines[i]
             extra = {f"row_{role}": r.cells.get(col, "") for role, col in roles.items()}
             labelled = " ".join(f"{h}: {v.rstrip('. ')}." for h, v in zip(shown, values) if v.strip())

@@ -97,11 +97,14 @@ def bound_passages(parsed: ParsedDocument) -> None:
     new_id: dict[str, str] = {}
     for p in parsed.passages:
         pieces = [p.text] if len(p.text) <= MAX_PASSAGE_CHARS else _pack([p.text], MAX_CHARS)
+        base = p.metadata.copy()  # as it was: the first piece's own is changed in place
         for i, text in enumerate(pieces):
             pid = passage_id(p.doc_id, len(out), text)
             new_id.setdefault(p.id, pid)
             embed = p.embed_text if len(pieces) == 1 else text
-            md = p.metadata.copy() if i else p.metadata
+            md = base.copy() if i else p.metadata
+            if len(pieces) > 1:  # the neighbours stand before the first piece and after the last
+                _window_of_piece(md, first=i == 0, last=i == len(pieces) - 1)
             out.append(Passage(pid, p.doc_id, len(out), p.kind, text, embed, md))
     for q in out:  # links by id: a footnote's holder, a holder's footnotes
         md = q.metadata
@@ -111,6 +114,17 @@ def bound_passages(parsed: ParsedDocument) -> None:
             if link.get("id") in new_id:
                 link["id"] = new_id[link["id"]]
     parsed.passages = out
+
+
+def _window_of_piece(md: PassageMetadata, first: bool, last: bool) -> None:
+    fields = cast("dict[str, Any]", md)
+    if not first:
+        fields.pop("window_before", None)
+        fields["window_at"] = 0
+    if not last:
+        fields.pop("window_after", None)
+    if not (fields.get("window_before") or fields.get("window_after")):
+        fields.pop("window_at", None)
 
 
 def _cap_metadata(md: PassageMetadata) -> None:

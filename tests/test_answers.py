@@ -85,14 +85,29 @@ def test_citation_labels_name_the_source_as_an_official_would(c) -> None:  # typ
 
 
 def test_a_row_no_one_leads_is_cited_as_a_row() -> None:
-    """A row of a species list or of a statistics table is no task: "dòng B.32", not "nhiệm vụ B.32"."""
-    from assistant.citations import citation_label, row_noun
+    """A row of a species list, of statistics or of procedures with their processing times is no task: "dòng B.32",
+    in the citation and in the answer's source line; a row someone leads, or with a deadline in a table whose
+    columns name tasks, is "nhiệm vụ"."""
+    from assistant.citations import citation_label
+    from assistant.compose import Quote, attribution
+    from domain.passages import Passage, PassageKind
+    from index.retrieval import Hit
 
-    md = {"doc_type": "Thông tư", "doc_number": "69/2025/TT-BNNMT", "stt": "B.32", "row_task": "Tôm hùm nước ngọt"}
+    md = {"doc_type": "Thông tư", "doc_number": "69/2025/TT-BNNMT", "stt": "B.32", "row_task": "Tôm hùm nước ngọt",
+          "columns": ["STT", "Tên tiếng Việt", "Tên khoa học"]}
+    procedure = {**md, "row_deadline": "14 ngày làm việc", "columns": ["STT", "Tên thủ tục", "Thời hạn giải quyết"]}
+    task = {**md, "row_deadline": "Quý II/2026", "columns": ["STT", "Nội dung công việc", "Thời gian hoàn thành"]}
     assert citation_label(md, "table_row").endswith(", dòng B.32")
-    assert citation_label({**md, "row_deadline": "Quý II/2026"}, "table_row").endswith(", nhiệm vụ B.32")
+    assert citation_label(procedure, "table_row").endswith(", dòng B.32")
+    assert citation_label(task, "table_row").endswith(", nhiệm vụ B.32")
     assert citation_label({**md, "row_lead": "Sở Tài chính"}, "table_row").endswith(", nhiệm vụ B.32")
-    assert (row_noun(md, english=True), row_noun({**md, "row_lead": "Sở Tài chính"}, english=True)) == ("row", "task")
+
+    def source_line(meta: dict, english: bool = False) -> str:  # type: ignore[type-arg]
+        p = Passage("p", "d", 0, PassageKind.TABLE_ROW, "B.32\tTôm hùm", "", meta)  # type: ignore[arg-type]
+        return attribution(Quote(Hit(p, 1.0, {}), 0, 5, "B.32", "row"), english)
+
+    assert source_line(md).endswith(", dòng B.32:") and source_line(md, True).endswith(", row B.32:")
+    assert source_line(task).endswith(", nhiệm vụ B.32:") and source_line(task, True).endswith(", task B.32:")
 
 
 def test_follow_up_uses_the_conversation(c) -> None:  # type: ignore[no-untyped-def]

@@ -58,12 +58,15 @@ def test_bracketed_footnotes_become_linked_footnote_passages() -> None:
 
 
 def test_a_footnote_is_shown_between_its_neighbours() -> None:
-    """A search result shows a footnote after the one before it and before the one after it (the passage and
-    its embedding stay the footnote alone)."""
-    doc = parse_bytes("cd-12.txt", DOC.encode())
+    """A search result shows a footnote after the one before it and before the one after it — the first with
+    the next only, the last with the previous only; the passage and its embedding stay the footnote alone."""
+    doc = parse_bytes("cd-12.txt", DOC.replace("3 sở [2]", "3 sở [2] và 2 ban [3]").replace(
+        "Sở Nội vụ.\n", "Sở Nội vụ.\n[3] Ban Dân tộc, Ban Quản lý các khu công nghiệp.\n").encode())
     notes = {int(p.metadata["footnote_no"]): p for p in doc.passages if p.kind == "footnote"}
-    assert notes[1].window_text() == notes[1].text + "\n" + notes[2].text
-    assert notes[2].window_text() == notes[1].text + "\n" + notes[2].text
+    one, two, three = (notes[n].text for n in (1, 2, 3))
+    assert notes[2].window_text() == f"{one}\n{two}\n{three}"
+    assert notes[1].window_text() == f"{one}\n{two}"
+    assert notes[3].window_text() == f"{two}\n{three}"
     assert "Sở Nội vụ" not in notes[1].text and "Sở Nội vụ" not in notes[1].embed_text
 
 

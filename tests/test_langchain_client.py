@@ -52,6 +52,14 @@ def test_filters_are_passed_through(site: str) -> None:
     rows = ChidaoRetriever(base_url=site, api_key="pub-key", k=5, filters={"kind": "table_row"}).invoke(
         "Sở Nội vụ chủ trì nhiệm vụ")
     assert rows and all(d.metadata["kind"] == "table_row" for d in rows)
+    # a row's Document is the row alone (its metadata's row); the text shown between its neighbours is `window`
+    plain = ChidaoRetriever(base_url=site, api_key="pub-key", k=5, filters={"kind": "table_row"}).invoke(
+        "rà soát, cắt giảm thủ tục hành chính")
+    windowed = [d for d in plain if "window" in d.metadata]
+    assert windowed
+    for d in windowed:  # the row's own line is the Document's last; the window holds it and a neighbour's line
+        lines, own = d.metadata["window"].split("\n"), d.page_content.rsplit("\n", 1)[1]
+        assert own in lines and len(lines) > d.page_content.count("\n") + 1
     none = ChidaoRetriever(base_url=site, api_key="pub-key", filters={"type": "Nghị định"}).invoke("ngân sách")
     assert none == []
     with pytest.raises(ChidaoError) as bad:

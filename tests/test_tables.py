@@ -284,26 +284,56 @@ def test_parts_lettered_a_b_c_are_siblings() -> None:
 
 
 def test_a_row_is_shown_between_its_neighbours() -> None:
-    """A search result shows a row under its table's header between the rows above and below it (a row of
-    three short cells is read, and quoted by the question writers, with its neighbours); the passage — what is
-    embedded and quoted — stays the row alone, and a neighbour longer than WINDOW_CHARS is cut at a space on the
-    side away from the row."""
-    from ingest.chunker import WINDOW_CHARS
+    """A search result shows a row under its table's header (and column-numbering row) between the rows above
+    and below it in the same part (a row of three short cells is read, and quoted by the question writers, with
+    its neighbours; a row of another part would read as one of this one); the passage — what is embedded and
+    quoted — stays the row alone. A neighbour longer than WINDOW_CHARS keeps its head (STT, first cell) and, above
+    the row, its end; both cut at spaces."""
+    from ingest.chunker import WINDOW_CHARS, WINDOW_HEAD
 
     long_task = "Tổ chức kiểm tra định kỳ " + " ".join(f"chợ đêm số {i}" for i in range(60))
-    rows = [*ROWS[:5], ["2", long_task, "Sở Tài chính", "", "Thường xuyên"]]
+    rows = [*ROWS[:4], ["1", long_task, "Sở Tư pháp", "Đoàn Thanh niên", "Năm 2026"], ["2", "Xây dựng chuyên mục",
+            "Sở Tài chính", "", "Thường xuyên"], ["3", "Tổng kết " + long_task, "Sở Tài chính", "", "Quý IV/2026"]]
     by_stt = {p.metadata["stt"]: p for p in _rows(INTRO + pipe_rows(HEADER, rows) + OUTRO)}
-    first, second, third, last = (by_stt[k] for k in ("I.1", "I.2", "II.1", "II.2"))
+    first, second, long_above, middle, long_below = (by_stt[k] for k in ("I.1", "I.2", "II.1", "II.2", "II.3"))
     line = lambda p: p.text.rsplit("\n", 1)[1]  # noqa: E731 - the row's own line, after the header
-    shown = second.window_text()
-    assert shown == second.text.replace(line(second), line(first) + "\n" + line(second)) + "\n" + line(third)
-    assert " | ".join(HEADER) in shown and shown.index(line(first)) > shown.index(" | ".join(HEADER))
+    # I.2 under I.1, and nothing of part II below it
+    assert second.window_text() == second.text.replace(line(second), line(first) + "\n" + line(second))
+    assert first.window_text() == first.text + "\n" + line(second)
     assert line(first) not in second.text and line(first) not in second.embed_text
-    assert first.window_text().startswith(first.text.removesuffix(line(first)) + line(first) + "\n")  # none above
-    after = third.window_text().rsplit("\n", 1)[1]
-    assert after.endswith("…") and len(after) <= WINDOW_CHARS + 1 and line(last).startswith(after[:-1])
-    assert line(last).startswith(after[:-1] + " ")  # cut at a space, not inside a word
-    assert last.window_text().endswith(line(last))  # none below
+    assert " | ".join(HEADER) in second.window_text()
+    # long neighbours: the one above by its head and end, the one below by its head
+    shown = middle.window_text()
+    above, below = shown.split("\n")[-3], shown.split("\n")[-1]
+    head, tail = above.split(" … ")
+    assert line(long_above).startswith(head + " ") and line(long_above).endswith(" " + tail)
+    assert head.startswith("II.1\tTổ chức") and len(head) <= WINDOW_HEAD and len(above) <= WINDOW_CHARS + 3
+    assert below.endswith("…") and len(below) <= WINDOW_CHARS + 1 and line(long_below).startswith(below[:-1] + " ")
+    assert shown.split("\n")[-2] == line(middle)
+
+
+def test_a_numbered_header_keeps_the_row_above_under_it() -> None:
+    """The row above is shown after the column-numbering row, right above the row."""
+    numbering = ["(1)", "(2)", "(3)", "(4)", "(5)"]
+    text = INTRO + pipe_rows(HEADER, [numbering, *ROWS]) + OUTRO
+    second = next(p for p in _rows(text) if p.metadata["stt"] == "I.2")
+    shown = second.window_text().split("\n")
+    assert shown[-3] == "((1) (2) (3) (4) (5))" and shown[-3] in second.text  # the numbering row, as the row shows it
+    assert shown[-2].startswith("I.1\t") and shown[-1].startswith("I.2\t")
+
+
+def test_a_row_cut_into_pieces_shows_its_neighbours_once() -> None:
+    """A row far over the passage size is cut into pieces (ingest/pipeline.py bound_passages): the row above
+    stands before the first piece, the row below after the last, none around the pieces between."""
+    huge = " ".join(f"Nội dung chi tiết thứ {i} của nhiệm vụ quản lý chợ đêm." for i in range(120))
+    rows = [ROWS[0], ROWS[1], ["2", huge, "Sở Tài chính", "", "Tháng 9/2026"],
+            ["3", "Rà soát danh mục hàng hóa", "Sở Tài chính", "", "Năm 2026"]]
+    pieces = [p for p in _rows(INTRO + pipe_rows(HEADER, rows) + OUTRO) if p.metadata["stt"] == "I.2"]
+    assert len(pieces) >= 3
+    shown = [p.window_text() for p in pieces]
+    assert "Ban hành quy chế" in shown[0] and "Rà soát danh mục" not in shown[0]
+    assert all("Ban hành quy chế" not in x and "Rà soát danh mục" not in x for x in shown[1:-1])
+    assert "Rà soát danh mục" in shown[-1] and "Ban hành quy chế" not in shown[-1]
 
 
 def test_listing_and_who_questions_on_a_crawled_table(tmp_path: Path) -> None:
@@ -328,8 +358,9 @@ def test_listing_and_who_questions_on_a_crawled_table(tmp_path: Path) -> None:
         assert all("Công an tỉnh" not in r["text"] for r in out["results"])  # a listing's rows alone
         found = httpx.post(srv.base + "/v1/search", json={"query": "Rà soát danh mục hàng hóa thiết yếu",
                                                             "k": 3}, timeout=60).json()["results"][0]
-        assert found["metadata"]["stt"] == "I.2"  # a search result: the row between its neighbours
-        assert found["text"].index("chợ đêm") < found["text"].index("thiết yếu") < found["text"].index("hội thi")
+        assert found["metadata"]["stt"] == "I.2"  # a search result: the row under the one above it, same part only
+        assert found["text"].index("chợ đêm") < found["text"].index("thiết yếu") and "hội thi" not in found["text"]
+        assert found["passage_text"].endswith("Tháng 9/2026") and "chợ đêm" not in found["passage_text"]
         ans = httpx.post(srv.base + "/v1/ask", json={"question": "Nhiệm vụ ban hành quy chế phối hợp quản lý "
                                                                  "chợ đêm do đơn vị nào thực hiện?"}, timeout=60).json()
         assert "Sở Công Thương" in ans["answer"] and ans["citations"][0]["text"].find("Quý II/2026") >= 0
