@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from domain.figures import MONEY, UNIT_SYMBOLS, counted_noun_follows, counts_noun
-from domain.words import fold
+from domain.figures import MONEY, UNIT_SYMBOLS, counted_noun_follows, counts_noun, figure_before
+from domain.words import CLASSIFIERS_FOLDED, fold
 
 from .analysis import Analysis, classifier_of, counted_nouns, measure_heads
 
@@ -22,8 +22,21 @@ _CURRENCY_LABEL = re.compile(r"\((?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồn
 _NUMBER = re.compile(r"\d")
 # where the noun phrase a question counts ends: punctuation or the next asking word
 _PHRASE_END = re.compile(r"[,.;:?!]|\b(?:bao nhiêu|bao nhieu|mấy|là|la|và|va)\b", re.I)
+_PER_UNIT = re.compile(r"\b(?:moi|binh quan|trung binh|tren)\b|/")  # "mỗi xã … bao nhiêu", "bình quân"; folded
 PHRASE_WORDS = 8  # the words of the counted phrase after the asking word that a figure may count instead
-ACRONYM_WORDS = (3, 4, 5)  # a noun phrase of that many words may be written by its initials ("9 TTHC")
+ACRONYM_WORDS = (3, 4, 5, 6)  # a noun phrase of that many words may be written by its initials ("9 TTHC")
+# an amount without its currency word: "vốn 1.500 tỷ", "15 nghìn tỷ", "1,5 triệu đô la Mỹ"; folded
+_AMOUNT = re.compile(r"(?<![\w.,])\d[\d.,]*\s*(?:nghin|ngan|trieu|ty|ti)?\s*(?:ty|trieu|dong|do la|usd|vnd)\b")
+# nouns of people: counted by "N người" ("trung bình 64 người/xã" of "bao nhiêu cán bộ, công chức"); folded
+PERSON_NOUNS = frozenset(fold(w) for w in (
+    "cán bộ", "công chức", "viên chức", "người lao động", "lao động", "học sinh", "sinh viên", "giáo viên", "đại biểu",
+    "cử tri", "bệnh nhân", "đối tượng", "bị can", "hội viên", "đảng viên", "thành viên", "nhân lực", "nhân viên",
+    "chuyên gia", "khách", "người dân", "công nhân", "trẻ em", "nạn nhân", "người nghiện"))
+# a symbol in the question, spelled out in the document ("bao nhiêu ha" of "1.200 héc-ta"); folded
+_SPELLED: dict[str, list[str]] = {}
+for _spelled, _symbols in UNIT_SYMBOLS.items():
+    for _symbol in _symbols:
+        _SPELLED.setdefault(_symbol, []).append(_spelled)
 
 
 def _words(text: str, accented: bool) -> str:
@@ -41,7 +54,8 @@ def _forms(nouns: list[str], accented: bool) -> list[str]:
     """The nouns, their heads ("bao nhiêu xã đạt" of "12 xã") and the symbols of spelled units ("mét khối" as
     "m3")."""
     forms = [f for n in nouns for f in [n, *measure_heads(n, accented)]]
-    return forms + [sym for f in forms for sym in UNIT_SYMBOLS.get(_words(fold(f), False).strip(), ())]
+    keys = [_words(fold(f), False).strip() for f in forms]
+    return forms + [sym for k in keys for sym in UNIT_SYMBOLS.get(k, ())] + [w for k in keys for w in _SPELLED.get(k, [])]
 
 
 def measure_absent(a: Analysis, held: str) -> bool:
@@ -100,12 +114,44 @@ def measure_uncounted(a: Analysis, quoted: str) -> bool:
         return False
     # heads even when typed without diacritics: a folded head that meets another word only makes it lenient
     question = a.restored if a.folded else a.text
+    rate = bool(_PER_UNIT.search(fold(question).lower()))  # a figure per unit answers only a question per unit
     forms = _forms(nouns, True) + acronyms(question, nouns)
-    if any(counts_noun(quoted, f) for f in forms):
+    if any(counts_noun(quoted, f, rate) for f in forms):
         return False
-    if any(counted_noun_follows(quoted, w) for w in phrase_words(question)):
+    # a classifier alone is no word of the phrase: "5.000 cuốn sổ tay" does not count "cuốn tài liệu"
+    if any(figure_before(quoted, w, rate) for w in phrase_words(question) if fold(w) not in CLASSIFIERS_FOLDED):
         return False
     if any(counted_noun_follows(quoted, c, last=True) for c in map(classifier_of, nouns) if c):
         return False
-    money = {fold(n).lower().split()[0] for n in nouns} & _MONEY_MEASURES
-    return not (money and (MONEY.search(quoted) or _CURRENCY_LABEL.search(quoted) and _NUMBER.search(quoted)))
+    folded = [fold(n).lower() for n in nouns]
+    if any(f in PERSON_NOUNS or f.split()[0] in PERSON_NOUNS for f in folded) and counts_noun(quoted, "người", rate):
+        return False
+    money = {f.split()[0] for f in folded} & _MONEY_MEASURES
+    return not (money and (MONEY.search(quoted) or _AMOUNT.search(fold(quoted).lower())
+                           or _CURRENCY_LABEL.search(quoted) and _NUMBER.search(quoted)))
+
+
+def is_money(a: Analysis) -> bool:
+    """The question counts an amount of money ("bao nhiêu đồng", "bao nhiêu vốn")."""
+    nouns = _question_nouns(a)
+    return bool(nouns) and fold(nouns[0]).lower().split()[0] in _MONEY_MEASURES
+
+
+def counted_phrase(a: Analysis, written: str) -> str:
+    """What an abstention says the quotes do not count: "số tiền" for money, else "số" and the counted noun —
+    two words, three when `written` (the closest passages) writes the three together ("số khách du lịch", "số hợp
+    tác xã"; "số doanh nghiệp", not "doanh nghiệp đổi" of "doanh nghiệp đổi mới")."""
+    nouns = _question_nouns(a)
+    if not nouns:
+        return ""
+    if is_money(a):
+        return "số tiền"
+    words = phrase_words(a.restored if a.folded else a.text)
+    first = nouns[0].split()[0].lower()
+    if first not in words:
+        return f"số {nouns[0]}"
+    at = words.index(first)
+    line = _words(written, False)
+    longest = max((k for k in (2, 3) if at + k <= len(words) and _words(" ".join(words[at:at + k]), False) in line),
+                  default=min(2, len(words) - at))
+    return "số " + " ".join(words[at:at + longest])

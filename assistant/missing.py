@@ -23,7 +23,7 @@ from index.vntext import STOPWORDS, STOPWORDS_FOLDED
 
 from .analysis import Analysis, counted_nouns, proper_names
 from .features import BIGRAM_SHARE, UNKNOWN_IDF, QuestionTerms
-from .measures import measure_absent, measure_uncounted
+from .measures import counted_phrase, is_money, measure_absent, measure_uncounted
 
 WORD = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*")  # a word, or a figure or date written as one ("31/12/2023")
 _FUNCTION = {False: STOPWORDS, True: STOPWORDS_FOLDED}  # by whether the question is typed without diacritics
@@ -49,10 +49,10 @@ def missing_phrase(a: Analysis, held_texts: list[str], terms: QuestionTerms, quo
     names = proper_names(shown)
     named = any(n in topic or (topic and topic in n) for n in names)
     if measure_absent(a, "\n".join(held_texts)) and not named:
-        return _measure_phrase(a, shown, held_line)
+        return "số tiền" if is_money(a) else _measure_phrase(a, shown, held_line)
     # written but never counted by the closest quotes: its number is what they lack
     if quoted and not named and measure_uncounted(a, quoted):
-        return f"số {counted_nouns(a.restored if a.folded else a.text)[0]}"
+        return counted_phrase(a, "\n".join([*held_texts, quoted]))
     return topic
 
 

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from .agencies import AGENCY
-from .words import fold
+from .words import CLASSIFIERS_FOLDED, fold
 
 # A document number (số hiệu) as written: 1887/UBND-NC, 29/2023/QĐ-UBND, 135-NQ/TU.
 # spaces around the slashes and hyphens ("1887/UBND - NC"), never a tab or line break: a table cell ends there
@@ -116,18 +116,33 @@ UNIT_SYMBOLS: dict[str, tuple[str, ...]] = {
 }
 
 
-# What may stand between a figure and the noun it counts: a multiplier ("761 nghìn lượt khách"), the figure
-# spelled out as laws write it ("03 (ba) Phó Trưởng Ban"), a share of it ("30% số cơ quan", "30% thời gian"); folded
-_BETWEEN = r"(?:\s*\([^()\d]{1,24}\))?(?:\s*%(?:\s+so)?)?(?:\s+(?:nghin|ngan|trieu|ty|ti|van|tram|chuc))?"
-_FIGURE = r"(?<![\w.,])\d[\d.,]*"
+# What may stand between a figure and the noun it counts: the figure spelled out as laws write it ("03 (ba) Phó
+# Trưởng Ban"), a share of it ("30% số cơ quan", "30% thời gian"), a multiplier ("761 nghìn lượt khách"), a
+# classifier or "lượt" ("3.000 lượt nhân lực", "8,1 triệu lượt khách"); folded
+_BETWEEN = (r"(?:\s*\([^()\d]{1,60}\))?(?:\s*%(?:\s+so)?)?(?:\s+(?:nghin|ngan|trieu|ty|ti|van|tram|chuc))?"
+            rf"(?:\s+(?:luot|{'|'.join(sorted(CLASSIFIERS_FOLDED, key=len, reverse=True))}))?")
+_NOT_PER_UNIT = r"(?!\s*/)"  # "64 người/xã" is a figure per unit
+_FIGURE = r"(?<![\w.,])\d(?:[\d.,]*\d)?"  # not ending on its sentence's comma or full stop: "Năm 2026, doanh nghiệp"
 
 
-def counts_noun(text: str, noun: str) -> bool:
+def figure_before(text: str, noun: str, rate: bool = True) -> bool:
+    """A figure right before `noun` (folded), what may stand between allowed: "12 xã", "761 nghìn lượt khách", "03
+    (ba) Phó Trưởng Ban", "30% số cơ quan", a symbol written on ("12km"), a unit spelled with hyphens ("héc-ta");
+    not `rate`: a figure per unit ("64 người/xã") does not count."""
+    t, n = fold(text).lower().replace("-", " "), re.escape(fold(noun).lower().replace("-", " "))
+    return bool(re.search(rf"{_FIGURE}{_BETWEEN}\s*{n}\b" + ("" if rate else _NOT_PER_UNIT), t))
+
+
+def counts_noun(text: str, noun: str, rate: bool = True) -> bool:
     """The text gives a count of `noun` (folded, one or two words): a figure before it ("12 xã", "761 nghìn lượt
-    khách", "03 (ba) Phó Trưởng Ban", "30% số cơ quan"), the noun labelling a figure ("Số điểm: 0,15", "học sinh:
-    1.200"), or a table row naming the noun and its count ("“Vở viết” — Đơn vị tính: quyển; Số lượng: 30")."""
-    t, n = fold(text).lower(), re.escape(fold(noun).lower())
-    if re.search(rf"{_FIGURE}{_BETWEEN}\s*{n}\b", t):  # "12 xã", a symbol written on: "12km", "100m3"
+    khách", "03 (ba) Phó Trưởng Ban", "30% số cơ quan"), "số <noun>" and then a figure ("Tổng số hộ nghèo là
+    1.250", "“Số doanh nghiệp thành lập mới” — Năm 2024: 1.250"), the noun labelling a figure ("Số điểm: 0,15",
+    "học sinh: 1.200"), or a table row naming the noun and its count ("“Vở viết” — Đơn vị tính: quyển; Số lượng:
+    30"). Not `rate`: a figure per unit does not count ("64 người/xã" of a total)."""
+    if figure_before(text, noun, rate):
+        return True
+    t, n = fold(text).lower().replace("-", " "), re.escape(fold(noun).lower().replace("-", " "))
+    if re.search(rf"\bso\s+(?:luong\s+)?{n}\b[^.;!?]{{0,80}}?{_FIGURE}", t):
         return True
     if re.search(rf"\b{n}\b[^.;:\d]{{0,60}}:\s*{_FIGURE}", t):  # a column name: "Tổng số TTHC thuộc thẩm quyền: 441"
         return True

@@ -104,38 +104,54 @@ def test_what_a_question_counts_is_a_noun_never_a_function_word() -> None:
 
 
 def test_quotes_that_name_the_measure_without_counting_it() -> None:
-    """`measure_uncounted`: the answer's quotes name what the question counts but give no count of it — no figure
-    before it (a multiplier, the figure spelled out or a share of it may stand between), none it labels, no row
-    naming it with a count, not its initials after a figure, no amount for a noun of money. Nothing counted or an
-    English question: never."""
+    """`measure_uncounted`: the answer's quotes name what the question counts but give no count of it. A count is
+    a figure before it (a multiplier, the figure spelled out, a share, a classifier or "lượt" may stand between;
+    not a year or list number ending on a comma or full stop), before another word of the counted phrase, "số
+    <noun>" then a figure, a figure it labels, a row naming it with a count or unit column, its initials after a
+    figure, "N người" for a noun of people, an amount for a noun of money (with or without its currency word, or
+    under a caption giving it), a classifier with a figure and nothing after it."""
     from assistant.analysis import analyze, counted_nouns
     from assistant.measures import measure_uncounted
 
     q = analyze("Năm 2026 tỉnh hỗ trợ bao nhiêu doanh nghiệp đổi mới công nghệ?")
-    assert measure_uncounted(q, "Xây dựng chương trình hỗ trợ đổi mới công nghệ cho doanh nghiệp, hợp tác xã.")
+    for uncounted in ("Xây dựng chương trình hỗ trợ đổi mới công nghệ cho doanh nghiệp, hợp tác xã.",
+                      "Năm 2026, doanh nghiệp được hỗ trợ đổi mới công nghệ.", "3. Doanh nghiệp được hỗ trợ."):
+        assert measure_uncounted(q, uncounted), uncounted
     for counted in ("hỗ trợ 120 doanh nghiệp", "đạt 1,2 nghìn doanh nghiệp", "ít nhất 30% số doanh nghiệp",
-                    "Số doanh nghiệp được hỗ trợ: 120", "hỗ trợ 03 (ba) doanh nghiệp"):
+                    "Số doanh nghiệp được hỗ trợ: 120", "hỗ trợ 03 (ba) doanh nghiệp", "Tổng số doanh nghiệp là 120.",
+                    "“Số doanh nghiệp được hỗ trợ” — Năm 2026: 120", "hỗ trợ 1.250 (một nghìn hai trăm năm mươi) doanh nghiệp"):
         assert not measure_uncounted(q, counted), counted
     procedures = analyze("Quyết định công bố bao nhiêu thủ tục hành chính mới?")
     assert not measure_uncounted(procedures, "I. Danh mục thủ tục hành chính ban hành mới (9 TTHC)")
     assert measure_uncounted(procedures, "I. Danh mục thủ tục hành chính ban hành mới")
-    assert not measure_uncounted(analyze("Học sinh được cấp bao nhiêu quyển vở?"),
-                                 "“Vở viết” — Đơn vị tính: quyển; Số lượng - cấp THPT: 40")
-    assert measure_uncounted(analyze("Học sinh được cấp bao nhiêu quyển vở?"), "“Vở viết” — Đơn vị tính: quyển")
+    notebooks = analyze("Học sinh được cấp bao nhiêu quyển vở?")
+    assert not measure_uncounted(notebooks, "“Vở viết” — Đơn vị tính: quyển; Số lượng - cấp THPT: 40")
+    assert measure_uncounted(notebooks, "“Vở viết” — Đơn vị tính: quyển")
+    printed = analyze("Tỉnh in bao nhiêu cuốn tài liệu tuyên truyền?")
+    assert not measure_uncounted(printed, "Số lượng in: 5.000 cuốn.")  # the classifier with its figure, nothing after
+    assert measure_uncounted(printed, "In tài liệu tuyên truyền, phát hành 5.000 cuốn sổ tay.")
+    assert not measure_uncounted(analyze("Đào tạo bao nhiêu khách du lịch?"), "đón 8,1 triệu lượt khách du lịch")
+    assert not measure_uncounted(analyze("Trồng bao nhiêu ha rừng?"), "trồng mới 1.200 héc-ta rừng")
+    staff = analyze("Mỗi xã bình quân có bao nhiêu cán bộ, công chức?")
+    assert not measure_uncounted(staff, "đội ngũ được bố trí hợp lý (trung bình 64 người/xã)")
+    assert measure_uncounted(analyze("Mỗi xã có bao nhiêu trạm y tế?"), "đội ngũ được bố trí (trung bình 64 người/xã)")
+    # a figure per unit answers a question per unit, not a total
+    assert measure_uncounted(analyze("Tổng số cán bộ cấp xã là bao nhiêu người?"), "bố trí (trung bình 64 người/xã)")
     capital = analyze("Tỉnh giải ngân được bao nhiêu vốn đầu tư công?")
     assert not measure_uncounted(capital, "giải ngân 189 tỷ đồng, đạt 4,8% kế hoạch")
+    assert not measure_uncounted(capital, "đã giải ngân 1.500 tỷ")
+    assert not measure_uncounted(capital, "KẾ HOẠCH (Đơn vị: triệu đồng)\n“Đường tỉnh 245” — Năm 2026: 4.800.000")
+    assert measure_uncounted(capital, "KẾ HOẠCH ĐẦU TƯ CÔNG\n“Đường tỉnh 245” — Năm 2026: 4.800.000")
     assert measure_uncounted(capital, "đẩy nhanh tiến độ giải ngân vốn đầu tư công")
-    # the unit in a table's caption or unit column; another word of the counted phrase after a figure
-    budget = analyze("Năm 2027 tỉnh dự kiến chi đầu tư từ xổ số kiến thiết bao nhiêu triệu đồng?")
-    assert not measure_uncounted(budget, "DỰ TOÁN CHI (Đơn vị: triệu đồng)\n“Chi đầu tư từ xổ số” — Năm 2027: 4.800.000")
-    assert measure_uncounted(budget, "“Chi đầu tư từ nguồn thu xổ số kiến thiết” — Cơ quan chủ trì: Sở Tài chính")
+    # the unit in a unit column; another word of the counted phrase after a figure
     assert not measure_uncounted(analyze("Diện tích cà phê năm 2025 đạt bao nhiêu ha?"),
                                  "“Diện tích” — ĐVT: Ha; Năm 2025: 26.120")
     communes = analyze("Cả nước có bao nhiêu đơn vị hành chính cấp xã (xã, phường, đặc khu)?")
     assert not measure_uncounted(communes, "từ ngày 01/7/2025 có 34 tỉnh, thành phố, 3.321 xã, phường, đặc khu")
     assert measure_uncounted(communes, "sắp xếp đơn vị hành chính cấp xã bảo đảm tinh gọn")
+    # what counts nothing blocks nothing: a share asked, an English question (no counted noun)
+    assert counted_nouns("Tỷ lệ giải ngân đạt bao nhiêu phần trăm?") == []
     assert not measure_uncounted(analyze("Tỷ lệ giải ngân đạt bao nhiêu phần trăm?"), "đẩy nhanh giải ngân")
-    assert not measure_uncounted(analyze("How many enterprises were supported?"), "hỗ trợ doanh nghiệp")
     # "so với", "đối với" after "bao nhiêu" are prepositions, not what is counted
     assert counted_nouns("Chỉ số tăng hay giảm bao nhiêu so với cùng kỳ?") == []
     assert counted_nouns("Lãi suất giảm bao nhiêu đối với hộ nghèo?") == []

@@ -119,16 +119,23 @@ def test_a_measure_the_passages_never_write_is_what_is_missing() -> None:
 
 
 def test_a_measure_written_but_never_counted_is_its_number() -> None:
-    """Every word of the question is written near, but the quotes give no count of what it counts: the
-    abstention says the number is what the documents lack."""
+    """Every word of the question is written near, or the missing run is no name, but the quotes give no count of
+    what it counts: the abstention says its number — the counted phrase, three words at most, or "số tiền" for an
+    amount — is what the documents lack; a missing name still is the name."""
     a = analyze("Năm 2026 tỉnh hỗ trợ bao nhiêu doanh nghiệp đổi mới công nghệ?")
     held = ["Năm 2026 tỉnh xây dựng chương trình hỗ trợ đổi mới công nghệ cho doanh nghiệp"]
     w = terms({"năm": 1.0, "tỉnh": 1.0, "hỗ": 2.0, "trợ": 2.0, "doanh": 2.0, "nghiệp": 1.0, "đổi": 2.0, "mới": 1.0,
                "công": 1.0, "nghệ": 2.0})
     assert missing_phrase(a, held, w, held[0]) == "số doanh nghiệp"
     assert missing_phrase(a, held, w, "hỗ trợ 120 doanh nghiệp đổi mới công nghệ") == ""
-    # a topic run that is no name gives way to the number; a missing name does not
     assert missing_phrase(a, ["Năm 2026 tỉnh hỗ trợ đổi mới cho doanh nghiệp"], w, held[0]) == "số doanh nghiệp"
     named = analyze("Năm 2026 tỉnh Hà Tĩnh hỗ trợ bao nhiêu doanh nghiệp đổi mới công nghệ?")
     other = ["Năm 2026 tỉnh Hà Nam hỗ trợ đổi mới công nghệ cho doanh nghiệp"]
     assert missing_phrase(named, other, terms({**w.weights, "hà": 2.0, "tĩnh": 4.0}), other[0]) == "Hà Tĩnh"
+    visitors = analyze("Năm 2025 tỉnh đón bao nhiêu khách du lịch quốc tế?")
+    wv = terms({"năm": 1.0, "tỉnh": 1.0, "đón": 2.0, "khách": 2.0, "du": 1.0, "lịch": 1.0, "quốc": 2.0, "tế": 1.0})
+    quoted = "Năm 2025 tỉnh đón khách du lịch quốc tế qua cửa khẩu"
+    assert missing_phrase(visitors, [quoted], wv, quoted) == "số khách du lịch"
+    fee = analyze("Phí tham quan đền là bao nhiêu đồng?")
+    wf = terms({"phí": 2.0, "tham": 1.0, "quan": 1.0, "đền": 3.0})
+    assert missing_phrase(fee, ["Phí tham quan đền do Sở quy định"], wf, "Phí tham quan đền do Sở quy định") == "số tiền"
