@@ -1,7 +1,7 @@
 """What a question counts ("bao nhiêu biên chế", "mấy cây bút") and whether a text holds it: written at all
 (`measure_absent`, of the best passage and its frame) or given a count (`measure_uncounted`, of the quoted
 spans). A passage about the subject that never writes the measure, or quotes that name it without counting it
-("hỗ trợ doanh nghiệp đổi mới công nghệ" for "bao nhiêu doanh nghiệp"), answer another question."""
+("xây dựng chương trình hỗ trợ hợp tác xã" for "bao nhiêu hợp tác xã"), answer another question."""
 
 from __future__ import annotations
 
@@ -112,9 +112,9 @@ def measure_uncounted(a: Analysis, quoted: str) -> bool:
     nouns = _question_nouns(a)
     if not nouns:
         return False
-    # heads even when typed without diacritics: a folded head that meets another word only makes it lenient
     question = a.restored if a.folded else a.text
     rate = bool(_PER_UNIT.search(fold(question).lower()))  # a figure per unit answers only a question per unit
+    # heads even when typed without diacritics: a folded head that meets another word only makes it lenient
     forms = _forms(nouns, True) + acronyms(question, nouns)
     if any(counts_noun(quoted, f, rate) for f in forms):
         return False
