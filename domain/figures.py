@@ -28,7 +28,9 @@ PERCENT = re.compile(r"\d[\d.,]*[ \t]?%|\d[\d.,]*[ \t]+phần trăm")
 # the figure may be written out in number words between it and its unit, as laws do: "5.000 (năm nghìn) tỷ đồng"
 _NUMBER_WORDS = r"(?i:[ \t,]*(?:không|một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|" \
                 r"triệu|tỷ|tỉ|linh|lẻ|phẩy|rưỡi|chẵn)(?!\w))+[ \t,]*"
-MONEY = re.compile(rf"\d[\d.,]*[ \t]*(?:\({_NUMBER_WORDS}\)[ \t]*)?(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?"
+# a figure starts after a non-digit: a match found inside a digit run starts at its head anyway, and without the
+# look-behind a long run of digits is tried from every position (quadratic)
+MONEY = re.compile(rf"(?<!\d)\d[\d.,]*[ \t]*(?:\({_NUMBER_WORDS}\)[ \t]*)?(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)[ \t]+)?"
                    r"(?:đồng|USD|VNĐ|VND|đ)(?!\w)")
 # A figure whose unit is in its label, as tables write it: "Mức thu (đồng): 20.000", "Đơn giá (nghìn đồng/m3):
 # 80", "Đơn vị tính: triệu đồng" (a table row read with its column names, spans.labelled_row).
@@ -156,4 +158,4 @@ def counted_noun_follows(text: str, noun: str, last: bool = False) -> bool:
     """`110 cây cầu`, `400 lớp`: a figure directly followed by the counted noun (folded comparison); `last`: and by
     no other word ("trồng 12.000 cây." but not "12.000 cây xanh")."""
     end = r"(?!\s*[^\W\d_])" if last else r"\b"
-    return bool(re.search(rf"\d[\d.,]*\s+{re.escape(fold(noun).lower())}{end}", fold(text).lower()))
+    return bool(re.search(rf"(?<!\d)\d[\d.,]*\s+{re.escape(fold(noun).lower())}{end}", fold(text).lower()))
