@@ -131,8 +131,13 @@ def figure_before(text: str, noun: str, rate: bool = True) -> bool:
     """A figure right before `noun` (folded), what may stand between allowed: "12 xã", "761 nghìn lượt khách", "03
     (ba) Phó Trưởng Ban", "30% số cơ quan", a symbol written on ("12km"), a unit spelled with hyphens ("héc-ta");
     not `rate`: a figure per unit ("64 người/xã") does not count."""
-    t, n = fold(text).lower().replace("-", " "), re.escape(fold(noun).lower().replace("-", " "))
+    t, n = _folded(text, noun)
     return bool(re.search(rf"{_FIGURE}{_BETWEEN}\s*{n}\b" + ("" if rate else _NOT_PER_UNIT), t))
+
+
+def _folded(text: str, noun: str) -> tuple[str, str]:
+    """The text and the noun (escaped) folded and lower-cased, a hyphen as a space: units spelled "héc-ta"."""
+    return fold(text).lower().replace("-", " "), re.escape(fold(noun).lower().replace("-", " "))
 
 
 def counts_noun(text: str, noun: str, rate: bool = True) -> bool:
@@ -143,7 +148,7 @@ def counts_noun(text: str, noun: str, rate: bool = True) -> bool:
     30"). Not `rate`: a figure per unit does not count ("64 người/xã" of a total)."""
     if figure_before(text, noun, rate):
         return True
-    t, n = fold(text).lower().replace("-", " "), re.escape(fold(noun).lower().replace("-", " "))
+    t, n = _folded(text, noun)
     if re.search(rf"\bso\s+(?:luong\s+)?{n}\b[^.;!?]{{0,80}}?{_FIGURE}", t):
         return True
     if re.search(rf"\b{n}\b[^.;:\d]{{0,60}}:\s*{_FIGURE}", t):  # a column name: "Tổng số TTHC thuộc thẩm quyền: 441"
